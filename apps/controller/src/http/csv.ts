@@ -1,0 +1,53 @@
+import { Readable } from 'node:stream';
+import { toIso } from '@bangtin/shared';
+import type { StoredProof } from '../store/proofs';
+
+const HEADER = [
+  'id',
+  'deviceId',
+  'contentId',
+  'playlistId',
+  'scheduleId',
+  'startedAt',
+  'endedAt',
+  'durationMs',
+  'deviceStartedAt',
+  'clockOffsetMs',
+  'endReason',
+  'output',
+];
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading = + - @ is defused for spreadsheets. */
+export function csvField(v: string | number): string {
+  let s = String(v);
+  if (/^[=+\-@]/.test(s) && typeof v === 'string') s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Streams proofs as CSV (UTF-8 with BOM so Excel shows Vietnamese correctly). */
+export function proofsToCsv(rows: Iterable<StoredProof>): Readable {
+  function* lines(): Generator<string> {
+    yield `\uFEFF${HEADER.join(',')}\r\n`;
+    for (const p of rows) {
+      yield (
+        [
+          p.id,
+          p.deviceId,
+          p.contentId,
+          p.playlistId,
+          p.scheduleId,
+          toIso(p.startedAt),
+          toIso(p.endedAt),
+          p.endedAt - p.startedAt,
+          toIso(p.deviceStartedAt),
+          p.clockOffsetMs,
+          p.endReason,
+          p.output,
+        ]
+          .map(csvField)
+          .join(',') + '\r\n'
+      );
+    }
+  }
+  return Readable.from(lines());
+}

@@ -1,0 +1,44 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { apiError, fromZodError } from '@bangtin/shared';
+import type { Logger } from 'pino';
+
+/** An error with an HTTP status and a stable code, answered as `{ error: { code, field, message } }`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string, field: string | null = null) =>
+  new HttpError(404, 'not-found', `${what} not found`, field);
+export const forbidden = (message = 'your role does not allow this') => new HttpError(403, 'forbidden', message);
+
+/** Parses untrusted input with a zod schema, or throws a 400 that names the offending field. */
+export function parse<S extends z.ZodType>(schema: S, input: unknown, code = 'invalid-input'): z.output<S> {
+  const r = schema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  const e = fromZodError(r.error, code).error;
+  throw new HttpError(400, e.code, e.message, e.field);
+}
+
+export function errorHandler(log: Logger) {
+  return (err: FastifyError | HttpError, req: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof HttpError) {
+      return reply.status(err.status).send(apiError(err.code, err.message, err.field));
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 413) return reply.status(413).send(apiError('payload-too-large', 'request body is too large'));
+    if (status === 415) return reply.status(415).send(apiError('unsupported-media-type', err.message));
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send(apiError('invalid-json', `request body: ${err.message}`, 'body'));
+    }
+    log.error({ err, url: req.url }, 'request failed');
+    return reply.status(500).send(apiError('internal', 'internal error; see the controller log'));
+  };
+}

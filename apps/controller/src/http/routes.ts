@@ -1,0 +1,281 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  CreateContentBodySchema,
+  CreateDeviceBodySchema,
+  CreatePlaylistBodySchema,
+  CreateScheduleBodySchema,
+  CreateUserBodySchema,
+  type DeviceView,
+  GROUP_KINDS,
+  IdSchema,
+  NfcText,
+  ProofQuerySchema,
+  toIso,
+} from '@bangtin/shared';
+import type { Store } from '../store';
+import type { DeviceRecord } from '../store/devices';
+import type { ScheduleRecord } from '../store/schedules';
+import type { Hub } from '../hub/hub';
+import { forbidden, HttpError, notFound, parse } from './errors';
+import { requireRole, requireUser } from './auth';
+import { inScope, scopeOf } from './scope';
+import { proofsToCsv } from './csv';
+
+const IdParams = z.object({ id: IdSchema });
+const CreateGroupBodySchema = z.object({
+  name: NfcText(200),
+  kind: z.enum(GROUP_KINDS),
+  parentId: IdSchema.nullish(),
+});
+
+export function registerRoutes(app: FastifyInstance, store: Store, hub: () => Hub, version: string): void {
+  app.get('/api/v1/health', async () => ({ status: 'ok', version }));
+
+  // ── Users ──────────────────────────────────────────────────────────────────────────────────────
+  app.post('/api/v1/users', async (req, reply) => {
+    requireRole(req, 'admin');
+    const body = parse(CreateUserBodySchema, req.body);
+    if (body.groupId && !store.groups.get(body.groupId)) throw notFound('group', 'groupId');
+    if (store.users.credentials(body.username))
+      throw new HttpError(409, 'conflict', 'username already exists', 'username');
+    const u = store.users.create({
+      username: body.username,
+      password: body.password,
+      role: body.role,
+      groupId: body.groupId ?? null,
+    });
+    return reply.status(201).send(u);
+  });
+
+  app.get('/api/v1/users', async (req) => {
+    requireRole(req, 'admin');
+    return store.users.list();
+  });
+
+  // ── Device groups ────────────────────────────────────────────────────────────────────────────
+  app.get('/api/v1/groups', async (req) => {
+    const scope = scopeOf(store, requireUser(req));
+    return store.groups.list().filter((g) => scope.all || scope.groupIds.has(g.id));
+  });
+
+  app.post('/api/v1/groups', async (req, reply) => {
+    requireRole(req, 'admin');
+    const body = parse(CreateGroupBodySchema, req.body);
+    if (body.parentId && !store.groups.get(body.parentId)) throw notFound('group', 'parentId');
+    const g = store.groups.create({ name: body.name, kind: body.kind, parentId: body.parentId ?? null });
+    return reply.status(201).send(g);
+  });
+
+  // ── Devices ──────────────────────────────────────────────────────────────────────────────────
+  const view = (d: DeviceRecord): DeviceView => ({
+    id: d.id,
+    name: d.name,
+    kind: d.kind,
+    groupId: d.groupId,
+    online: hub().isOnline(d.id),
+    lastSeenAt: d.lastSeenAt === null ? null : toIso(d.lastSeenAt),
+    nowPlaying: d.nowPlaying ? { contentId: d.nowPlaying.contentId, startedAt: toIso(d.nowPlaying.startedAt) } : null,
+    bundleVersion: d.bundleVersion,
+    ackedBundleVersion: d.ackedBundleVersion,
+    outboxSize: d.outboxSize,
+    clockOffsetMs: d.clockOffsetMs,
+    revokedAt: d.revokedAt === null ? null : toIso(d.revokedAt),
+  });
+
+  const visibleDevice = (req: Parameters<typeof requireUser>[0], id: string): DeviceRecord => {
+    const scope = scopeOf(store, requireUser(req));
+    const d = store.devices.get(id);
+    // Out of scope looks the same as missing: an editor learns nothing about other districts.
+    if (!d || !inScope(scope, d.groupId)) throw notFound('device');
+    return d;
+  };
+
+  app.post('/api/v1/devices', async (req, reply) => {
+    const user = requireRole(req, 'admin', 'editor');
+    const body = parse(CreateDeviceBodySchema, req.body);
+    const groupId = body.groupId ?? null;
+    if (groupId && !store.groups.get(groupId)) throw notFound('group', 'groupId');
+    if (!inScope(scopeOf(store, user), groupId)) throw forbidden('you can only enrol devices in your own district');
+    const { device, token } = store.devices.create({ name: body.name, kind: body.kind, groupId });
+    hub().requestRefresh();
+    return reply.status(201).send({ id: device.id, token });
+  });
+
+  app.get('/api/v1/devices', async (req) => {
+    const scope = scopeOf(store, requireUser(req));
+    return store.devices
+      .list()
+      .filter((d) => inScope(scope, d.groupId))
+      .map(view);
+  });
+
+  app.get('/api/v1/devices/:id', async (req) => view(visibleDevice(req, parse(IdParams, req.params).id)));
+
+  app.post('/api/v1/devices/:id/revoke', async (req) => {
+    requireRole(req, 'admin', 'editor');
+    const d = visibleDevice(req, parse(IdParams, req.params).id);
+    store.devices.revoke(d.id);
+    hub().disconnectDevice(d.id, 'revoked');
+    hub().requestRefresh();
+    return view(store.devices.get(d.id)!);
+  });
+
+  // ── Content ──────────────────────────────────────────────────────────────────────────────────
+  app.post('/api/v1/content', async (req, reply) => {
+    const user = requireRole(req, 'admin', 'editor');
+    const body = parse(CreateContentBodySchema, req.body);
+    const item = store.content.createSlogan({ text: body.text, title: body.title ?? null, createdBy: user.id });
+    return reply.status(201).send(item);
+  });
+
+  app.get('/api/v1/content', async (req) => {
+    requireUser(req);
+    return store.content.list().map((c) => ({ ...c.item, createdAt: toIso(c.createdAt) }));
+  });
+
+  app.get('/api/v1/content/:id', async (req) => {
+    requireUser(req);
+    const c = store.content.get(parse(IdParams, req.params).id);
+    if (!c) throw notFound('content');
+    return c;
+  });
+
+  // ── Playlists ────────────────────────────────────────────────────────────────────────────────
+  app.post('/api/v1/playlists', async (req, reply) => {
+    const user = requireRole(req, 'admin', 'editor');
+    const body = parse(CreatePlaylistBodySchema, req.body);
+    const known = store.content.existing(body.items.map((i) => i.contentId));
+    const missing = body.items.findIndex((i) => !known.has(i.contentId));
+    if (missing >= 0) throw notFound('content', `items.${missing}.contentId`);
+    const p = store.content.createPlaylist({ name: body.name, items: body.items, createdBy: user.id });
+    return reply.status(201).send(p);
+  });
+
+  app.get('/api/v1/playlists', async (req) => {
+    requireUser(req);
+    return store.content.listPlaylists();
+  });
+
+  app.get('/api/v1/playlists/:id', async (req) => {
+    requireUser(req);
+    const p = store.content.getPlaylist(parse(IdParams, req.params).id);
+    if (!p) throw notFound('playlist');
+    return p;
+  });
+
+  // ── Schedules ────────────────────────────────────────────────────────────────────────────────
+  const scheduleView = (s: ScheduleRecord) => ({
+    id: s.id,
+    playlistId: s.playlistId,
+    target: s.target,
+    startsAt: s.startsAt === null ? null : toIso(s.startsAt),
+    endsAt: s.endsAt === null ? null : toIso(s.endsAt),
+    priority: s.priority,
+    createdAt: toIso(s.createdAt),
+  });
+
+  /** An editor may only touch schedules whose every target lies in their district. */
+  const scheduleInScope = (req: Parameters<typeof requireUser>[0], s: Pick<ScheduleRecord, 'target'>): boolean => {
+    const scope = scopeOf(store, requireUser(req));
+    if (scope.all) return true;
+    return (
+      s.target.groupIds.every((g) => scope.groupIds.has(g)) &&
+      s.target.deviceIds.every((d) => inScope(scope, store.devices.get(d)?.groupId ?? null))
+    );
+  };
+
+  app.post('/api/v1/schedules', async (req, reply) => {
+    const user = requireRole(req, 'admin', 'editor');
+    const body = parse(CreateScheduleBodySchema, req.body);
+    if (!store.content.getPlaylist(body.playlistId)) throw notFound('playlist', 'playlistId');
+    body.target.deviceIds.forEach((id, i) => {
+      if (!store.devices.get(id)) throw notFound('device', `target.deviceIds.${i}`);
+    });
+    body.target.groupIds.forEach((id, i) => {
+      if (!store.groups.get(id)) throw notFound('group', `target.groupIds.${i}`);
+    });
+    if (!scheduleInScope(req, body)) throw forbidden('you can only schedule on devices of your own district');
+    const s = store.schedules.create({
+      playlistId: body.playlistId,
+      target: body.target,
+      startsAt: body.startsAt ? Date.parse(body.startsAt) : null,
+      endsAt: body.endsAt ? Date.parse(body.endsAt) : null,
+      priority: body.priority,
+      createdBy: user.id,
+    });
+    hub().requestRefresh();
+    return reply.status(201).send(scheduleView(s));
+  });
+
+  app.get('/api/v1/schedules', async (req) => {
+    requireUser(req);
+    return store.schedules
+      .list()
+      .filter((s) => scheduleInScope(req, s))
+      .map(scheduleView);
+  });
+
+  app.get('/api/v1/schedules/:id', async (req) => {
+    const s = store.schedules.get(parse(IdParams, req.params).id);
+    if (!s || !scheduleInScope(req, s)) throw notFound('schedule');
+    return scheduleView(s);
+  });
+
+  app.delete('/api/v1/schedules/:id', async (req, reply) => {
+    requireRole(req, 'admin', 'editor');
+    const s = store.schedules.get(parse(IdParams, req.params).id);
+    if (!s || !scheduleInScope(req, s)) throw notFound('schedule');
+    store.schedules.delete(s.id);
+    hub().requestRefresh();
+    return reply.status(204).send();
+  });
+
+  // ── Proofs ───────────────────────────────────────────────────────────────────────────────────
+  app.get('/api/v1/proofs', async (req, reply) => {
+    const user = requireUser(req);
+    const q = parse(ProofQuerySchema, req.query);
+    const scope = scopeOf(store, user);
+    let deviceIds: string[] | null = null;
+    if (q.deviceId) {
+      const d = store.devices.get(q.deviceId);
+      if (!d || !inScope(scope, d.groupId)) throw notFound('device', 'deviceId');
+      deviceIds = [d.id];
+    } else if (!scope.all) {
+      deviceIds = store.devices
+        .list()
+        .filter((d) => inScope(scope, d.groupId))
+        .map((d) => d.id);
+    }
+    const from = q.from ? Date.parse(q.from) : null;
+    const to = q.to ? Date.parse(q.to) : null;
+    if (from !== null && to !== null && to <= from)
+      throw new HttpError(400, 'invalid-input', 'to: must be after from', 'to');
+    const rows = store.proofs.query({ deviceIds, from, to, limit: q.limit });
+    if (q.format === 'csv') {
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="proofs.csv"')
+        .send(proofsToCsv(rows));
+    }
+    const out = [];
+    for (const p of rows) {
+      out.push({
+        id: p.id,
+        deviceId: p.deviceId,
+        contentId: p.contentId,
+        playlistId: p.playlistId,
+        scheduleId: p.scheduleId,
+        startedAt: toIso(p.startedAt),
+        endedAt: toIso(p.endedAt),
+        durationMs: p.endedAt - p.startedAt,
+        deviceStartedAt: toIso(p.deviceStartedAt),
+        clockOffsetMs: p.clockOffsetMs,
+        endReason: p.endReason,
+        output: p.output,
+        receivedAt: toIso(p.receivedAt),
+      });
+    }
+    return out;
+  });
+}

@@ -1,0 +1,268 @@
+import type http from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import {
+  apiError,
+  type Bundle,
+  BundleAckSchema,
+  type ControllerToPlayerEvents,
+  fromZodError,
+  HandshakeAuthSchema,
+  HeartbeatSchema,
+  type InterServerEvents,
+  type PlayerToControllerEvents,
+  ProofBatchSchema,
+  ProofSchema,
+  type Proof,
+  type ProofUploadResult,
+  type SocketData,
+  SUPPORTED_PROTOCOLS,
+} from '@bangtin/shared';
+import type { Store } from '../store';
+import type { DeviceHealth } from '../store/devices';
+import { nextRevision } from '../store/meta';
+import { type BundleBody, compileAll, toBundle } from '../bundles';
+
+type HubServer = Server<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
+type HubSocket = Socket<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
+
+const HEALTH_FLUSH_MS = 2000;
+
+/** Error passed to socket.io's `next()`: the player sees `err.message` = code and `err.data` = the API error. */
+function refusal(code: string, message: string): Error & { data: unknown } {
+  return Object.assign(new Error(code), { data: apiError(code, message) });
+}
+
+export interface Hub {
+  io: HubServer;
+  /** Recompiles bundles and pushes them to the devices whose bundle changed. */
+  refresh(): void;
+  /** Coalesces many changes in one tick into one refresh. */
+  requestRefresh(): void;
+  isOnline(deviceId: string): boolean;
+  onlineCount(): number;
+  disconnectDevice(deviceId: string, reason: string): void;
+  close(): Promise<void>;
+}
+
+export function createHub(opts: { httpServer: http.Server; store: Store; log: Logger; version: string }): Hub {
+  const { store, log } = opts;
+  const io: HubServer = new Server(opts.httpServer, {
+    // Players are not browsers: no CORS needed. Bundles can be large (hundreds of items).
+    maxHttpBufferSize: 8 * 1024 * 1024,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    serveClient: false,
+  });
+
+  const sockets = new Map<string, HubSocket>();
+  const current = new Map<string, { version: number; body: BundleBody }>();
+  const pendingHealth = new Map<string, DeviceHealth>();
+  let refreshQueued = false;
+
+  for (const d of store.devices.list()) {
+    if (d.bundleVersion !== null && d.bundleHash !== null) {
+      // Bodies are recompiled on the first refresh; the version survives restarts so players see it go up.
+      current.set(d.id, {
+        version: d.bundleVersion,
+        body: { content: [], playlists: [], schedules: [], hash: d.bundleHash },
+      });
+    }
+  }
+
+  const flushHealth = setInterval(() => {
+    if (pendingHealth.size === 0) return;
+    const batch = new Map(pendingHealth);
+    pendingHealth.clear();
+    try {
+      store.devices.writeHealth(batch);
+    } catch (err) {
+      log.error({ err }, 'writing device health failed');
+    }
+  }, HEALTH_FLUSH_MS);
+  flushHealth.unref();
+
+  function noteHealth(deviceId: string, h: Partial<DeviceHealth>): void {
+    const prev = pendingHealth.get(deviceId);
+    pendingHealth.set(deviceId, { ...prev, ...h, lastSeenAt: Date.now() });
+  }
+
+  function refresh(): void {
+    const compiled = compileAll(store);
+    let revision: number | null = null;
+    const changed = new Map<string, { bundle: Bundle; deviceIds: string[] }>();
+    for (const [deviceId, body] of compiled) {
+      const prev = current.get(deviceId);
+      if (prev && prev.body.hash === body.hash) {
+        current.set(deviceId, { version: prev.version, body });
+        continue;
+      }
+      revision ??= nextRevision(store.db);
+      current.set(deviceId, { version: revision, body });
+      store.devices.setBundle(deviceId, revision, body.hash);
+      let group = changed.get(body.hash);
+      if (!group) {
+        group = { bundle: toBundle(body, revision), deviceIds: [] };
+        changed.set(body.hash, group);
+      }
+      group.deviceIds.push(deviceId);
+    }
+    for (const id of current.keys()) if (!compiled.has(id)) current.delete(id);
+    // One broadcast per distinct bundle: socket.io encodes the payload once for all its rooms.
+    for (const { bundle, deviceIds } of changed.values()) {
+      const rooms = deviceIds.filter((id) => sockets.has(id)).map((id) => `device:${id}`);
+      if (rooms.length > 0) io.to(rooms).emit('bundle', bundle);
+    }
+    if (changed.size > 0)
+      log.info(
+        { revision, devices: [...changed.values()].reduce((n, g) => n + g.deviceIds.length, 0) },
+        'bundles changed',
+      );
+  }
+
+  // Compile once at start, so a device connecting finds its bundle ready.
+  refresh();
+
+  function requestRefresh(): void {
+    if (refreshQueued) return;
+    refreshQueued = true;
+    setImmediate(() => {
+      refreshQueued = false;
+      try {
+        refresh();
+      } catch (err) {
+        log.error({ err }, 'bundle refresh failed');
+      }
+    });
+  }
+
+  io.use((socket, next) => {
+    const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
+    if (!auth.success) {
+      return next(refusal('invalid-handshake', fromZodError(auth.error, 'invalid-handshake', 'auth').error.message));
+    }
+    if (!SUPPORTED_PROTOCOLS.includes(auth.data.protocol)) {
+      return next(
+        refusal(
+          'protocol-incompatible',
+          `player protocol ${auth.data.protocol} is not supported by this controller (supports ${SUPPORTED_PROTOCOLS.join(', ')}); update the player`,
+        ),
+      );
+    }
+    const device = store.devices.byToken(auth.data.token);
+    if (!device) return next(refusal('unauthorized', 'unknown device token'));
+    if (device.revokedAt !== null) return next(refusal('revoked', 'this device has been revoked'));
+    socket.data.deviceId = device.id;
+    socket.data.protocol = auth.data.protocol;
+    store.devices.setPlayerVersion(device.id, auth.data.playerVersion);
+    next();
+  });
+
+  io.on('connection', (socket) => {
+    const deviceId = socket.data.deviceId;
+    const dlog = log.child({ deviceId, socket: socket.id });
+    // A device is one player: a second connection (e.g. a restarted player whose old socket is
+    // not yet timed out) replaces the first.
+    const previous = sockets.get(deviceId);
+    if (previous && previous.id !== socket.id) previous.disconnect(true);
+    sockets.set(deviceId, socket);
+    void socket.join(`device:${deviceId}`);
+    noteHealth(deviceId, {});
+    dlog.debug('player connected');
+
+    const device = store.devices.get(deviceId);
+    socket.emit('hello', {
+      protocol: socket.data.protocol,
+      deviceId,
+      deviceName: device?.name ?? '',
+      serverTime: Date.now(),
+    });
+    let cur = current.get(deviceId);
+    if (!cur) {
+      // Enrolled since the last refresh: compile now so the player never waits.
+      refresh();
+      cur = current.get(deviceId);
+    }
+    if (cur) socket.emit('bundle', toBundle(cur.body, cur.version));
+
+    socket.on('clock:sync', (clientSentAt, ack) => {
+      if (typeof ack !== 'function') return;
+      ack(Date.now());
+    });
+
+    socket.on('bundle:ack', (raw) => {
+      const parsed = BundleAckSchema.safeParse(raw);
+      if (!parsed.success) return dlog.warn({ issue: parsed.error.issues[0] }, 'malformed bundle ack');
+      store.devices.setAckedBundle(deviceId, parsed.data.version);
+    });
+
+    socket.on('heartbeat', (raw) => {
+      const parsed = HeartbeatSchema.safeParse(raw);
+      if (!parsed.success) return dlog.warn({ issue: parsed.error.issues[0] }, 'malformed heartbeat');
+      const hb = parsed.data;
+      noteHealth(deviceId, { nowPlaying: hb.nowPlaying, outboxSize: hb.outboxSize, clockOffsetMs: hb.clockOffsetMs });
+    });
+
+    socket.on('proofs:upload', (raw, ack) => {
+      if (typeof ack !== 'function') return;
+      const batch = ProofBatchSchema.safeParse(raw);
+      if (!batch.success) return ack(fromZodError(batch.error, 'invalid-proof-batch'));
+      const valid: Proof[] = [];
+      const rejected: ProofUploadResult['rejected'] = [];
+      for (const p of batch.data.proofs) {
+        const parsed = ProofSchema.safeParse(p);
+        if (parsed.success) valid.push(parsed.data);
+        else {
+          const id = typeof (p as { id?: unknown })?.id === 'string' ? (p as { id: string }).id : null;
+          rejected.push({ id, reason: fromZodError(parsed.error, 'invalid-proof').error.message });
+        }
+      }
+      // An id already stored for another device is a forgery or a bug; never let it overwrite or ack.
+      const owners = store.proofs.ownersOf(valid.map((p) => p.id));
+      const mine = valid.filter((p) => {
+        const owner = owners.get(p.id);
+        if (owner && owner !== deviceId) {
+          rejected.push({ id: p.id, reason: 'id: already used by another device' });
+          return false;
+        }
+        return true;
+      });
+      try {
+        store.proofs.insertBatch(deviceId, mine);
+      } catch (err) {
+        dlog.error({ err }, 'storing proofs failed');
+        return ack(apiError('store-failed', 'the controller could not store proofs; retry later'));
+      }
+      if (rejected.length > 0) dlog.warn({ rejected: rejected.slice(0, 5), count: rejected.length }, 'proofs rejected');
+      noteHealth(deviceId, {});
+      ack({ acked: mine.map((p) => p.id), rejected });
+    });
+
+    socket.on('disconnect', (reason) => {
+      if (sockets.get(deviceId) === socket) sockets.delete(deviceId);
+      noteHealth(deviceId, {});
+      dlog.debug({ reason }, 'player disconnected');
+    });
+  });
+
+  return {
+    io,
+    refresh,
+    requestRefresh,
+    isOnline: (id) => sockets.has(id),
+    onlineCount: () => sockets.size,
+    disconnectDevice: (id, reason) => {
+      const s = sockets.get(id);
+      if (s) {
+        log.info({ deviceId: id, reason }, 'disconnecting device');
+        s.disconnect(true);
+      }
+    },
+    close: async () => {
+      clearInterval(flushHealth);
+      if (pendingHealth.size > 0) store.devices.writeHealth(pendingHealth);
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

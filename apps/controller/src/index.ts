@@ -1,0 +1,3 @@
+export { startController, type Controller, type ControllerOptions } from './server';
+export { readConfig, ConfigError } from './config';
+export { createLogger } from './log';

@@ -1,0 +1,30 @@
+import { ConfigError, readConfig } from './config';
+import { startController } from './server';
+import { createLogger } from './log';
+
+const log = createLogger('controller');
+
+try {
+  const config = readConfig(process.argv.slice(2), process.env);
+  const controller = await startController({ ...config, log });
+  log.info({ url: controller.url, dataDir: config.dataDir }, 'controller listening');
+  process.stdout.write(`\nbangtin controller: ${controller.url}\n`);
+  if (controller.initialAdminPassword) {
+    process.stdout.write(`Tài khoản quản trị / admin login: admin / ${controller.initialAdminPassword}\n`);
+    process.stdout.write('(shown once: the password is stored hashed)\n\n');
+  }
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    await controller.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`bangtin controller: invalid configuration: ${err.message}\n`);
+    process.exit(2);
+  }
+  log.fatal({ err }, 'controller failed to start');
+  process.exit(1);
+}

@@ -1,0 +1,105 @@
+import type Database from 'better-sqlite3';
+import type { ContentItem, Playlist } from '@bangtin/shared';
+import { newId } from '@bangtin/shared';
+
+interface ContentRow {
+  id: string;
+  type: string;
+  title: string | null;
+  text: string | null;
+  created_at: number;
+}
+
+export interface ContentRecord {
+  item: ContentItem;
+  createdAt: number;
+}
+
+function toItem(r: ContentRow): ContentItem {
+  // Only slogans exist so far; media types arrive with the player app.
+  return { id: r.id, type: 'slogan', text: r.text ?? '', title: r.title };
+}
+
+export class ContentStore {
+  constructor(private readonly db: Database.Database) {}
+
+  createSlogan(s: { text: string; title: string | null; createdBy: string | null }): ContentItem {
+    const id = newId();
+    this.db
+      .prepare('INSERT INTO content (id, type, title, text, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, 'slogan', s.title, s.text, s.createdBy, Date.now());
+    return { id, type: 'slogan', text: s.text, title: s.title };
+  }
+
+  get(id: string): ContentItem | null {
+    const row = this.db.prepare('SELECT * FROM content WHERE id = ?').get(id) as ContentRow | undefined;
+    return row ? toItem(row) : null;
+  }
+
+  list(): ContentRecord[] {
+    return (this.db.prepare('SELECT * FROM content ORDER BY created_at DESC').all() as ContentRow[]).map((r) => ({
+      item: toItem(r),
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Which of these ids exist. */
+  existing(ids: string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    const rows = this.db
+      .prepare(`SELECT id FROM content WHERE id IN (${ids.map(() => '?').join(',')})`)
+      .all(...ids) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
+  createPlaylist(p: { name: string; items: Playlist['items']; createdBy: string | null }): Playlist {
+    const id = newId();
+    const tx = this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO playlists (id, name, created_by, created_at) VALUES (?, ?, ?, ?)')
+        .run(id, p.name, p.createdBy, Date.now());
+      const ins = this.db.prepare(
+        'INSERT INTO playlist_items (playlist_id, position, content_id, duration_ms) VALUES (?, ?, ?, ?)',
+      );
+      p.items.forEach((it, i) => ins.run(id, i, it.contentId, it.durationMs));
+    });
+    tx();
+    return { id, name: p.name, items: p.items };
+  }
+
+  getPlaylist(id: string): Playlist | null {
+    const row = this.db.prepare('SELECT id, name FROM playlists WHERE id = ?').get(id) as
+      { id: string; name: string } | undefined;
+    if (!row) return null;
+    const items = this.db
+      .prepare('SELECT content_id, duration_ms FROM playlist_items WHERE playlist_id = ? ORDER BY position')
+      .all(id) as { content_id: string; duration_ms: number }[];
+    return {
+      id: row.id,
+      name: row.name,
+      items: items.map((i) => ({ contentId: i.content_id, durationMs: i.duration_ms })),
+    };
+  }
+
+  listPlaylists(): Playlist[] {
+    const rows = this.db.prepare('SELECT id FROM playlists ORDER BY created_at DESC').all() as { id: string }[];
+    return rows.map((r) => this.getPlaylist(r.id)!);
+  }
+
+  /** Every playlist with its items and every content item, for bundle compilation. */
+  snapshot(): { content: Map<string, ContentItem>; playlists: Map<string, Playlist> } {
+    const content = new Map(
+      (this.db.prepare('SELECT * FROM content').all() as ContentRow[]).map((r) => [r.id, toItem(r)]),
+    );
+    const playlists = new Map<string, Playlist>();
+    for (const p of this.db.prepare('SELECT id, name FROM playlists').all() as { id: string; name: string }[]) {
+      playlists.set(p.id, { id: p.id, name: p.name, items: [] });
+    }
+    const items = this.db
+      .prepare('SELECT playlist_id, content_id, duration_ms FROM playlist_items ORDER BY playlist_id, position')
+      .all() as { playlist_id: string; content_id: string; duration_ms: number }[];
+    for (const i of items)
+      playlists.get(i.playlist_id)?.items.push({ contentId: i.content_id, durationMs: i.duration_ms });
+    return { content, playlists };
+  }
+}

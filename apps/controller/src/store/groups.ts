@@ -1,0 +1,62 @@
+import type Database from 'better-sqlite3';
+import type { DeviceGroup, GroupKind } from '@bangtin/shared';
+import { newId } from '@bangtin/shared';
+
+interface GroupRow {
+  id: string;
+  parent_id: string | null;
+  name: string;
+  kind: GroupKind;
+}
+
+const toGroup = (r: GroupRow): DeviceGroup => ({ id: r.id, parentId: r.parent_id, name: r.name, kind: r.kind });
+
+export class GroupStore {
+  constructor(private readonly db: Database.Database) {}
+
+  create(g: { name: string; kind: GroupKind; parentId: string | null; id?: string }): DeviceGroup {
+    const id = g.id ?? newId();
+    this.db
+      .prepare('INSERT INTO device_groups (id, parent_id, name, kind) VALUES (?, ?, ?, ?)')
+      .run(id, g.parentId, g.name, g.kind);
+    return { id, parentId: g.parentId, name: g.name, kind: g.kind };
+  }
+
+  get(id: string): DeviceGroup | null {
+    const row = this.db.prepare('SELECT * FROM device_groups WHERE id = ?').get(id) as GroupRow | undefined;
+    return row ? toGroup(row) : null;
+  }
+
+  list(): DeviceGroup[] {
+    return (this.db.prepare('SELECT * FROM device_groups ORDER BY name').all() as GroupRow[]).map(toGroup);
+  }
+
+  /** The group and everything below it. */
+  subtree(id: string): Set<string> {
+    const rows = this.db
+      .prepare(
+        `WITH RECURSIVE sub(id) AS (SELECT id FROM device_groups WHERE id = ?
+           UNION SELECT g.id FROM device_groups g JOIN sub ON g.parent_id = sub.id)
+         SELECT id FROM sub`,
+      )
+      .all(id) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+}
+
+/** Ancestor chain (the group itself first) for every group, from one read of the table. */
+export function ancestorsByGroup(groups: DeviceGroup[]): Map<string, string[]> {
+  const parent = new Map(groups.map((g) => [g.id, g.parentId]));
+  const out = new Map<string, string[]>();
+  for (const g of groups) {
+    const chain: string[] = [];
+    let cur: string | null | undefined = g.id;
+    // The guard stops a corrupted cycle from hanging the controller.
+    while (cur && chain.length < 64 && !chain.includes(cur)) {
+      chain.push(cur);
+      cur = parent.get(cur);
+    }
+    out.set(g.id, chain);
+  }
+  return out;
+}

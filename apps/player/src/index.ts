@@ -1,0 +1,3 @@
+export { startPlayer, type Player, type PlayerOptions } from './runtime/player';
+export { readPlayerConfig, PlayerConfigError } from './runtime/config';
+export { Outbox } from './proofs/outbox';

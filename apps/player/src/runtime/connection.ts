@@ -1,0 +1,155 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Logger } from 'pino';
+import {
+  type Bundle,
+  BundleSchema,
+  type ControllerToPlayerEvents,
+  type Heartbeat,
+  type Hello,
+  type PlayerToControllerEvents,
+  type Proof,
+  type ProofUploadResult,
+  PROTOCOL_VERSION,
+} from '@bangtin/shared';
+import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF } from './backoff';
+import { estimateOffset, type ClockSample } from './clock';
+
+export type PlayerSocket = Socket<ControllerToPlayerEvents, PlayerToControllerEvents>;
+
+export interface ConnectionEvents {
+  onHello(hello: Hello): void;
+  onBundle(bundle: Bundle): void;
+  onClockOffset(offsetMs: number, rttMs: number): void;
+  onConnected(): void;
+  onDisconnected(reason: string): void;
+  /** A refusal that retrying will not fix by itself (revoked, wrong token, incompatible protocol). */
+  onRefused(code: string, message: string): void;
+}
+
+export interface ConnectionOptions {
+  controllerUrl: string;
+  token: string;
+  playerVersion: string;
+  backoff?: BackoffOptions;
+  log: Logger;
+}
+
+/**
+ * The player's link to the controller. socket.io's own reconnection is off: this class owns the retry
+ * loop, so refusals are told apart from outages and every retry waits for an exponential, jittered delay.
+ */
+export class Connection {
+  readonly socket: PlayerSocket;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly opts: ConnectionOptions,
+    private readonly events: ConnectionEvents,
+  ) {
+    this.socket = io(opts.controllerUrl, {
+      auth: { token: opts.token, protocol: PROTOCOL_VERSION, playerVersion: opts.playerVersion },
+      reconnection: false,
+      autoConnect: false,
+      transports: ['websocket'],
+      timeout: 10_000,
+    });
+    const { log } = opts;
+
+    this.socket.on('connect', () => {
+      this.attempt = 0;
+      log.info('connected to controller');
+      events.onConnected();
+      void this.syncClock();
+    });
+    this.socket.on('connect_error', (err: Error & { data?: { error?: { message?: string } } }) => {
+      const code = err.message;
+      if (
+        code === 'unauthorized' ||
+        code === 'revoked' ||
+        code === 'protocol-incompatible' ||
+        code === 'invalid-handshake'
+      ) {
+        const message = err.data?.error?.message ?? code;
+        log.error({ code, message }, 'controller refused this player');
+        events.onRefused(code, message);
+        // The operator may fix it on the controller (re-enrol, upgrade): keep trying, slowly.
+        this.attempt = Math.max(this.attempt, 30);
+      } else {
+        log.warn({ err: err.message }, 'cannot reach controller');
+      }
+      this.scheduleRetry();
+    });
+    this.socket.on('disconnect', (reason) => {
+      log.warn({ reason }, 'disconnected from controller');
+      events.onDisconnected(reason);
+      this.scheduleRetry();
+    });
+    this.socket.on('hello', (hello) => events.onHello(hello));
+    this.socket.on('bundle', (raw) => {
+      const parsed = BundleSchema.safeParse(raw);
+      if (!parsed.success) {
+        log.error({ issue: parsed.error.issues[0] }, 'ignoring malformed bundle');
+        return;
+      }
+      events.onBundle(parsed.data);
+    });
+  }
+
+  start(): void {
+    this.closed = false;
+    this.socket.connect();
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  private scheduleRetry(): void {
+    if (this.closed || this.retryTimer) return;
+    const delay = backoffDelay(this.attempt++, this.opts.backoff ?? DEFAULT_BACKOFF);
+    this.opts.log.debug({ delay, attempt: this.attempt }, 'reconnecting later');
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.closed && !this.socket.connected) this.socket.connect();
+    }, delay);
+  }
+
+  private async syncClock(): Promise<void> {
+    const samples: ClockSample[] = [];
+    for (let i = 0; i < 5 && this.socket.connected; i++) {
+      const sentAt = Date.now();
+      try {
+        const serverTime = await this.socket.timeout(5000).emitWithAck('clock:sync', sentAt);
+        samples.push({ sentAt, serverTime, receivedAt: Date.now() });
+      } catch {
+        break;
+      }
+    }
+    if (samples.length === 0) return;
+    const { offsetMs, rttMs } = estimateOffset(samples);
+    this.events.onClockOffset(offsetMs, rttMs);
+  }
+
+  ackBundle(b: Bundle): void {
+    if (this.socket.connected) this.socket.emit('bundle:ack', { version: b.version, hash: b.hash });
+  }
+
+  heartbeat(hb: Heartbeat): void {
+    if (this.socket.connected) this.socket.emit('heartbeat', hb);
+  }
+
+  async uploadProofs(proofs: Proof[], timeoutMs = 15_000): Promise<ProofUploadResult> {
+    const res = await this.socket.timeout(timeoutMs).emitWithAck('proofs:upload', { proofs });
+    if ('error' in res) throw new Error(`${res.error.code}: ${res.error.message}`);
+    return res;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.socket.disconnect();
+  }
+}

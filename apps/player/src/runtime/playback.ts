@@ -1,0 +1,185 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import {
+  type Bundle,
+  type EndReason,
+  itemAt,
+  newId,
+  nextBoundaryAfter,
+  type PlayPosition,
+  type Proof,
+} from '@bangtin/shared';
+import type { Outbox } from '../proofs/outbox';
+import type { LocalState } from './local-store';
+
+/** A play in progress, as persisted in state `current_play`. */
+export interface CurrentPlay {
+  proofId: string;
+  contentId: string;
+  playlistId: string;
+  scheduleId: string;
+  slotStart: number;
+  slotEnd: number;
+  startedAt: number;
+  deviceStartedAt: number;
+  clockOffsetMs: number;
+}
+
+export interface PlaybackHooks {
+  /** Called when an item starts showing (and with null when nothing is scheduled). */
+  onShow?(pos: PlayPosition | null, play: CurrentPlay | null): void;
+  /** Called after a proof is committed to the outbox. */
+  onProof?(proof: Proof): void;
+}
+
+const IDLE_RECHECK_MS = 5_000;
+
+/**
+ * Plays the local bundle by the controller's clock (device clock + measured offset), so a schedule
+ * boundary switches at the right second with no network, and records each finished play as a proof.
+ */
+export class Playback {
+  private bundle: Bundle | null = null;
+  private current: CurrentPlay | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private offsetMs = 0;
+
+  constructor(
+    private readonly deps: {
+      db: Database.Database;
+      outbox: Outbox;
+      state: LocalState;
+      log: Logger;
+      output: string;
+      hooks?: PlaybackHooks;
+      /** Device clock; injectable so tests can simulate a wrong clock. */
+      deviceNow?: () => number;
+    },
+  ) {
+    const leftover = deps.state.get('current_play');
+    if (leftover) {
+      // The process died mid-item: that play never completed, so it is not a proof. Say so in the log.
+      deps.log.warn(
+        { play: JSON.parse(leftover) as unknown },
+        'previous run stopped during an item; it is not counted',
+      );
+      deps.state.delete('current_play');
+    }
+  }
+
+  private deviceNow(): number {
+    return this.deps.deviceNow ? this.deps.deviceNow() : Date.now();
+  }
+
+  /** The controller's clock as best known. */
+  now(): number {
+    return this.deviceNow() + this.offsetMs;
+  }
+
+  setClockOffset(ms: number): void {
+    this.offsetMs = ms;
+  }
+
+  get clockOffsetMs(): number {
+    return this.offsetMs;
+  }
+
+  setBundle(b: Bundle | null): void {
+    this.bundle = b;
+    if (this.running) this.tick();
+  }
+
+  get nowPlaying(): CurrentPlay | null {
+    return this.current;
+  }
+
+  start(): void {
+    this.running = true;
+    this.tick();
+  }
+
+  /** Stops playback; the item on screen ends now and is recorded with reason `stopped`. */
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.current) this.finish(this.now(), 'stopped');
+  }
+
+  private tick(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.running) return;
+    const t = this.now();
+    const pos = this.bundle ? itemAt(this.bundle, t) : null;
+    const cur = this.current;
+    const sameSlot =
+      cur !== null &&
+      pos !== null &&
+      cur.scheduleId === pos.schedule.id &&
+      cur.contentId === pos.content.id &&
+      cur.slotStart === pos.slotStart &&
+      t < cur.slotEnd;
+    if (sameSlot) {
+      cur.slotEnd = pos.slotEnd;
+      this.arm(pos.slotEnd - t);
+      return;
+    }
+    if (cur) this.finish(t, t >= cur.slotEnd ? 'completed' : 'preempted');
+    if (pos) {
+      this.begin(pos, t);
+      this.arm(pos.slotEnd - t);
+    } else {
+      this.deps.hooks?.onShow?.(null, null);
+      const next = this.bundle ? nextBoundaryAfter(this.bundle, t) : null;
+      this.arm(next === null ? IDLE_RECHECK_MS : Math.min(IDLE_RECHECK_MS, next - t));
+    }
+  }
+
+  private arm(ms: number): void {
+    // Re-check at least every 5 s so a corrected clock or a far boundary cannot stall playback.
+    this.timer = setTimeout(() => this.tick(), Math.max(0, Math.min(ms, IDLE_RECHECK_MS)));
+  }
+
+  private begin(pos: PlayPosition, t: number): void {
+    const play: CurrentPlay = {
+      proofId: newId(),
+      contentId: pos.content.id,
+      playlistId: pos.playlist.id,
+      scheduleId: pos.schedule.id,
+      slotStart: pos.slotStart,
+      slotEnd: pos.slotEnd,
+      startedAt: t,
+      deviceStartedAt: t - this.offsetMs,
+      clockOffsetMs: this.offsetMs,
+    };
+    this.current = play;
+    this.deps.state.set('current_play', JSON.stringify(play));
+    this.deps.hooks?.onShow?.(pos, play);
+  }
+
+  private finish(t: number, reason: EndReason): void {
+    const play = this.current;
+    if (!play) return;
+    this.current = null;
+    const proof: Proof = {
+      id: play.proofId,
+      contentId: play.contentId,
+      playlistId: play.playlistId,
+      scheduleId: play.scheduleId,
+      startedAt: play.startedAt,
+      endedAt: Math.max(play.startedAt, t),
+      deviceStartedAt: play.deviceStartedAt,
+      clockOffsetMs: play.clockOffsetMs,
+      endReason: reason,
+      output: this.deps.output,
+    };
+    // The proof and the end of the play commit together: after a crash there is either both or neither.
+    this.deps.db.transaction(() => {
+      this.deps.outbox.add(proof);
+      this.deps.state.delete('current_play');
+    })();
+    this.deps.hooks?.onProof?.(proof);
+  }
+}

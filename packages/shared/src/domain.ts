@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+import type {
+  BundleAckSchema,
+  BundleScheduleSchema,
+  BundleSchema,
+  ContentItemSchema,
+  ContentTypeSchema,
+  EndReasonSchema,
+  HandshakeAuthSchema,
+  HeartbeatSchema,
+  NowPlayingSchema,
+  PlaylistItemSchema,
+  PlaylistSchema,
+  ProofSchema,
+} from './schemas';
+
+export type ContentType = z.infer<typeof ContentTypeSchema>;
+export type ContentItem = z.infer<typeof ContentItemSchema>;
+export type PlaylistItem = z.infer<typeof PlaylistItemSchema>;
+export type Playlist = z.infer<typeof PlaylistSchema>;
+export type BundleSchedule = z.infer<typeof BundleScheduleSchema>;
+export type Bundle = z.infer<typeof BundleSchema>;
+export type EndReason = z.infer<typeof EndReasonSchema>;
+export type Proof = z.infer<typeof ProofSchema>;
+export type NowPlaying = z.infer<typeof NowPlayingSchema>;
+export type Heartbeat = z.infer<typeof HeartbeatSchema>;
+export type BundleAck = z.infer<typeof BundleAckSchema>;
+export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
+
+export type DeviceKind = 'led' | 'kiosk' | 'screen';
+export const DEVICE_KINDS = ['led', 'kiosk', 'screen'] as const satisfies readonly DeviceKind[];
+
+export type Role = 'admin' | 'editor' | 'viewer';
+export const ROLES = ['admin', 'editor', 'viewer'] as const satisfies readonly Role[];
+
+/** Device group tree: province → district → office. */
+export type GroupKind = 'province' | 'district' | 'office';
+export const GROUP_KINDS = ['province', 'district', 'office'] as const satisfies readonly GroupKind[];
+
+export interface DeviceGroup {
+  id: string;
+  parentId: string | null;
+  name: string;
+  kind: GroupKind;
+}
+
+/** A device as the API lists it. */
+export interface DeviceView {
+  id: string;
+  name: string;
+  kind: DeviceKind;
+  groupId: string | null;
+  online: boolean;
+  lastSeenAt: string | null;
+  nowPlaying: { contentId: string; startedAt: string } | null;
+  bundleVersion: number | null;
+  ackedBundleVersion: number | null;
+  outboxSize: number | null;
+  clockOffsetMs: number | null;
+  revokedAt: string | null;
+}
+
+// Scheduling (issue 3).
+import type {
+  CronRecurrenceSchema,
+  DaypartSchema,
+  HolidayListSchema,
+  InterruptSchema,
+  RecurrenceSchema,
+  WeeklyRecurrenceSchema,
+} from './schemas';
+
+export type Recurrence = z.infer<typeof RecurrenceSchema>;
+export type WeeklyRecurrence = z.infer<typeof WeeklyRecurrenceSchema>;
+export type CronRecurrence = z.infer<typeof CronRecurrenceSchema>;
+export type Daypart = z.infer<typeof DaypartSchema>;
+export type HolidayList = z.infer<typeof HolidayListSchema>;
+export type Interrupt = z.infer<typeof InterruptSchema>;

@@ -1,0 +1,54 @@
+// Plain JavaScript on purpose: this runs on a fresh machine that has only Node.js and npm.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+function have(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** pnpm through npx (corepack's signature check fails on some machines); a global pnpm is used when present. */
+export function pnpm(args) {
+  return have('pnpm') ? run('pnpm', args) : run('npx', ['-y', 'pnpm@10', ...args]);
+}
+
+/** Installs the workspace when node_modules is missing or older than the lockfile. */
+export function ensureNodeModules() {
+  const marker = path.join(ROOT, 'node_modules', '.modules.yaml');
+  const lock = path.join(ROOT, 'pnpm-lock.yaml');
+  const stale = !fs.existsSync(marker) || fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs;
+  if (!stale) return;
+  console.log('bangtin: installing dependencies (pnpm install)…');
+  const env = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
+  const code = have('pnpm')
+    ? run('pnpm', ['install', '--frozen-lockfile'], { env })
+    : run('npx', ['-y', 'pnpm@10', 'install', '--frozen-lockfile'], { env });
+  if (code !== 0) process.exit(code);
+}
+
+/**
+ * Debian packages the tests and the demo's simulated LED board use. Installed with apt-get when we are
+ * root (CI, a fresh VM); otherwise we say exactly what to install.
+ */
+export function ensureSystemPackages(packages) {
+  const missing = packages.filter((p) => !have(p.cmd));
+  if (missing.length === 0) return true;
+  const names = missing.map((p) => p.apt);
+  if (process.getuid?.() === 0 && have('apt-get')) {
+    console.log(`bangtin: installing ${names.join(', ')} with apt-get…`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    run('apt-get', ['update', '-qq'], { env });
+    if (run('apt-get', ['install', '-y', '-qq', ...names], { env }) === 0) return true;
+  }
+  console.warn(`bangtin: missing system packages: ${names.join(', ')} (sudo apt-get install ${names.join(' ')})`);
+  return false;
+}

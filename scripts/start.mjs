@@ -1,0 +1,18 @@
+// `npm start`: install what is missing, then run the demo (controller + demo data + simulated players).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ensureNodeModules, ensureSystemPackages, ROOT } from './bootstrap.mjs';
+
+ensureNodeModules();
+// socat gives the demo's LED board a virtual serial port; without it the demo runs without the board.
+ensureSystemPackages([{ cmd: 'socat', apt: 'socat' }]);
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', path.join(ROOT, 'scripts/demo.ts'), ...process.argv.slice(2)],
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+  },
+);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code) => process.exit(code ?? 0));
