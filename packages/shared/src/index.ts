@@ -15,3 +15,4 @@ export * from './schedule/cron';
 export * from './schedule/horizon';
 export * from './schedule/describe';
 export * from './led/index';
+export * from './outputs';

@@ -57,15 +57,20 @@ export class Playback {
       deviceNow?: () => number;
     },
   ) {
-    const leftover = deps.state.get('current_play');
+    const leftover = deps.state.get(this.stateKey);
     if (leftover) {
       // The process died mid-item: that play never completed, so it is not a proof. Say so in the log.
       deps.log.warn(
         { play: JSON.parse(leftover) as unknown },
         'previous run stopped during an item; it is not counted',
       );
-      deps.state.delete('current_play');
+      deps.state.delete(this.stateKey);
     }
+  }
+
+  /** Each output persists its own play in progress. */
+  private get stateKey(): string {
+    return this.deps.output === 'main' ? 'current_play' : `current_play:${this.deps.output}`;
   }
 
   private deviceNow(): number {
@@ -155,7 +160,7 @@ export class Playback {
       clockOffsetMs: this.offsetMs,
     };
     this.current = play;
-    this.deps.state.set('current_play', JSON.stringify(play));
+    this.deps.state.set(this.stateKey, JSON.stringify(play));
     this.deps.hooks?.onShow?.(pos, play);
   }
 
@@ -178,7 +183,7 @@ export class Playback {
     // The proof and the end of the play commit together: after a crash there is either both or neither.
     this.deps.db.transaction(() => {
       this.deps.outbox.add(proof);
-      this.deps.state.delete('current_play');
+      this.deps.state.delete(this.stateKey);
     })();
     this.deps.hooks?.onProof?.(proof);
   }

@@ -2,14 +2,33 @@ import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import pino from 'pino';
-import { type Bundle, bundleHashInput, type Hello, type PlayPosition, type Proof } from '@bangtin/shared';
+import {
+  type Bundle,
+  bundleForOutput,
+  bundleHashInput,
+  type ContentType,
+  type Hello,
+  type PlayPosition,
+  type Proof,
+} from '@bangtin/shared';
 import { Outbox } from '../proofs/outbox';
 import { Connection } from './connection';
 import { LocalState, openLocalDatabase } from './local-store';
 import { type CurrentPlay, Playback } from './playback';
 import type { BackoffOptions } from './backoff';
 
+/** Something that shows content: the headless log, an LED board, a screen window. */
+export interface OutputSpec {
+  /** Recorded in every proof: `main`, `screen`, `led:<name>`. */
+  id: string;
+  /** Content types it can show; null = all. */
+  accepts?: readonly ContentType[] | null;
+  show?(pos: PlayPosition | null, play: CurrentPlay | null): void;
+}
+
 export interface PlayerOptions {
+  /** Defaults to one output `main` that shows everything (the headless runtime's log). */
+  outputs?: OutputSpec[];
   controllerUrl: string;
   token: string;
   dataDir: string;
@@ -23,7 +42,7 @@ export interface PlayerOptions {
 }
 
 export interface PlayerEvents {
-  show: [pos: PlayPosition | null, play: CurrentPlay | null];
+  show: [pos: PlayPosition | null, play: CurrentPlay | null, output: string];
   proof: [proof: Proof];
   bundle: [bundle: Bundle];
   uploaded: [count: number];
@@ -57,31 +76,51 @@ export function startPlayer(opts: PlayerOptions): Player {
   let deviceId: string | null = state.get('device_id');
   let bundle = state.loadBundle();
 
-  const playback = new Playback({
-    db,
-    outbox,
-    state,
-    log: log.child({ module: 'playback' }),
-    output: 'main',
-    deviceNow: opts.deviceNow,
-    hooks: {
-      onShow: (pos, play) => {
-        if (pos)
-          log.info(
-            { contentId: pos.content.id, text: pos.content.type === 'slogan' ? pos.content.text : undefined },
-            'showing',
-          );
-        emitter.emit('show', pos, play);
-        sendHeartbeat();
-      },
-      onProof: (p) => {
-        emitter.emit('proof', p);
-        requestFlush();
-      },
-    },
-  });
+  const outputs: OutputSpec[] = opts.outputs ?? [{ id: 'main', accepts: null }];
+  if (new Set(outputs.map((o) => o.id)).size !== outputs.length) throw new Error('output ids must be unique');
+  const playbacks = outputs.map(
+    (out) =>
+      new Playback({
+        db,
+        outbox,
+        state,
+        log: log.child({ module: 'playback', output: out.id }),
+        output: out.id,
+        deviceNow: opts.deviceNow,
+        hooks: {
+          onShow: (pos, play) => {
+            if (pos)
+              log.info(
+                {
+                  output: out.id,
+                  contentId: pos.content.id,
+                  text: pos.content.type === 'slogan' ? pos.content.text : undefined,
+                },
+                'showing',
+              );
+            try {
+              out.show?.(pos, play);
+            } catch (err) {
+              log.error({ err, output: out.id }, 'output failed to show an item');
+            }
+            emitter.emit('show', pos, play, out.id);
+            sendHeartbeat();
+          },
+          onProof: (p) => {
+            emitter.emit('proof', p);
+            requestFlush();
+          },
+        },
+      }),
+  );
+  const playback = playbacks[0]!;
+  const setBundleAll = (b: Bundle | null) => {
+    playbacks.forEach((pb, i) => pb.setBundle(b ? bundleForOutput(b, outputs[i]!.accepts ?? null) : null));
+  };
+  const setOffsetAll = (ms: number) => playbacks.forEach((pb) => pb.setClockOffset(ms));
+
   const savedOffset = Number(state.get('clock_offset_ms') ?? '0');
-  playback.setClockOffset(Number.isFinite(savedOffset) ? savedOffset : 0);
+  setOffsetAll(Number.isFinite(savedOffset) ? savedOffset : 0);
 
   const conn = new Connection(
     {
@@ -96,7 +135,7 @@ export function startPlayer(opts: PlayerOptions): Player {
         deviceId = hello.deviceId;
         state.set('device_id', hello.deviceId);
         // A first rough offset from the hello; the probes refine it right after.
-        if (state.get('clock_offset_ms') === null) playback.setClockOffset(hello.serverTime - Date.now());
+        if (state.get('clock_offset_ms') === null) setOffsetAll(hello.serverTime - Date.now());
       },
       onBundle: (b) => {
         if (!verifyBundleHash(b)) {
@@ -106,7 +145,7 @@ export function startPlayer(opts: PlayerOptions): Player {
         if (!bundle || bundle.hash !== b.hash) {
           state.saveBundle(b);
           bundle = b;
-          playback.setBundle(b);
+          setBundleAll(b);
           emitter.emit('bundle', b);
           log.info({ version: b.version, schedules: b.schedules.length }, 'new bundle');
         }
@@ -115,7 +154,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       onClockOffset: (offsetMs, rttMs) => {
         log.info({ offsetMs, rttMs }, 'clock offset to controller measured');
         state.set('clock_offset_ms', String(offsetMs));
-        playback.setClockOffset(offsetMs);
+        setOffsetAll(offsetMs);
         sendHeartbeat();
       },
       onConnected: () => {
@@ -183,8 +222,8 @@ export function startPlayer(opts: PlayerOptions): Player {
   }
 
   // Offline-first: play the cached bundle at once, before the network answers.
-  playback.setBundle(bundle);
-  playback.start();
+  setBundleAll(bundle);
+  for (const pb of playbacks) pb.start();
   conn.start();
 
   return Object.assign(emitter, {
@@ -198,7 +237,7 @@ export function startPlayer(opts: PlayerOptions): Player {
     clockOffsetMs: () => playback.clockOffsetMs,
     flush,
     close: async () => {
-      playback.stop();
+      for (const pb of playbacks) pb.stop();
       clearInterval(heartbeat);
       if (flushTimer) clearTimeout(flushTimer);
       // One last upload attempt so a clean shutdown leaves nothing behind when the link is up.
