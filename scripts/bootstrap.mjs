@@ -52,3 +52,23 @@ export function ensureSystemPackages(packages) {
   console.warn(`bangtin: missing system packages: ${names.join(', ')} (sudo apt-get install ${names.join(' ')})`);
   return false;
 }
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds a Vite app when its dist is missing or older than its sources. */
+export function ensureBuilt(name, script, srcDir, distIndex) {
+  const src = path.join(ROOT, srcDir);
+  const dist = path.join(ROOT, distIndex);
+  if (!fs.existsSync(src)) return;
+  if (fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newestMtime(src)) return;
+  console.log(`bangtin: building ${name}…`);
+  const code = pnpm(['run', script]);
+  if (code !== 0) process.exit(code);
+}

@@ -1,15 +1,21 @@
 /**
  * The quick-start demo: a controller on an embedded SQLite database with Vietnamese demo data, and two
- * simulated headless players (an LED board and a lobby kiosk), all in this one process.
+ * simulated headless players (an LED board and a lobby kiosk), all in this one process. The LED player
+ * drives a simulated Alpha sign over a socat pty pair (a real serial port as far as both ends know); the
+ * sign's face is written to `<data-dir>/led-board.png` and, now and then, printed as ASCII art.
  * Secrets of the demo are kept in `<data-dir>/demo-secrets.json` (mode 0600) so a restart can log in
  * and reconnect the players; a real deployment never stores a password in clear.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startController } from '@bangtin/controller';
 import { startPlayer, type Player } from '@bangtin/player';
+import { bitmapToAscii, bitmapToPng, type BoardSimulator, createBoardSimulator } from '../apps/player/src/led';
+import { createPtyPair, type PtyPair } from '../apps/player/src/led/testing/pty-pair';
+import { createLedOutput } from '../apps/player/src/runtime/led-outputs';
 import { newId } from '@bangtin/shared';
 import { CAMPAIGN_SLOGANS, DISTRICTS, PROVINCE, SLOGANS } from './demo-data';
 
@@ -103,15 +109,68 @@ function seed(): DemoSecrets {
   };
 }
 
+/**
+ * A simulated 96×16 Alpha sign on one end of a socat pty pair; the LED player gets the other end. Without
+ * socat the LED player runs without a board (its plays are still logged).
+ */
+async function startSimulatedBoard(): Promise<{ pair: PtyPair; sim: BoardSimulator } | null> {
+  if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).status !== 0) {
+    console.log(
+      'Chưa có socat: bỏ qua bảng LED mô phỏng / socat not found: no simulated LED board (apt-get install socat)',
+    );
+    return null;
+  }
+  const pair = await createPtyPair();
+  const sim = createBoardSimulator({ path: pair.b, size: { width: 96, height: 16 }, pageHoldMs: 3000 });
+  const png = path.join(dataDir, 'led-board.png');
+  let lastAsciiAt = 0;
+  let lastProgramme = '';
+  sim.on('display', (page) => {
+    // A sign goes dark for a few seconds while it reorganises its memory for a new slogan; the file keeps
+    // the last picture meanwhile, so whoever opens it sees a slogan rather than a dark board.
+    if (!page.bitmap.data.some((v) => v !== 0)) return;
+    // Written aside and renamed, so an image viewer never reads half a file.
+    fs.writeFileSync(`${png}.tmp`, bitmapToPng(page.bitmap, { scale: 6 }));
+    fs.renameSync(`${png}.tmp`, png);
+    // ASCII art only for the first page of a new slogan, at most every 30 s: the terminal stays readable.
+    const programme = sim.model
+      .pages()
+      .map((p) => p.bitmap.data.join(''))
+      .join('|');
+    if (page.page === 0 && programme !== lastProgramme && Date.now() - lastAsciiAt > 30_000) {
+      lastAsciiAt = Date.now();
+      lastProgramme = programme;
+      console.log(
+        `▦ bảng LED mô phỏng / simulated LED board (${png}):\n${bitmapToAscii(page.bitmap, process.stdout.isTTY === true)}`,
+      );
+    }
+  });
+  await sim.open();
+  return { pair, sim };
+}
+
 const players: Player[] = [];
+let board: { pair: PtyPair; sim: BoardSimulator } | null = null;
 if (!values['no-players']) {
+  board = await startSimulatedBoard();
   for (const d of secrets.devices) {
+    const log = pino({ name: `player:${d.name}`, level: process.env.BANGTIN_LOG_LEVEL ?? 'warn' });
+    // The first demo device is the LED board: the player drives the simulated sign as `--output led,…` would.
+    const led =
+      board && d === secrets.devices[0]
+        ? createLedOutput(
+            { name: 'bang-tam-ky', protocol: 'alpha', port: board.pair.a, baud: 9600, size: '96x16', address: '00' },
+            { log },
+          )
+        : null;
+    if (led) await led.open();
     const p = startPlayer({
       controllerUrl: controller.url,
       token: d.token,
       dataDir: path.join(dataDir, 'players', d.id),
       heartbeatMs: 5000,
-      log: pino({ name: `player:${d.name}`, level: process.env.BANGTIN_LOG_LEVEL ?? 'warn' }),
+      log,
+      ...(led ? { outputs: [led] } : {}),
     });
     p.on('show', (pos) => {
       if (pos?.content.type === 'slogan') console.log(`▶ ${d.name}: ${pos.content.text}`);
@@ -129,6 +188,7 @@ bangtin demo đang chạy / is running
   Lãnh đạo / viewer            : lanhdao / ${secrets.viewerPassword}
   Dữ liệu / data               : ${dataDir}
   Thiết bị mô phỏng / players  : ${secrets.devices.map((d) => d.name).join(', ')}
+  Bảng LED mô phỏng / LED board: ${board ? `${path.join(dataDir, 'led-board.png')} (cổng / port ${board.pair.a})` : 'không có / none (socat missing)'}
 Nhấn Ctrl+C để dừng / press Ctrl+C to stop.
 `);
 
@@ -137,6 +197,8 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await Promise.all(players.map((p) => p.close()));
+  await board?.sim.close();
+  await board?.pair.close();
   await controller.close();
   process.exit(0);
 }

@@ -1,9 +1,10 @@
 // `npm start`: install what is missing, then run the demo (controller + demo data + simulated players).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ensureNodeModules, ensureSystemPackages, ROOT } from './bootstrap.mjs';
+import { ensureBuilt, ensureNodeModules, ensureSystemPackages, ROOT } from './bootstrap.mjs';
 
 ensureNodeModules();
+ensureBuilt('the admin web app', 'build:web', 'apps/controller/web/src', 'apps/controller/web/dist/index.html');
 // socat gives the demo's LED board a virtual serial port; without it the demo runs without the board.
 ensureSystemPackages([{ cmd: 'socat', apt: 'socat' }]);
 const child = spawn(

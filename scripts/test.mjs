@@ -65,7 +65,11 @@ if (!only || only === 'unit') {
   // Schedules and rendering must not depend on the host's timezone: run the shared core again in UTC.
   vitest('unit shared (TZ=UTC)', 'unit', { TZ: 'UTC' }, ['packages/shared']);
 }
-if (!only || only === 'e2e') vitest('e2e', 'e2e');
+if (!only || only === 'e2e') {
+  // The browser tests run against the built apps: build them from the sources under test.
+  step('build web', () => pnpm(['run', 'build:web']));
+  vitest('e2e', 'e2e');
+}
 if (!only || only === 'bench') {
   for (const bench of fs
     .readdirSync(path.join(ROOT, 'scripts'))

@@ -5,7 +5,13 @@ import cron from 'node-cron';
 import { openStore, type Store } from './store';
 import { createHub, type Hub } from './hub/hub';
 import { registerAuth } from './http/auth';
+import { registerMedia } from './http/media';
 import { registerRoutes } from './http/routes';
+import { registerSchedulingRoutes } from './http/scheduling';
+import { startJobs } from './jobs';
+import { advanceHorizon } from './jobs/horizon';
+import { registerDeviceOutputs } from './http/device-outputs';
+import { registerStatic } from './http/static';
 import { errorHandler } from './http/errors';
 import { randomPassword } from './auth/tokens';
 import { VERSION } from './version';
@@ -18,6 +24,10 @@ export interface ControllerOptions {
   /** Password for the `admin` account created at first start; random (and printed once) when absent. */
   adminPassword?: string | undefined;
   log?: Logger;
+  /** Days proofs are kept after their daily rollup; env BANGTIN_PROOF_RETENTION_DAYS, default 400. */
+  proofRetentionDays?: number;
+  /** Run the node-cron jobs (tests of the HTTP API alone may turn them off). Default true. */
+  jobs?: boolean;
 }
 
 export interface Controller {
@@ -56,9 +66,15 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     if (!hub) throw new Error('hub not started');
     return hub;
   };
+  registerMedia(app, store, getHub); // before registerAuth: players fetch media with device tokens
   registerAuth(app, store);
   registerRoutes(app, store, getHub, VERSION);
+  registerSchedulingRoutes(app, store, getHub);
+  registerDeviceOutputs(app, store, getHub);
+  await registerStatic(app);
   await app.ready();
+  // Bundles carry a horizon from the first compile on; afterwards only the daily job moves it.
+  advanceHorizon(store, Date.now());
   hub = createHub({ httpServer: app.server, store, log: log.child({ module: 'hub' }), version: VERSION });
 
   await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
@@ -66,6 +82,14 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
 
   const jobs = [cron.schedule('17 * * * *', () => store.users.purgeExpiredSessions(), { name: 'purge-sessions' })];
+  const retentionEnv = Number(process.env.BANGTIN_PROOF_RETENTION_DAYS);
+  const scheduling =
+    opts.jobs === false
+      ? null
+      : startJobs(store, getHub, log.child({ module: 'jobs' }), {
+          proofRetentionDays:
+            opts.proofRetentionDays ?? (Number.isFinite(retentionEnv) && retentionEnv > 0 ? retentionEnv : 400),
+        });
 
   return {
     url,
@@ -75,6 +99,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     initialAdminPassword,
     close: async () => {
       for (const j of jobs) await j.stop();
+      await scheduling?.stop();
       await hub!.close();
       await app.close().catch(() => undefined);
       store.close();

@@ -76,3 +76,18 @@ export type CronRecurrence = z.infer<typeof CronRecurrenceSchema>;
 export type Daypart = z.infer<typeof DaypartSchema>;
 export type HolidayList = z.infer<typeof HolidayListSchema>;
 export type Interrupt = z.infer<typeof InterruptSchema>;
+
+// Media, kiosk surveys (issue 5).
+import type { MediaProgressSchema, SurveyAnswerSchema } from './schemas';
+
+export type SurveyAnswer = z.infer<typeof SurveyAnswerSchema>;
+export type MediaProgress = z.infer<typeof MediaProgressSchema>;
+/** Content items backed by a file in the media store. */
+export type MediaContentItem = Extract<ContentItem, { type: 'image' | 'video' }>;
+
+// LED outputs and their status (issue 4).
+import type { DeviceConfigSchema, LedOutputConfigSchema, OutputStatusSchema } from './schemas';
+
+export type OutputStatus = z.infer<typeof OutputStatusSchema>;
+export type LedOutputConfig = z.infer<typeof LedOutputConfigSchema>;
+export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;

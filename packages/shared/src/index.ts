@@ -16,3 +16,5 @@ export * from './schedule/horizon';
 export * from './schedule/describe';
 export * from './led/index';
 export * from './outputs';
+export * from './http-range';
+export * from './proof-columns';

@@ -1,5 +1,7 @@
-import type { Bundle, BundleAck, Heartbeat } from './domain';
+import { z } from 'zod';
+import type { Bundle, BundleAck, DeviceConfig, Heartbeat, MediaProgress } from './domain';
 import type { ApiError } from './errors';
+import type { ProofColumns } from './proof-columns';
 
 /**
  * Version of the player ⇄ controller socket protocol. A player sends it in the handshake; the
@@ -25,15 +27,39 @@ export interface ProofUploadResult {
   rejected: { id: string | null; reason: string }[];
 }
 
+/**
+ * A player's receipt for an urgent message: sent when it first shows it (or, for one it will never
+ * show because a newer one covers it, when it receives it, with `shownAt` null). Re-sent until the
+ * controller answers, so the ack survives a dropped link; the controller keeps the first.
+ */
+export const InterruptAckSchema = z.object({
+  interruptId: z.string().uuid(),
+  /** Controller-clock instant the message went on screen, ms UTC; null = received, not shown. */
+  shownAt: z.number().int().positive().nullable(),
+});
+export type InterruptAck = z.infer<typeof InterruptAckSchema>;
+
 export interface ControllerToPlayerEvents {
   hello: (hello: Hello) => void;
   bundle: (bundle: Bundle) => void;
+  /** LED boards configured for this device on the controller; sent after `hello` and on every change. */
+  'device:config': (config: DeviceConfig) => void;
 }
 
 export interface PlayerToControllerEvents {
   'bundle:ack': (ack: BundleAck) => void;
-  'proofs:upload': (batch: { proofs: unknown[] }, ack: (res: ProofUploadResult | ApiError) => void) => void;
+  /** A batch as objects (`proofs`) or column-wise (`columns`, see proof-columns.ts); the answer is the same. */
+  'proofs:upload': (
+    batch: { proofs: unknown[] } | { columns: ProofColumns },
+    ack: (res: ProofUploadResult | ApiError) => void,
+  ) => void;
   heartbeat: (hb: Heartbeat) => void;
+  /** Urgent-message receipt; the ack says whether the controller recorded it. */
+  'interrupt:ack': (ack: InterruptAck, done: (res: { recorded: boolean } | ApiError) => void) => void;
+  /** Kiosk survey answers from the player's outbox; acked like proofs (same result shape). */
+  'surveys:upload': (batch: { answers: unknown[] }, ack: (res: ProofUploadResult | ApiError) => void) => void;
+  /** The media cache's state after each change (download finished or failed, new bundle). */
+  'media:progress': (progress: MediaProgress) => void;
   /** NTP-style probe: the controller answers with its clock in ms. */
   'clock:sync': (clientSentAt: number, ack: (serverTime: number) => void) => void;
 }

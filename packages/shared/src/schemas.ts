@@ -29,8 +29,72 @@ export const SloganContentSchema = z.object({
   title: z.string().max(200).nullable().default(null),
 });
 
-/** Content carried in a bundle. Media types join the union as the player learns to play them. */
-export const ContentItemSchema = z.discriminatedUnion('type', [SloganContentSchema]);
+/** Lower-case hex sha256 of a media file: its name in the controller's store and in every player cache. */
+export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex sha256');
+
+// Media fields are all required, with no defaults: a bundle parsed on the player must hash the same as
+// the object the controller hashed, so parsing must not add keys.
+const mediaFields = {
+  id: IdSchema,
+  title: z.string().max(200).nullable(),
+  sha256: Sha256Schema,
+  size: z.number().int().positive(),
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+};
+
+export const ImageMimeSchema = z.enum(['image/jpeg', 'image/png', 'image/webp']);
+export const VideoMimeSchema = z.enum(['video/mp4', 'video/webm']);
+
+export const ImageContentSchema = z.object({ ...mediaFields, type: z.literal('image'), mime: ImageMimeSchema });
+
+export const VideoContentSchema = z.object({
+  ...mediaFields,
+  type: z.literal('video'),
+  mime: VideoMimeSchema,
+  /** From ffprobe; null when the controller had no ffprobe. */
+  durationMs: z.number().int().positive().nullable(),
+});
+
+/**
+ * A kiosk information page. `html` is already sanitised by the controller (no script, no event
+ * handler, no external URL); images in it are `media:<sha256>` URLs the player resolves from its
+ * cache, and QR codes are inline SVG data images the controller generated. The renderer still shows it
+ * in a sandboxed frame without `allow-scripts`, so nothing in it can run even if the sanitiser erred.
+ */
+export const PageContentSchema = z.object({
+  id: IdSchema,
+  type: z.literal('page'),
+  title: NfcText(200),
+  html: z.string().max(500_000),
+  /** Media the page embeds, so the player caches them with everything else. */
+  media: z.array(Sha256Schema).max(100),
+});
+
+/** An HLS stream (livestreamed dialogues): an http(s) URL of an `.m3u8` playlist. */
+export const HlsUrlSchema = z
+  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+  .max(2000)
+  .refine((u) => {
+    const url = new URL(u);
+    return url.username === '' && url.password === '' && /\.m3u8$/i.test(url.pathname);
+  }, 'must be an HLS playlist URL ending in .m3u8, without user:password');
+
+export const StreamContentSchema = z.object({
+  id: IdSchema,
+  type: z.literal('stream'),
+  title: z.string().max(200).nullable(),
+  url: HlsUrlSchema,
+});
+
+/** Content carried in a bundle. */
+export const ContentItemSchema = z.discriminatedUnion('type', [
+  SloganContentSchema,
+  ImageContentSchema,
+  VideoContentSchema,
+  PageContentSchema,
+  StreamContentSchema,
+]);
 
 export const PlaylistItemSchema = z.object({
   contentId: IdSchema,
@@ -119,7 +183,12 @@ export const BundleSchema = z.object({
   horizonUntil: z.number().int().nullable().optional(),
 });
 
-export const EndReasonSchema = z.enum(['completed', 'preempted', 'stopped']);
+/**
+ * Why a play ended. `media-error`: the renderer could not decode or load it (it ended early and the
+ * screen kept the previous frame); `user-interaction`: a kiosk user touched the screen during the
+ * attract loop.
+ */
+export const EndReasonSchema = z.enum(['completed', 'preempted', 'stopped', 'media-error', 'user-interaction']);
 
 /** One play as the player reports it. The controller takes the device id from the socket, never the payload. */
 export const ProofSchema = z
@@ -151,12 +220,65 @@ export const NowPlayingSchema = z.object({
   startedAt: z.number().int(),
 });
 
+/** State of one output of a player (an LED board, a screen), reported in heartbeats (issue 4). */
+export const OutputStatusSchema = z.object({
+  /** The output id used in proofs: `main`, `screen`, `led:<name>`. */
+  id: z.string().min(1).max(80),
+  kind: z.enum(['led', 'screen', 'log']),
+  state: z.enum(['online', 'offline', 'error']),
+  /** ms UTC of the last complete write to the board; null before the first. */
+  lastWriteAt: z.number().int().nullable(),
+  lastError: z.object({ code: z.string().max(80), message: z.string().max(500), at: z.number().int() }).nullable(),
+  protocol: z.string().max(20).optional(),
+  port: z.string().max(300).optional(),
+  address: z.string().max(10).optional(),
+  /** Content shown (or being sent) now, and the last one that fully reached the board. */
+  programmeId: z.string().max(200).nullable().optional(),
+  deliveredProgrammeId: z.string().max(200).nullable().optional(),
+  /** Plays whose picture never reached the board: they have no proof. */
+  undeliveredPlays: z.number().int().nonnegative().optional(),
+});
+
 export const HeartbeatSchema = z.object({
   nowPlaying: NowPlayingSchema.nullable(),
   bundleVersion: z.number().int().nonnegative().nullable(),
   outboxSize: z.number().int().nonnegative(),
   uptimeMs: z.number().int().nonnegative(),
   clockOffsetMs: z.number().int(),
+  /** Optional so players without outputs status (older ones) stay compatible. */
+  outputs: z.array(OutputStatusSchema).max(32).optional(),
+});
+
+/** `96x16`: columns × rows of an LED board. */
+export const BoardSizeSchema = z
+  .string()
+  .regex(/^\d{1,4}x\d{1,4}$/, 'must look like 96x16 (columns x rows)')
+  .refine((s) => s.split('x').every((n) => Number(n) >= 1 && Number(n) <= 4096), 'columns and rows must be 1–4096');
+
+/** One LED board wired to a player, as `--output led,…` or the controller configure it. */
+export const LedOutputConfigSchema = z.object({
+  /** Names the output (`led:<name>` in proofs); letters, digits, `-` and `_`. */
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _'),
+  protocol: z.enum(['alpha']),
+  port: z.string().min(1).max(300),
+  baud: z.coerce
+    .number()
+    .int()
+    .refine((n) => [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].includes(n), {
+      message: 'must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200',
+    })
+    .default(9600),
+  size: BoardSizeSchema.default('96x16'),
+  address: z
+    .string()
+    .regex(/^[0-9A-Fa-f]{2}$/, 'must be two hex digits (00 = every sign on the bus)')
+    .transform((s) => s.toUpperCase())
+    .default('00'),
+});
+
+/** Configuration the controller pushes to a player (`device:config`). */
+export const DeviceConfigSchema = z.object({
+  outputs: z.array(LedOutputConfigSchema).max(16),
 });
 
 export const BundleAckSchema = z.object({
@@ -310,3 +432,35 @@ export const InterruptSchema = z
       ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
     }
   });
+
+// ---------------------------------------------------------------------------------------------
+// Kiosk surveys and media cache progress (issue 5).
+
+/** One answer to a kiosk satisfaction survey, queued in the player's outbox like a proof. */
+export const SurveyAnswerSchema = z.object({
+  /** UUID v7 made on the kiosk: the controller stores each answer once. */
+  id: z.string().uuid(),
+  surveyId: z.string().min(1).max(64),
+  /** 1 (rất không hài lòng) to 5 (rất hài lòng). */
+  rating: z.number().int().min(1).max(5),
+  /** The optional choice question's answer (an option key), null when skipped. */
+  choice: z.string().min(1).max(100).nullable(),
+  /** Controller-clock instant, ms UTC. */
+  answeredAt: z.number().int().positive(),
+});
+
+export const SurveyBatchSchema = z.object({
+  answers: z.array(z.unknown()).min(1).max(5000),
+});
+
+/** The player's media cache, as it reports it to the controller. */
+export const MediaProgressSchema = z.object({
+  /** Files the current bundle needs. */
+  needed: z.number().int().nonnegative(),
+  /** Of those, verified in the cache. */
+  ready: z.number().int().nonnegative(),
+  bytesNeeded: z.number().int().nonnegative(),
+  bytesReady: z.number().int().nonnegative(),
+  /** Failures by sha256 with the reason, for the device page. */
+  failed: z.array(z.object({ sha256: z.string(), reason: z.string().max(300) })).max(100),
+});

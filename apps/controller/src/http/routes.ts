@@ -4,30 +4,22 @@ import {
   CreateContentBodySchema,
   CreateDeviceBodySchema,
   CreatePlaylistBodySchema,
-  CreateScheduleBodySchema,
   CreateUserBodySchema,
   type DeviceView,
-  GROUP_KINDS,
   IdSchema,
-  NfcText,
   ProofQuerySchema,
   toIso,
 } from '@bangtin/shared';
 import type { Store } from '../store';
 import type { DeviceRecord } from '../store/devices';
-import type { ScheduleRecord } from '../store/schedules';
 import type { Hub } from '../hub/hub';
 import { forbidden, HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
 import { inScope, scopeOf } from './scope';
 import { proofsToCsv } from './csv';
+import { type DeviceStatus, deviceStatus } from '../jobs/device-status';
 
 const IdParams = z.object({ id: IdSchema });
-const CreateGroupBodySchema = z.object({
-  name: NfcText(200),
-  kind: z.enum(GROUP_KINDS),
-  parentId: IdSchema.nullish(),
-});
 
 export function registerRoutes(app: FastifyInstance, store: Store, hub: () => Hub, version: string): void {
   app.get('/api/v1/health', async () => ({ status: 'ok', version }));
@@ -53,27 +45,15 @@ export function registerRoutes(app: FastifyInstance, store: Store, hub: () => Hu
     return store.users.list();
   });
 
-  // ── Device groups ────────────────────────────────────────────────────────────────────────────
-  app.get('/api/v1/groups', async (req) => {
-    const scope = scopeOf(store, requireUser(req));
-    return store.groups.list().filter((g) => scope.all || scope.groupIds.has(g.id));
-  });
-
-  app.post('/api/v1/groups', async (req, reply) => {
-    requireRole(req, 'admin');
-    const body = parse(CreateGroupBodySchema, req.body);
-    if (body.parentId && !store.groups.get(body.parentId)) throw notFound('group', 'parentId');
-    const g = store.groups.create({ name: body.name, kind: body.kind, parentId: body.parentId ?? null });
-    return reply.status(201).send(g);
-  });
-
   // ── Devices ──────────────────────────────────────────────────────────────────────────────────
-  const view = (d: DeviceRecord): DeviceView => ({
+  const view = (d: DeviceRecord): DeviceView & { status: DeviceStatus; tags: string[] } => ({
     id: d.id,
     name: d.name,
     kind: d.kind,
     groupId: d.groupId,
     online: hub().isOnline(d.id),
+    status: deviceStatus(hub().isOnline(d.id), d.lastSeenAt, Date.now()),
+    tags: d.tags,
     lastSeenAt: d.lastSeenAt === null ? null : toIso(d.lastSeenAt),
     nowPlaying: d.nowPlaying ? { contentId: d.nowPlaying.contentId, startedAt: toIso(d.nowPlaying.startedAt) } : null,
     bundleVersion: d.bundleVersion,
@@ -162,73 +142,6 @@ export function registerRoutes(app: FastifyInstance, store: Store, hub: () => Hu
     const p = store.content.getPlaylist(parse(IdParams, req.params).id);
     if (!p) throw notFound('playlist');
     return p;
-  });
-
-  // ── Schedules ────────────────────────────────────────────────────────────────────────────────
-  const scheduleView = (s: ScheduleRecord) => ({
-    id: s.id,
-    playlistId: s.playlistId,
-    target: s.target,
-    startsAt: s.startsAt === null ? null : toIso(s.startsAt),
-    endsAt: s.endsAt === null ? null : toIso(s.endsAt),
-    priority: s.priority,
-    createdAt: toIso(s.createdAt),
-  });
-
-  /** An editor may only touch schedules whose every target lies in their district. */
-  const scheduleInScope = (req: Parameters<typeof requireUser>[0], s: Pick<ScheduleRecord, 'target'>): boolean => {
-    const scope = scopeOf(store, requireUser(req));
-    if (scope.all) return true;
-    return (
-      s.target.groupIds.every((g) => scope.groupIds.has(g)) &&
-      s.target.deviceIds.every((d) => inScope(scope, store.devices.get(d)?.groupId ?? null))
-    );
-  };
-
-  app.post('/api/v1/schedules', async (req, reply) => {
-    const user = requireRole(req, 'admin', 'editor');
-    const body = parse(CreateScheduleBodySchema, req.body);
-    if (!store.content.getPlaylist(body.playlistId)) throw notFound('playlist', 'playlistId');
-    body.target.deviceIds.forEach((id, i) => {
-      if (!store.devices.get(id)) throw notFound('device', `target.deviceIds.${i}`);
-    });
-    body.target.groupIds.forEach((id, i) => {
-      if (!store.groups.get(id)) throw notFound('group', `target.groupIds.${i}`);
-    });
-    if (!scheduleInScope(req, body)) throw forbidden('you can only schedule on devices of your own district');
-    const s = store.schedules.create({
-      playlistId: body.playlistId,
-      target: body.target,
-      startsAt: body.startsAt ? Date.parse(body.startsAt) : null,
-      endsAt: body.endsAt ? Date.parse(body.endsAt) : null,
-      priority: body.priority,
-      createdBy: user.id,
-    });
-    hub().requestRefresh();
-    return reply.status(201).send(scheduleView(s));
-  });
-
-  app.get('/api/v1/schedules', async (req) => {
-    requireUser(req);
-    return store.schedules
-      .list()
-      .filter((s) => scheduleInScope(req, s))
-      .map(scheduleView);
-  });
-
-  app.get('/api/v1/schedules/:id', async (req) => {
-    const s = store.schedules.get(parse(IdParams, req.params).id);
-    if (!s || !scheduleInScope(req, s)) throw notFound('schedule');
-    return scheduleView(s);
-  });
-
-  app.delete('/api/v1/schedules/:id', async (req, reply) => {
-    requireRole(req, 'admin', 'editor');
-    const s = store.schedules.get(parse(IdParams, req.params).id);
-    if (!s || !scheduleInScope(req, s)) throw notFound('schedule');
-    store.schedules.delete(s.id);
-    hub().requestRefresh();
-    return reply.status(204).send();
   });
 
   // ── Proofs ───────────────────────────────────────────────────────────────────────────────────

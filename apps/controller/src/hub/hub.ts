@@ -9,9 +9,13 @@ import {
   fromZodError,
   HandshakeAuthSchema,
   HeartbeatSchema,
+  InterruptAckSchema,
   type InterServerEvents,
+  type OutputStatus,
   type PlayerToControllerEvents,
   ProofBatchSchema,
+  ProofColumnsSchema,
+  decodeProofColumns,
   ProofSchema,
   type Proof,
   type ProofUploadResult,
@@ -35,13 +39,21 @@ function refusal(code: string, message: string): Error & { data: unknown } {
 
 export interface Hub {
   io: HubServer;
-  /** Recompiles bundles and pushes them to the devices whose bundle changed. */
-  refresh(): void;
+  /** Recompiles bundles and pushes them to the devices whose bundle changed; returns those devices. */
+  refresh(): string[];
   /** Coalesces many changes in one tick into one refresh. */
   requestRefresh(): void;
   isOnline(deviceId: string): boolean;
+  /** The bundle the device holds (or is being sent): what the timeline endpoint resolves. */
+  bundleFor(deviceId: string): Bundle | null;
+  /** Called when a device acks an urgent message (after it is recorded). */
+  onInterruptAck(listener: (interruptId: string, deviceId: string) => void): void;
   onlineCount(): number;
   disconnectDevice(deviceId: string, reason: string): void;
+  /** Outputs (LED boards) of a device as its player last reported them; null when not reported since start. */
+  outputStatus(deviceId: string): OutputStatus[] | null;
+  /** Sends the device's configured LED boards to its player, if connected. */
+  pushDeviceConfig(deviceId: string): void;
   close(): Promise<void>;
 }
 
@@ -58,6 +70,8 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
   const sockets = new Map<string, HubSocket>();
   const current = new Map<string, { version: number; body: BundleBody }>();
   const pendingHealth = new Map<string, DeviceHealth>();
+  // Fresher than the database (written every HEALTH_FLUSH_MS): the device list reads it first.
+  const outputStatus = new Map<string, OutputStatus[]>();
   let refreshQueued = false;
 
   for (const d of store.devices.list()) {
@@ -82,15 +96,37 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
   }, HEALTH_FLUSH_MS);
   flushHealth.unref();
 
+  // Small writes that arrive in storms (10,000 players acking one change, or reconnecting at once)
+  // are queued and committed together a moment later.
+  let deferred: (() => void)[] = [];
+  let deferTimer: NodeJS.Timeout | null = null;
+  function flushDeferred(): void {
+    if (deferTimer) clearTimeout(deferTimer);
+    deferTimer = null;
+    const batch = deferred;
+    deferred = [];
+    if (batch.length === 0) return;
+    try {
+      store.db.transaction(() => batch.forEach((w) => w()))();
+    } catch (err) {
+      log.error({ err }, 'deferred device writes failed');
+    }
+  }
+  function deferWrite(w: () => void): void {
+    deferred.push(w);
+    deferTimer ??= setTimeout(flushDeferred, 250);
+  }
+
   function noteHealth(deviceId: string, h: Partial<DeviceHealth>): void {
     const prev = pendingHealth.get(deviceId);
     pendingHealth.set(deviceId, { ...prev, ...h, lastSeenAt: Date.now() });
   }
 
-  function refresh(): void {
+  function refresh(): string[] {
     const compiled = compileAll(store);
     let revision: number | null = null;
     const changed = new Map<string, { bundle: Bundle; deviceIds: string[] }>();
+    const versionWrites: [string, number, string][] = [];
     for (const [deviceId, body] of compiled) {
       const prev = current.get(deviceId);
       if (prev && prev.body.hash === body.hash) {
@@ -99,7 +135,7 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       }
       revision ??= nextRevision(store.db);
       current.set(deviceId, { version: revision, body });
-      store.devices.setBundle(deviceId, revision, body.hash);
+      versionWrites.push([deviceId, revision, body.hash]);
       let group = changed.get(body.hash);
       if (!group) {
         group = { bundle: toBundle(body, revision), deviceIds: [] };
@@ -108,6 +144,9 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       group.deviceIds.push(deviceId);
     }
     for (const id of current.keys()) if (!compiled.has(id)) current.delete(id);
+    // One transaction for all versions: a province-wide change must not cost 10,000 commits.
+    if (versionWrites.length > 0)
+      store.db.transaction(() => versionWrites.forEach((w) => store.devices.setBundle(...w)))();
     // One broadcast per distinct bundle: socket.io encodes the payload once for all its rooms.
     for (const { bundle, deviceIds } of changed.values()) {
       const rooms = deviceIds.filter((id) => sockets.has(id)).map((id) => `device:${id}`);
@@ -118,7 +157,9 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
         { revision, devices: [...changed.values()].reduce((n, g) => n + g.deviceIds.length, 0) },
         'bundles changed',
       );
+    return [...changed.values()].flatMap((g) => g.deviceIds);
   }
+  const ackListeners: ((interruptId: string, deviceId: string) => void)[] = [];
 
   // Compile once at start, so a device connecting finds its bundle ready.
   refresh();
@@ -154,7 +195,8 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
     if (device.revokedAt !== null) return next(refusal('revoked', 'this device has been revoked'));
     socket.data.deviceId = device.id;
     socket.data.protocol = auth.data.protocol;
-    store.devices.setPlayerVersion(device.id, auth.data.playerVersion);
+    const playerVersion = auth.data.playerVersion;
+    deferWrite(() => store.devices.setPlayerVersion(device.id, playerVersion));
     next();
   });
 
@@ -184,6 +226,7 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       cur = current.get(deviceId);
     }
     if (cur) socket.emit('bundle', toBundle(cur.body, cur.version));
+    socket.emit('device:config', { outputs: device?.outputConfig ?? [] });
 
     socket.on('clock:sync', (clientSentAt, ack) => {
       if (typeof ack !== 'function') return;
@@ -193,7 +236,17 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
     socket.on('bundle:ack', (raw) => {
       const parsed = BundleAckSchema.safeParse(raw);
       if (!parsed.success) return dlog.warn({ issue: parsed.error.issues[0] }, 'malformed bundle ack');
-      store.devices.setAckedBundle(deviceId, parsed.data.version);
+      const version = parsed.data.version;
+      deferWrite(() => store.devices.setAckedBundle(deviceId, version));
+    });
+
+    socket.on('interrupt:ack', (raw, done) => {
+      const reply = typeof done === 'function' ? done : () => undefined;
+      const parsed = InterruptAckSchema.safeParse(raw);
+      if (!parsed.success) return reply(fromZodError(parsed.error, 'invalid-interrupt-ack'));
+      const recorded = store.interrupts.ack(parsed.data.interruptId, deviceId, Date.now(), parsed.data.shownAt);
+      if (recorded) for (const l of ackListeners) l(parsed.data.interruptId, deviceId);
+      reply({ recorded });
     });
 
     socket.on('heartbeat', (raw) => {
@@ -201,41 +254,51 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       if (!parsed.success) return dlog.warn({ issue: parsed.error.issues[0] }, 'malformed heartbeat');
       const hb = parsed.data;
       noteHealth(deviceId, { nowPlaying: hb.nowPlaying, outboxSize: hb.outboxSize, clockOffsetMs: hb.clockOffsetMs });
+      if (hb.outputs) {
+        outputStatus.set(deviceId, hb.outputs);
+        noteHealth(deviceId, { outputs: hb.outputs });
+      }
     });
 
     socket.on('proofs:upload', (raw, ack) => {
       if (typeof ack !== 'function') return;
-      const batch = ProofBatchSchema.safeParse(raw);
-      if (!batch.success) return ack(fromZodError(batch.error, 'invalid-proof-batch'));
       const valid: Proof[] = [];
       const rejected: ProofUploadResult['rejected'] = [];
-      for (const p of batch.data.proofs) {
-        const parsed = ProofSchema.safeParse(p);
-        if (parsed.success) valid.push(parsed.data);
-        else {
-          const id = typeof (p as { id?: unknown })?.id === 'string' ? (p as { id: string }).id : null;
-          rejected.push({ id, reason: fromZodError(parsed.error, 'invalid-proof').error.message });
+      if (raw && typeof raw === 'object' && 'columns' in raw) {
+        // Column-wise batches are checked column by column; one bad column refuses the whole batch
+        // and the player re-sends it as objects to learn which proof is at fault.
+        const cols = ProofColumnsSchema.safeParse(raw.columns);
+        if (!cols.success) return ack(fromZodError(cols.error, 'invalid-proof-batch', 'columns'));
+        valid.push(...decodeProofColumns(cols.data));
+      } else {
+        const batch = ProofBatchSchema.safeParse(raw);
+        if (!batch.success) return ack(fromZodError(batch.error, 'invalid-proof-batch'));
+        for (const p of batch.data.proofs) {
+          const parsed = ProofSchema.safeParse(p);
+          if (parsed.success) valid.push(parsed.data);
+          else {
+            const id = typeof (p as { id?: unknown })?.id === 'string' ? (p as { id: string }).id : null;
+            rejected.push({ id, reason: fromZodError(parsed.error, 'invalid-proof').error.message });
+          }
         }
       }
-      // An id already stored for another device is a forgery or a bug; never let it overwrite or ack.
-      const owners = store.proofs.ownersOf(valid.map((p) => p.id));
-      const mine = valid.filter((p) => {
-        const owner = owners.get(p.id);
-        if (owner && owner !== deviceId) {
-          rejected.push({ id: p.id, reason: 'id: already used by another device' });
-          return false;
-        }
-        return true;
-      });
+      let already: string[];
       try {
-        store.proofs.insertBatch(deviceId, mine);
+        already = store.proofs.insertBatch(deviceId, valid);
       } catch (err) {
         dlog.error({ err }, 'storing proofs failed');
         return ack(apiError('store-failed', 'the controller could not store proofs; retry later'));
       }
+      // A replay is acked again; an id that another device already used is a forgery or a bug, and
+      // is refused (the stored proof is never overwritten).
+      const clash = new Set<string>();
+      if (already.length > 0) {
+        for (const [id, owner] of store.proofs.ownersOf(already)) if (owner !== deviceId) clash.add(id);
+      }
+      for (const id of clash) rejected.push({ id, reason: 'id: already used by another device' });
       if (rejected.length > 0) dlog.warn({ rejected: rejected.slice(0, 5), count: rejected.length }, 'proofs rejected');
       noteHealth(deviceId, {});
-      ack({ acked: mine.map((p) => p.id), rejected });
+      ack({ acked: valid.filter((p) => !clash.has(p.id)).map((p) => p.id), rejected });
     });
 
     socket.on('disconnect', (reason) => {
@@ -250,6 +313,11 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
     refresh,
     requestRefresh,
     isOnline: (id) => sockets.has(id),
+    bundleFor: (id) => {
+      const cur = current.get(id);
+      return cur ? toBundle(cur.body, cur.version) : null;
+    },
+    onInterruptAck: (l) => void ackListeners.push(l),
     onlineCount: () => sockets.size,
     disconnectDevice: (id, reason) => {
       const s = sockets.get(id);
@@ -258,8 +326,14 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
         s.disconnect(true);
       }
     },
+    outputStatus: (id) => outputStatus.get(id) ?? null,
+    pushDeviceConfig: (id) => {
+      const s = sockets.get(id);
+      if (s) s.emit('device:config', { outputs: store.devices.get(id)?.outputConfig ?? [] });
+    },
     close: async () => {
       clearInterval(flushHealth);
+      flushDeferred();
       if (pendingHealth.size > 0) store.devices.writeHealth(pendingHealth);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

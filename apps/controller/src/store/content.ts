@@ -1,12 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { ContentItem, Playlist } from '@bangtin/shared';
-import { newId } from '@bangtin/shared';
+import { ContentItemSchema, newId } from '@bangtin/shared';
 
 interface ContentRow {
   id: string;
   type: string;
   title: string | null;
   text: string | null;
+  /** JSON of the type-specific fields of image/video/page/stream items (migration 4). */
+  meta?: string | null;
   created_at: number;
 }
 
@@ -16,9 +18,15 @@ export interface ContentRecord {
 }
 
 function toItem(r: ContentRow): ContentItem {
-  // Only slogans exist so far; media types arrive with the player app.
-  return { id: r.id, type: 'slogan', text: r.text ?? '', title: r.title };
+  if (r.type === 'slogan') return { id: r.id, type: 'slogan', text: r.text ?? '', title: r.title };
+  // Rows were validated on the way in; parsing again keeps a hand-edited database from reaching players.
+  return ContentItemSchema.parse({ ...(JSON.parse(r.meta ?? '{}') as object), id: r.id, type: r.type });
 }
+
+/** Content types other than slogan, stored with their fields in `meta`. */
+export type RichContentItem = Exclude<ContentItem, { type: 'slogan' }>;
+/** Omit applied to each member of the union (a plain Omit would merge them into one shape). */
+export type NewRichContent = RichContentItem extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never;
 
 export class ContentStore {
   constructor(private readonly db: Database.Database) {}
@@ -29,6 +37,17 @@ export class ContentStore {
       .prepare('INSERT INTO content (id, type, title, text, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, 'slogan', s.title, s.text, s.createdBy, Date.now());
     return { id, type: 'slogan', text: s.text, title: s.title };
+  }
+
+  /** Stores an image, video, page or stream item (already validated and sanitised by the caller). */
+  createRich(item: NewRichContent, createdBy: string | null): ContentItem {
+    const id = newId();
+    const { type, ...meta } = item;
+    const full = ContentItemSchema.parse({ ...meta, id, type });
+    this.db
+      .prepare('INSERT INTO content (id, type, title, text, meta, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, type, 'title' in item ? item.title : null, null, JSON.stringify(meta), createdBy, Date.now());
+    return full;
   }
 
   get(id: string): ContentItem | null {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DeviceKind, NowPlaying } from '@bangtin/shared';
+import type { DeviceKind, LedOutputConfig, NowPlaying, OutputStatus } from '@bangtin/shared';
 import { newId } from '@bangtin/shared';
 import { hashToken, newToken } from '../auth/tokens';
 
@@ -17,6 +17,13 @@ export interface DeviceRecord {
   ackedBundleVersion: number | null;
   outboxSize: number | null;
   clockOffsetMs: number | null;
+  tags: string[];
+  /** Last status the device-status job recorded (online/stale/offline), null before its first run. */
+  status: string | null;
+  /** Outputs (LED boards) as the player last reported them; empty before its first report. */
+  outputs: OutputStatus[];
+  /** LED boards configured here for the device (pushed to the player as `device:config`). */
+  outputConfig: LedOutputConfig[];
 }
 
 interface DeviceRow {
@@ -33,9 +40,12 @@ interface DeviceRow {
   acked_bundle_version: number | null;
   outbox_size: number | null;
   clock_offset_ms: number | null;
+  status: string | null;
+  outputs: string | null;
+  output_config: string | null;
 }
 
-function toRecord(r: DeviceRow): DeviceRecord {
+function toRecord(r: DeviceRow, tags: string[] = []): DeviceRecord {
   return {
     id: r.id,
     name: r.name,
@@ -50,7 +60,16 @@ function toRecord(r: DeviceRow): DeviceRecord {
     ackedBundleVersion: r.acked_bundle_version,
     outboxSize: r.outbox_size,
     clockOffsetMs: r.clock_offset_ms,
+    tags,
+    status: r.status,
+    outputs: r.outputs ? (JSON.parse(r.outputs) as OutputStatus[]) : [],
+    outputConfig: r.output_config ? (JSON.parse(r.output_config) as LedOutputConfig[]) : [],
   };
+}
+
+/** Tags are short labels staff put on devices ("cổng chính", "ngoài trời"): trimmed, NFC, case kept. */
+export function normalizeTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((t) => t.normalize('NFC').trim()).filter((t) => t.length > 0))].sort();
 }
 
 export interface DeviceHealth {
@@ -58,6 +77,7 @@ export interface DeviceHealth {
   nowPlaying?: NowPlaying | null;
   outboxSize?: number;
   clockOffsetMs?: number;
+  outputs?: OutputStatus[];
 }
 
 export class DeviceStore {
@@ -70,7 +90,8 @@ export class DeviceStore {
       `UPDATE devices SET last_seen_at = @lastSeenAt,
          now_playing = CASE WHEN @hasNowPlaying THEN @nowPlaying ELSE now_playing END,
          outbox_size = COALESCE(@outboxSize, outbox_size),
-         clock_offset_ms = COALESCE(@clockOffsetMs, clock_offset_ms)
+         clock_offset_ms = COALESCE(@clockOffsetMs, clock_offset_ms),
+         outputs = COALESCE(@outputs, outputs)
        WHERE id = @id`,
     );
   }
@@ -88,16 +109,66 @@ export class DeviceStore {
 
   get(id: string): DeviceRecord | null {
     const row = this.db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
-    return row ? toRecord(row) : null;
+    return row ? toRecord(row, this.tagsOf(id)) : null;
   }
 
   byToken(token: string): DeviceRecord | null {
     const row = this.byTokenStmt.get(hashToken(token)) as DeviceRow | undefined;
-    return row ? toRecord(row) : null;
+    return row ? toRecord(row, this.tagsOf(row.id)) : null;
   }
 
   list(): DeviceRecord[] {
-    return (this.db.prepare('SELECT * FROM devices ORDER BY name, id').all() as DeviceRow[]).map(toRecord);
+    const tags = new Map<string, string[]>();
+    for (const t of this.db.prepare('SELECT device_id, tag FROM device_tags ORDER BY tag').all() as {
+      device_id: string;
+      tag: string;
+    }[]) {
+      let l = tags.get(t.device_id);
+      if (!l) tags.set(t.device_id, (l = []));
+      l.push(t.tag);
+    }
+    return (this.db.prepare('SELECT * FROM devices ORDER BY name, id').all() as DeviceRow[]).map((r) =>
+      toRecord(r, tags.get(r.id) ?? []),
+    );
+  }
+
+  private tagsOf(id: string): string[] {
+    return (
+      this.db.prepare('SELECT tag FROM device_tags WHERE device_id = ? ORDER BY tag').all(id) as { tag: string }[]
+    ).map((r) => r.tag);
+  }
+
+  /** Renames, moves or re-tags a device; fields left undefined stay as they are. */
+  update(id: string, p: { name?: string; groupId?: string | null; tags?: string[] }): DeviceRecord | null {
+    const cur = this.get(id);
+    if (!cur) return null;
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE devices SET name = ?, group_id = ? WHERE id = ?')
+        .run(p.name ?? cur.name, p.groupId === undefined ? cur.groupId : p.groupId, id);
+      if (p.tags) {
+        this.db.prepare('DELETE FROM device_tags WHERE device_id = ?').run(id);
+        const ins = this.db.prepare('INSERT INTO device_tags (device_id, tag) VALUES (?, ?)');
+        for (const t of normalizeTags(p.tags)) ins.run(id, t);
+      }
+    })();
+    return this.get(id);
+  }
+
+  /** Records status changes; returns the ids whose status changed. */
+  writeStatuses(statuses: Map<string, string>, now = Date.now()): string[] {
+    const changed: string[] = [];
+    const stmt = this.db.prepare(
+      'UPDATE devices SET status = ?, status_changed_at = ? WHERE id = ? AND (status IS NULL OR status <> ?)',
+    );
+    this.db.transaction(() => {
+      for (const [id, st] of statuses) if (stmt.run(st, now, id, st).changes > 0) changed.push(id);
+    })();
+    return changed;
+  }
+
+  countInGroup(groupId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM devices WHERE group_id = ?').get(groupId) as { n: number }).n;
   }
 
   revoke(id: string, now = Date.now()): boolean {
@@ -112,6 +183,11 @@ export class DeviceStore {
 
   setAckedBundle(id: string, version: number): void {
     this.db.prepare('UPDATE devices SET acked_bundle_version = ? WHERE id = ?').run(version, id);
+  }
+
+  /** Replaces the LED boards configured for a device (validated by the caller). */
+  setOutputConfig(id: string, outputs: readonly LedOutputConfig[]): void {
+    this.db.prepare('UPDATE devices SET output_config = ? WHERE id = ?').run(JSON.stringify(outputs), id);
   }
 
   setPlayerVersion(id: string, v: string): void {
@@ -129,6 +205,7 @@ export class DeviceStore {
           nowPlaying: h.nowPlaying ? JSON.stringify(h.nowPlaying) : null,
           outboxSize: h.outboxSize ?? null,
           clockOffsetMs: h.clockOffsetMs ?? null,
+          outputs: h.outputs ? JSON.stringify(h.outputs) : null,
         });
       }
     });

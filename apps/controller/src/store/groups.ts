@@ -7,6 +7,7 @@ interface GroupRow {
   parent_id: string | null;
   name: string;
   kind: GroupKind;
+  fallback_schedule_id: string | null;
 }
 
 const toGroup = (r: GroupRow): DeviceGroup => ({ id: r.id, parentId: r.parent_id, name: r.name, kind: r.kind });
@@ -29,6 +30,38 @@ export class GroupStore {
 
   list(): DeviceGroup[] {
     return (this.db.prepare('SELECT * FROM device_groups ORDER BY name').all() as GroupRow[]).map(toGroup);
+  }
+
+  update(id: string, p: { name?: string; parentId?: string | null }): DeviceGroup | null {
+    const cur = this.get(id);
+    if (!cur) return null;
+    this.db
+      .prepare('UPDATE device_groups SET name = ?, parent_id = ? WHERE id = ?')
+      .run(p.name ?? cur.name, p.parentId === undefined ? cur.parentId : p.parentId, id);
+    return this.get(id);
+  }
+
+  /** Deletes a group that holds nothing: callers check children, devices, users and schedules first. */
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM device_groups WHERE id = ?').run(id).changes > 0;
+  }
+
+  children(id: string): DeviceGroup[] {
+    return (this.db.prepare('SELECT * FROM device_groups WHERE parent_id = ?').all(id) as GroupRow[]).map(toGroup);
+  }
+
+  usersIn(id: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM users WHERE group_id = ?').get(id) as { n: number }).n;
+  }
+
+  fallbackScheduleId(id: string): string | null {
+    const row = this.db.prepare('SELECT fallback_schedule_id AS f FROM device_groups WHERE id = ?').get(id) as
+      { f: string | null } | undefined;
+    return row?.f ?? null;
+  }
+
+  setFallbackScheduleId(id: string, scheduleId: string | null): void {
+    this.db.prepare('UPDATE device_groups SET fallback_schedule_id = ? WHERE id = ?').run(scheduleId, id);
   }
 
   /** The group and everything below it. */

@@ -6,6 +6,11 @@ import { GroupStore } from './groups';
 import { ProofStore } from './proofs';
 import { ScheduleStore } from './schedules';
 import { UserStore } from './users';
+import { CampaignStore } from './campaigns';
+import { HolidayStore } from './holidays';
+import { InterruptStore } from './interrupts';
+import { JobStore } from './jobs';
+import { RollupStore } from './rollups';
 
 export interface Store {
   db: Database.Database;
@@ -15,6 +20,11 @@ export interface Store {
   content: ContentStore;
   schedules: ScheduleStore;
   proofs: ProofStore;
+  campaigns: CampaignStore;
+  holidays: HolidayStore;
+  interrupts: InterruptStore;
+  jobs: JobStore;
+  rollups: RollupStore;
   close(): void;
 }
 
@@ -28,6 +38,11 @@ export function openStore(dataDir: string): Store {
     content: new ContentStore(db),
     schedules: new ScheduleStore(db),
     proofs: new ProofStore(db),
+    campaigns: new CampaignStore(db),
+    holidays: new HolidayStore(db),
+    interrupts: new InterruptStore(db),
+    jobs: new JobStore(db),
+    rollups: new RollupStore(db),
     close: () => db.close(),
   };
 }

@@ -120,6 +120,160 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'scheduling: campaigns, recurrence, tags, holidays, interrupts, jobs, proof rollups',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE campaigns (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          description TEXT NOT NULL DEFAULT '',
+          colour TEXT NOT NULL DEFAULT '#c0392b',
+          starts_on TEXT NOT NULL,
+          ends_on TEXT NOT NULL,
+          priority INTEGER NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('draft', 'scheduled', 'running', 'ended', 'cancelled')),
+          created_by TEXT REFERENCES users(id),
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE campaign_targets (
+          campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+          target_kind TEXT NOT NULL CHECK (target_kind IN ('device', 'group', 'tag')),
+          target_id TEXT NOT NULL,
+          PRIMARY KEY (campaign_id, target_kind, target_id)
+        );
+        CREATE TABLE campaign_playlists (
+          campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+          position INTEGER NOT NULL,
+          playlist_id TEXT NOT NULL REFERENCES playlists(id),
+          PRIMARY KEY (campaign_id, position)
+        );
+        -- Scheduling fields; JSON columns hold exactly the shapes of the shared zod schemas.
+        ALTER TABLE schedules ADD COLUMN recurrence TEXT;
+        ALTER TABLE schedules ADD COLUMN time_zone TEXT;
+        ALTER TABLE schedules ADD COLUMN exceptions TEXT;
+        ALTER TABLE schedules ADD COLUMN holiday_list_ids TEXT;
+        ALTER TABLE schedules ADD COLUMN weight INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE schedules ADD COLUMN campaign_id TEXT REFERENCES campaigns(id);
+        ALTER TABLE schedules ADD COLUMN fallback INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE schedules ADD COLUMN updated_at INTEGER;
+        -- Deleted schedules stay as rows so proofs keep their campaign for reports.
+        ALTER TABLE schedules ADD COLUMN deleted_at INTEGER;
+        CREATE INDEX schedules_campaign ON schedules (campaign_id);
+        CREATE TABLE schedule_tags (
+          schedule_id TEXT NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+          tag TEXT NOT NULL,
+          PRIMARY KEY (schedule_id, tag)
+        );
+        CREATE TABLE device_tags (
+          device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+          tag TEXT NOT NULL,
+          PRIMARY KEY (device_id, tag)
+        );
+        CREATE INDEX device_tags_tag ON device_tags (tag);
+        ALTER TABLE devices ADD COLUMN status TEXT;
+        ALTER TABLE devices ADD COLUMN status_changed_at INTEGER;
+        ALTER TABLE device_groups ADD COLUMN fallback_schedule_id TEXT;
+        CREATE TABLE holiday_lists (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          dates TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE interrupts (
+          id TEXT PRIMARY KEY,
+          content_id TEXT REFERENCES content(id),
+          text TEXT,
+          starts_at INTEGER NOT NULL,
+          ends_at INTEGER,
+          item_duration_ms INTEGER NOT NULL,
+          campaign_id TEXT REFERENCES campaigns(id),
+          created_by TEXT REFERENCES users(id),
+          created_at INTEGER NOT NULL,
+          cancelled_at INTEGER
+        );
+        CREATE TABLE interrupt_targets (
+          interrupt_id TEXT NOT NULL REFERENCES interrupts(id) ON DELETE CASCADE,
+          target_kind TEXT NOT NULL CHECK (target_kind IN ('device', 'group', 'tag')),
+          target_id TEXT NOT NULL,
+          PRIMARY KEY (interrupt_id, target_kind, target_id)
+        );
+        -- The devices an interrupt reached when it was sent: the denominator of "who has not acked".
+        CREATE TABLE interrupt_deliveries (
+          interrupt_id TEXT NOT NULL REFERENCES interrupts(id) ON DELETE CASCADE,
+          device_id TEXT NOT NULL,
+          acked_at INTEGER,
+          shown_at INTEGER,
+          PRIMARY KEY (interrupt_id, device_id)
+        );
+        CREATE TABLE job_runs (
+          job TEXT NOT NULL,
+          slot TEXT NOT NULL,
+          started_at INTEGER NOT NULL,
+          result TEXT,
+          PRIMARY KEY (job, slot)
+        );
+        CREATE TABLE proof_daily (
+          device_id TEXT NOT NULL,
+          campaign_id TEXT NOT NULL,
+          content_id TEXT NOT NULL,
+          local_date TEXT NOT NULL,
+          plays INTEGER NOT NULL,
+          airtime_ms INTEGER NOT NULL,
+          PRIMARY KEY (device_id, campaign_id, content_id, local_date)
+        );
+        CREATE INDEX proof_daily_date ON proof_daily (local_date);
+        -- Each proof is added to proof_daily exactly once; retention deletes only rolled-up proofs.
+        ALTER TABLE proofs ADD COLUMN rolled_up INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX proofs_unrolled ON proofs (rolled_up) WHERE rolled_up = 0;
+      `);
+    },
+  },
+  {
+    version: 4,
+    name: 'media files, content metadata, kiosk survey answers',
+    up: (db) => {
+      db.exec(`
+        -- One row per stored file, named by its sha256: two uploads of the same file share it.
+        CREATE TABLE media (
+          sha256 TEXT PRIMARY KEY,
+          mime TEXT NOT NULL,
+          size INTEGER NOT NULL,
+          width INTEGER,
+          height INTEGER,
+          duration_ms INTEGER,
+          has_thumbnail INTEGER NOT NULL DEFAULT 0,
+          created_at INTEGER NOT NULL
+        );
+        -- Fields of image/video/page/stream items (JSON), beside slogan's text.
+        ALTER TABLE content ADD COLUMN meta TEXT;
+        CREATE TABLE survey_answers (
+          id TEXT PRIMARY KEY,
+          device_id TEXT NOT NULL REFERENCES devices (id),
+          survey_id TEXT NOT NULL,
+          rating INTEGER NOT NULL,
+          choice TEXT,
+          answered_at INTEGER NOT NULL,
+          received_at INTEGER NOT NULL
+        );
+        CREATE INDEX survey_answers_time ON survey_answers (answered_at);
+      `);
+    },
+  },
+  {
+    version: 5,
+    name: 'LED outputs: board status from heartbeats, boards configured on the controller',
+    up: (db) => {
+      db.exec(`
+        -- JSON arrays in the shapes of the shared OutputStatusSchema / LedOutputConfigSchema.
+        ALTER TABLE devices ADD COLUMN outputs TEXT;
+        ALTER TABLE devices ADD COLUMN output_config TEXT;
+      `);
+    },
+  },
 ];
 
 export function currentVersion(db: Database.Database): number {

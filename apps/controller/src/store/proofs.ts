@@ -40,12 +40,12 @@ export class ProofStore {
     );
   }
 
-  /** Stores a batch in one transaction; returns how many were new. */
-  insertBatch(deviceId: string, proofs: Proof[], receivedAt = Date.now()): number {
-    let inserted = 0;
+  /** Stores a batch in one transaction; returns the ids that were already stored (replays, or clashes). */
+  insertBatch(deviceId: string, proofs: Proof[], receivedAt = Date.now()): string[] {
+    const existing: string[] = [];
     const tx = this.db.transaction(() => {
       for (const p of proofs) {
-        inserted += this.insertStmt.run(
+        const { changes } = this.insertStmt.run(
           p.id,
           deviceId,
           p.contentId,
@@ -58,11 +58,12 @@ export class ProofStore {
           p.clockOffsetMs,
           p.endReason,
           p.output,
-        ).changes;
+        );
+        if (changes === 0) existing.push(p.id);
       }
     });
     tx();
-    return inserted;
+    return existing;
   }
 
   /** Which of these ids belong to another device: the same id from a second device is refused. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { type LedOutputConfig, LedOutputConfigSchema } from '@bangtin/shared';
 
 export class PlayerConfigError extends Error {
   readonly code = 'BANGTIN_INVALID_PLAYER_CONFIG';
@@ -14,7 +15,87 @@ const PlayerConfigSchema = z.object({
   heartbeatMs: z.coerce.number().int().min(1000).max(600_000).default(15_000),
 });
 
-export type PlayerConfig = z.infer<typeof PlayerConfigSchema>;
+export type PlayerConfig = z.infer<typeof PlayerConfigSchema> & {
+  /** LED boards from `--output led,…` flags, in the order given. */
+  outputs: LedOutputConfig[];
+  /** The screen output served to a browser (`--renderer-port`); null = no screen. */
+  screen: ScreenConfig | null;
+};
+
+export interface ScreenConfig {
+  /** Loopback port of browser mode (0 = any free port). */
+  rendererPort: number;
+  /** Kiosk mode: touch menu and survey; back to the loop after `kioskIdleMs` without a touch. */
+  kiosk: boolean;
+  kioskIdleMs: number;
+  /** Media cache quota in bytes. */
+  mediaQuotaBytes: number;
+  transitionMs: number;
+}
+
+const ScreenFlagsSchema = z.object({
+  rendererPort: z.coerce.number().int().min(0).max(65535),
+  kiosk: z.boolean(),
+  kioskIdleMs: z.coerce.number().int().min(3000).max(3_600_000).default(60_000),
+  mediaQuotaMb: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
+  transitionMs: z.coerce.number().int().min(0).max(5000).default(0),
+});
+
+const OUTPUT_KEYS = ['name', 'protocol', 'port', 'baud', 'size', 'address'] as const;
+
+/**
+ * One `--output led,protocol=alpha,port=/dev/ttyUSB0,baud=9600,size=96x16,address=00[,name=…]`. Without
+ * `name`, the board is named after its port (and its address when not 00), which names it in proofs.
+ */
+export function parseOutputFlag(flag: string, index = 0): LedOutputConfig {
+  const where = `--output #${index + 1} (${flag})`;
+  const [kind, ...pairs] = flag.split(',');
+  if (kind !== 'led') throw new PlayerConfigError(`${where}: must start with "led," (the only output kind here)`);
+  const raw: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    if (eq < 0) throw new PlayerConfigError(`${where}: ${key}: expected key=value`);
+    if (!(OUTPUT_KEYS as readonly string[]).includes(key))
+      throw new PlayerConfigError(`${where}: ${key}: unknown key (known: ${OUTPUT_KEYS.join(', ')})`);
+    if (key in raw) throw new PlayerConfigError(`${where}: ${key}: given twice`);
+    raw[key] = pair.slice(eq + 1);
+  }
+  if (!raw.port) throw new PlayerConfigError(`${where}: port: is required (the serial device, e.g. /dev/ttyUSB0)`);
+  if (raw.name === undefined) {
+    const base =
+      raw.port
+        .split('/')
+        .pop()!
+        .replace(/[^A-Za-z0-9_-]/g, '_')
+        .slice(0, 36) || 'board';
+    const address = (raw.address ?? '00').toUpperCase();
+    raw.name = address === '00' ? base : `${base}-${address}`;
+  }
+  const r = LedOutputConfigSchema.safeParse({ protocol: 'alpha', ...raw });
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    const message = issue.code === 'invalid_type' && raw[key] === undefined ? 'is required' : issue.message;
+    throw new PlayerConfigError(`${where}: ${key}: ${message}`);
+  }
+  return r.data;
+}
+
+/** Several boards: names must differ, and boards sharing a port (one RS-485 bus) must share a baud rate. */
+export function checkOutputs(outputs: readonly LedOutputConfig[], flag = '--output'): void {
+  const baudOfPort = new Map<string, number>();
+  const names = new Set<string>();
+  for (const [i, o] of outputs.entries()) {
+    if (names.has(o.name))
+      throw new PlayerConfigError(`${flag} #${i + 1}: name: ${o.name} is used twice; give each board name=…`);
+    names.add(o.name);
+    const baud = baudOfPort.get(o.port);
+    if (baud !== undefined && baud !== o.baud)
+      throw new PlayerConfigError(`${flag} #${i + 1}: baud: boards on ${o.port} must share one baud rate`);
+    baudOfPort.set(o.port, o.baud);
+  }
+}
 
 const FLAG_NAMES: Record<string, string> = {
   controllerUrl: '--controller / BANGTIN_CONTROLLER',
@@ -36,6 +117,12 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
         'token-file': { type: 'string' },
         'data-dir': { type: 'string' },
         'heartbeat-ms': { type: 'string' },
+        output: { type: 'string', multiple: true },
+        'renderer-port': { type: 'string' },
+        kiosk: { type: 'boolean' },
+        'kiosk-idle-ms': { type: 'string' },
+        'media-quota-mb': { type: 'string' },
+        'transition-ms': { type: 'string' },
       },
       strict: true,
     }));
@@ -62,5 +149,26 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
     const key = String(issue.path[0] ?? '');
     throw new PlayerConfigError(`${FLAG_NAMES[key] ?? key}: ${issue.message}`);
   }
-  return r.data;
+  const outputs = (values.output ?? []).map((flag, i) => parseOutputFlag(flag, i));
+  checkOutputs(outputs);
+  let screen: ScreenConfig | null = null;
+  if (values['renderer-port'] !== undefined) {
+    const sr = ScreenFlagsSchema.safeParse({
+      rendererPort: values['renderer-port'],
+      kiosk: values.kiosk ?? false,
+      kioskIdleMs: values['kiosk-idle-ms'],
+      mediaQuotaMb: values['media-quota-mb'],
+      transitionMs: values['transition-ms'],
+    });
+    if (!sr.success) {
+      const issue = sr.error.issues[0]!;
+      const flag = String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      throw new PlayerConfigError(`--${flag}: ${issue.message}`);
+    }
+    const { mediaQuotaMb, ...rest } = sr.data;
+    screen = { ...rest, mediaQuotaBytes: mediaQuotaMb * 1024 * 1024 };
+  } else if (values.kiosk) {
+    throw new PlayerConfigError('--kiosk: needs --renderer-port (the kiosk is a screen served to a browser)');
+  }
+  return { ...r.data, outputs, screen };
 }

@@ -6,10 +6,13 @@ import {
   type ControllerToPlayerEvents,
   type Heartbeat,
   type Hello,
+  type MediaProgress,
   type PlayerToControllerEvents,
   type Proof,
   type ProofUploadResult,
   PROTOCOL_VERSION,
+  type SurveyAnswer,
+  encodeProofColumns,
 } from '@bangtin/shared';
 import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import { estimateOffset, type ClockSample } from './clock';
@@ -32,6 +35,8 @@ export interface ConnectionOptions {
   playerVersion: string;
   backoff?: BackoffOptions;
   log: Logger;
+  /** The device clock (injectable so tests can give the player a wrong clock). */
+  now?: () => number;
 }
 
 /**
@@ -118,11 +123,12 @@ export class Connection {
 
   private async syncClock(): Promise<void> {
     const samples: ClockSample[] = [];
+    const now = this.opts.now ?? Date.now;
     for (let i = 0; i < 5 && this.socket.connected; i++) {
-      const sentAt = Date.now();
+      const sentAt = now();
       try {
         const serverTime = await this.socket.timeout(5000).emitWithAck('clock:sync', sentAt);
-        samples.push({ sentAt, serverTime, receivedAt: Date.now() });
+        samples.push({ sentAt, serverTime, receivedAt: now() });
       } catch {
         break;
       }
@@ -141,9 +147,26 @@ export class Connection {
   }
 
   async uploadProofs(proofs: Proof[], timeoutMs = 15_000): Promise<ProofUploadResult> {
-    const res = await this.socket.timeout(timeoutMs).emitWithAck('proofs:upload', { proofs });
+    let res = await this.socket
+      .timeout(timeoutMs)
+      .emitWithAck('proofs:upload', { columns: encodeProofColumns(proofs) });
+    if ('error' in res && res.error.code === 'invalid-proof-batch') {
+      // The column form was refused as a whole: send objects so the controller names each bad proof.
+      res = await this.socket.timeout(timeoutMs).emitWithAck('proofs:upload', { proofs });
+    }
     if ('error' in res) throw new Error(`${res.error.code}: ${res.error.message}`);
     return res;
+  }
+
+  /** Kiosk survey answers; same result shape as proofs (acked ids, rejected with reasons). */
+  async uploadSurveys(answers: SurveyAnswer[], timeoutMs = 15_000): Promise<ProofUploadResult> {
+    const res = await this.socket.timeout(timeoutMs).emitWithAck('surveys:upload', { answers });
+    if ('error' in res) throw new Error(`${res.error.code}: ${res.error.message}`);
+    return res;
+  }
+
+  mediaProgress(p: MediaProgress): void {
+    if (this.socket.connected) this.socket.emit('media:progress', p);
   }
 
   close(): void {

@@ -23,6 +23,8 @@ export interface CurrentPlay {
   startedAt: number;
   deviceStartedAt: number;
   clockOffsetMs: number;
+  /** For outputs confirmed by a renderer: the renderer reported the item on screen. */
+  shown?: boolean;
 }
 
 export interface PlaybackHooks {
@@ -33,6 +35,8 @@ export interface PlaybackHooks {
 }
 
 const IDLE_RECHECK_MS = 5_000;
+/** How long a confirmed output waits for the renderer to say when the previous item left the screen. */
+const END_CONFIRM_MS = 2_000;
 
 /**
  * Plays the local bundle by the controller's clock (device clock + measured offset), so a schedule
@@ -44,6 +48,10 @@ export class Playback {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private offsetMs = 0;
+  /** Confirmed outputs: a finished play waiting for the renderer's swap time, with its fallback. */
+  private pending: { play: CurrentPlay; reason: EndReason; t: number; timer: NodeJS.Timeout } | null = null;
+  /** A slot the renderer ended early (error, touch): it is not started again before the next slot. */
+  private doneSlot: string | null = null;
 
   constructor(
     private readonly deps: {
@@ -55,6 +63,11 @@ export class Playback {
       hooks?: PlaybackHooks;
       /** Device clock; injectable so tests can simulate a wrong clock. */
       deviceNow?: () => number;
+      /**
+       * The output has a renderer that reports what it really showed (`markShown`/`markEnded`): its
+       * proofs use those times, and a play the renderer never showed is not a proof.
+       */
+      confirmedByRenderer?: boolean;
     },
   ) {
     const leftover = deps.state.get(this.stateKey);
@@ -109,7 +122,30 @@ export class Playback {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.pending) this.commitPending(this.pending.t);
     if (this.current) this.finish(this.now(), 'stopped');
+  }
+
+  /** The renderer put `proofId` on screen at device time `deviceAt`; that also ends the previous item. */
+  markShown(proofId: string, deviceAt: number): void {
+    const t = deviceAt + this.offsetMs;
+    if (this.pending) this.commitPending(t);
+    const cur = this.current;
+    if (!cur || cur.proofId !== proofId || cur.shown) return;
+    cur.shown = true;
+    cur.startedAt = t;
+    cur.deviceStartedAt = deviceAt;
+    this.deps.state.set(this.stateKey, JSON.stringify(cur));
+  }
+
+  /** The renderer ended `proofId` before its slot ended (media error, a kiosk user's touch). */
+  markEnded(proofId: string, deviceAt: number, reason: EndReason): void {
+    const t = deviceAt + this.offsetMs;
+    if (this.pending?.play.proofId === proofId) return this.commitPending(t);
+    const cur = this.current;
+    if (!cur || cur.proofId !== proofId) return;
+    this.doneSlot = slotKey(cur);
+    this.finish(t, reason);
   }
 
   private tick(): void {
@@ -132,6 +168,14 @@ export class Playback {
       return;
     }
     if (cur) this.finish(t, t >= cur.slotEnd ? 'completed' : 'preempted');
+    if (
+      pos &&
+      this.doneSlot === slotKey({ scheduleId: pos.schedule.id, contentId: pos.content.id, slotStart: pos.slotStart })
+    ) {
+      this.arm(pos.slotEnd - t);
+      return;
+    }
+    this.doneSlot = null;
     if (pos) {
       this.begin(pos, t);
       this.arm(pos.slotEnd - t);
@@ -168,6 +212,33 @@ export class Playback {
     const play = this.current;
     if (!play) return;
     this.current = null;
+    if (this.deps.confirmedByRenderer) {
+      if (!play.shown) {
+        // Nobody saw it (renderer not connected, media missing, kiosk menu open): not a proof.
+        this.deps.log.info({ contentId: play.contentId }, 'item was never on screen; no proof');
+        this.deps.state.delete(this.stateKey);
+        return;
+      }
+      if (reason === 'completed' || reason === 'preempted') {
+        // The item stays on screen until the renderer swaps in the next one; its report gives the end.
+        if (this.pending) this.commitPending(this.pending.t);
+        const timer = setTimeout(() => this.pending && this.commitPending(this.pending.t), END_CONFIRM_MS);
+        this.pending = { play, reason, t, timer };
+        return;
+      }
+    }
+    this.writeProof(play, t, reason);
+  }
+
+  private commitPending(t: number): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    clearTimeout(p.timer);
+    this.writeProof(p.play, Math.min(Math.max(t, p.play.startedAt), p.t + END_CONFIRM_MS), p.reason);
+  }
+
+  private writeProof(play: CurrentPlay, t: number, reason: EndReason): void {
     const proof: Proof = {
       id: play.proofId,
       contentId: play.contentId,
@@ -183,8 +254,13 @@ export class Playback {
     // The proof and the end of the play commit together: after a crash there is either both or neither.
     this.deps.db.transaction(() => {
       this.deps.outbox.add(proof);
-      this.deps.state.delete(this.stateKey);
+      // A pending play's state key already holds the next item; only clear it when it is this play.
+      if (this.current === null) this.deps.state.delete(this.stateKey);
     })();
     this.deps.hooks?.onProof?.(proof);
   }
+}
+
+function slotKey(p: { scheduleId: string; contentId: string; slotStart: number }): string {
+  return `${p.scheduleId}|${p.contentId}|${p.slotStart}`;
 }

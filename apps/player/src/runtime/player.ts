@@ -7,12 +7,22 @@ import {
   bundleForOutput,
   bundleHashInput,
   type ContentType,
+  type DeviceConfig,
+  DeviceConfigSchema,
+  type EndReason,
   type Hello,
+  newId,
+  type OutputStatus,
   type PlayPosition,
   type Proof,
+  type SurveyAnswer,
 } from '@bangtin/shared';
+import { type MediaCache, mediaRefs } from '../cache/media-cache';
+import { SurveyOutbox } from './survey-outbox';
 import { Outbox } from '../proofs/outbox';
 import { Connection } from './connection';
+import { InterruptAcks } from './interrupt-acks';
+import { type PowerRule, PowerSchedule, type PowerState } from './power';
 import { LocalState, openLocalDatabase } from './local-store';
 import { type CurrentPlay, Playback } from './playback';
 import type { BackoffOptions } from './backoff';
@@ -24,9 +34,24 @@ export interface OutputSpec {
   /** Content types it can show; null = all. */
   accepts?: readonly ContentType[] | null;
   show?(pos: PlayPosition | null, play: CurrentPlay | null): void;
+  /** Health for the controller's device list (LED boards); sent in every heartbeat. */
+  status?(): OutputStatus;
+  /** Called once with a function the output calls when its status changed, for a prompt heartbeat. */
+  watchStatus?(notify: () => void): void;
+  /**
+   * Whether a finished play counts as aired on this output. An LED board whose picture never arrived
+   * (port gone for the whole play) did not air it: that play gets no proof. Default: every play counts.
+   */
+  keepProof?(proof: Proof): boolean;
+  /** Releases the output (serial ports) when the player closes. */
+  close?(): Promise<void>;
+  /** A renderer reports what it really showed (`markShown`/`markEnded`); see Playback. */
+  confirmedByRenderer?: boolean;
 }
 
 export interface PlayerOptions {
+  /** Board power-on/off and brightness plan, run with node-cron in Asia/Ho_Chi_Minh. */
+  powerRules?: PowerRule[];
   /** Defaults to one output `main` that shows everything (the headless runtime's log). */
   outputs?: OutputSpec[];
   controllerUrl: string;
@@ -39,14 +64,20 @@ export interface PlayerOptions {
   playerVersion?: string;
   /** Device clock, for tests of a wrong clock. */
   deviceNow?: () => number;
+  /** Content-addressed media cache: fed the media of every new bundle, progress sent to the controller. */
+  mediaCache?: MediaCache;
 }
 
 export interface PlayerEvents {
+  /** Board power and brightness from the power plan (`powerRules`): now, and at every rule firing. */
+  power: [state: PowerState];
   show: [pos: PlayPosition | null, play: CurrentPlay | null, output: string];
   proof: [proof: Proof];
   bundle: [bundle: Bundle];
   uploaded: [count: number];
   refused: [code: string, message: string];
+  /** Boards configured for this device on the controller (`device:config`). */
+  config: [config: DeviceConfig];
 }
 
 export interface Player extends EventEmitter<PlayerEvents> {
@@ -56,6 +87,12 @@ export interface Player extends EventEmitter<PlayerEvents> {
   outboxSize(): number;
   connected(): boolean;
   clockOffsetMs(): number;
+  /** Renderer reports for a confirmed output (device wall-clock ms). */
+  markShown(output: string, proofId: string, deviceAt: number): void;
+  markEnded(output: string, proofId: string, deviceAt: number, reason: EndReason): void;
+  /** Queues a kiosk survey answer in the outbox; `deviceAt` is the device's clock. */
+  recordSurvey(a: Omit<SurveyAnswer, 'id' | 'answeredAt'> & { deviceAt: number }): SurveyAnswer;
+  surveyOutboxSize(): number;
   /** Uploads what the outbox holds now; resolves when it is empty or the link is down. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +108,7 @@ export function startPlayer(opts: PlayerOptions): Player {
   const db = openLocalDatabase(opts.dataDir);
   const state = new LocalState(db);
   const outbox = new Outbox(db);
+  const surveyOutbox = new SurveyOutbox(db);
   const emitter = new EventEmitter<PlayerEvents>();
   const startedAt = Date.now();
   let deviceId: string | null = state.get('device_id');
@@ -78,15 +116,33 @@ export function startPlayer(opts: PlayerOptions): Player {
 
   const outputs: OutputSpec[] = opts.outputs ?? [{ id: 'main', accepts: null }];
   if (new Set(outputs.map((o) => o.id)).size !== outputs.length) throw new Error('output ids must be unique');
+  // Plays an output declined to count (see OutputSpec.keepProof): kept out of the outbox and of 'proof'.
+  const declined = new Set<string>();
+  const outboxFor = (out: OutputSpec): Outbox => {
+    const keep = out.keepProof?.bind(out);
+    if (!keep) return outbox;
+    // Same object for everything else (peek, remove, size); only `add` asks the output first.
+    return Object.assign(Object.create(outbox) as Outbox, {
+      add: (proof: Proof, now?: number) => {
+        if (keep(proof)) return outbox.add(proof, now);
+        declined.add(proof.id);
+        log.warn({ output: out.id, contentId: proof.contentId }, 'play did not reach the output; no proof recorded');
+      },
+    });
+  };
+  // Declared before playback starts: the first item shown may already be an urgent message.
+  let connRef: Connection | null = null;
+  const interruptAcks = new InterruptAcks(state, () => connRef?.socket ?? null, log.child({ module: 'interrupts' }));
   const playbacks = outputs.map(
     (out) =>
       new Playback({
         db,
-        outbox,
+        outbox: outboxFor(out),
         state,
         log: log.child({ module: 'playback', output: out.id }),
         output: out.id,
         deviceNow: opts.deviceNow,
+        confirmedByRenderer: out.confirmedByRenderer ?? false,
         hooks: {
           onShow: (pos, play) => {
             if (pos)
@@ -103,10 +159,12 @@ export function startPlayer(opts: PlayerOptions): Player {
             } catch (err) {
               log.error({ err, output: out.id }, 'output failed to show an item');
             }
+            if (pos?.interrupt && play) interruptAcks.shown(pos.interrupt.id, play.startedAt);
             emitter.emit('show', pos, play, out.id);
             sendHeartbeat();
           },
           onProof: (p) => {
+            if (declined.delete(p.id)) return;
             emitter.emit('proof', p);
             requestFlush();
           },
@@ -115,8 +173,10 @@ export function startPlayer(opts: PlayerOptions): Player {
   );
   const playback = playbacks[0]!;
   const setBundleAll = (b: Bundle | null) => {
+    if (b) opts.mediaCache?.want(mediaRefs(b.content));
     playbacks.forEach((pb, i) => pb.setBundle(b ? bundleForOutput(b, outputs[i]!.accepts ?? null) : null));
   };
+  const playbackOf = (output: string) => playbacks[outputs.findIndex((o) => o.id === output)];
   const setOffsetAll = (ms: number) => playbacks.forEach((pb) => pb.setClockOffset(ms));
 
   const savedOffset = Number(state.get('clock_offset_ms') ?? '0');
@@ -129,13 +189,14 @@ export function startPlayer(opts: PlayerOptions): Player {
       playerVersion: opts.playerVersion ?? '0.1.0',
       backoff: opts.backoff,
       log: log.child({ module: 'connection' }),
+      now: opts.deviceNow,
     },
     {
       onHello: (hello: Hello) => {
         deviceId = hello.deviceId;
         state.set('device_id', hello.deviceId);
         // A first rough offset from the hello; the probes refine it right after.
-        if (state.get('clock_offset_ms') === null) setOffsetAll(hello.serverTime - Date.now());
+        if (state.get('clock_offset_ms') === null) setOffsetAll(hello.serverTime - (opts.deviceNow ?? Date.now)());
       },
       onBundle: (b) => {
         if (!verifyBundleHash(b)) {
@@ -146,6 +207,7 @@ export function startPlayer(opts: PlayerOptions): Player {
           state.saveBundle(b);
           bundle = b;
           setBundleAll(b);
+          interruptAcks.received(b);
           emitter.emit('bundle', b);
           log.info({ version: b.version, schedules: b.schedules.length }, 'new bundle');
         }
@@ -159,12 +221,27 @@ export function startPlayer(opts: PlayerOptions): Player {
       },
       onConnected: () => {
         sendHeartbeat();
+        if (opts.mediaCache) conn.mediaProgress(opts.mediaCache.progress());
         requestFlush();
+        void interruptAcks.flush();
       },
       onDisconnected: () => undefined,
       onRefused: (code, message) => emitter.emit('refused', code, message),
     },
   );
+  connRef = conn;
+  opts.mediaCache?.on('progress', (p) => conn.mediaProgress(p));
+  const power = opts.powerRules?.length
+    ? new PowerSchedule(opts.powerRules, (st) => {
+        log.info(st, 'board power plan');
+        emitter.emit('power', st);
+      })
+    : null;
+  conn.socket.on('device:config', (raw) => {
+    const parsed = DeviceConfigSchema.safeParse(raw);
+    if (!parsed.success) return log.error({ issue: parsed.error.issues[0] }, 'ignoring malformed device config');
+    emitter.emit('config', parsed.data);
+  });
 
   function sendHeartbeat(): void {
     const cur = playback.nowPlaying;
@@ -176,9 +253,20 @@ export function startPlayer(opts: PlayerOptions): Player {
       outboxSize: outbox.size(),
       uptimeMs: Date.now() - startedAt,
       clockOffsetMs: playback.clockOffsetMs,
+      ...(outputs.some((o) => o.status) ? { outputs: outputs.flatMap((o) => (o.status ? [o.status()] : [])) } : {}),
     });
   }
   const heartbeat = setInterval(sendHeartbeat, opts.heartbeatMs ?? 15_000);
+  // A board going offline or coming back reaches the device list at once, at most every 250 ms.
+  let statusTimer: NodeJS.Timeout | null = null;
+  const statusChanged = (): void => {
+    if (statusTimer || closed) return;
+    statusTimer = setTimeout(() => {
+      statusTimer = null;
+      sendHeartbeat();
+    }, 250);
+  };
+  for (const out of outputs) out.watchStatus?.(statusChanged);
 
   let flushing: Promise<void> | null = null;
   let flushTimer: NodeJS.Timeout | null = null;
@@ -188,14 +276,23 @@ export function startPlayer(opts: PlayerOptions): Player {
     const batchSize = opts.uploadBatchSize ?? 500;
     while (!closed && conn.connected) {
       const batch = outbox.peek(batchSize);
-      if (batch.length === 0) return;
+      if (batch.length === 0) break; // then the survey answers
       const res = await conn.uploadProofs(batch);
       for (const r of res.rejected)
         log.error({ id: r.id, reason: r.reason }, 'controller rejected a proof; dropping it');
       const done = new Set([...res.acked, ...res.rejected.flatMap((r) => (r.id ? [r.id] : []))]);
       outbox.remove(done);
       emitter.emit('uploaded', res.acked.length);
-      if (done.size === 0) return; // nothing acknowledged: avoid a tight loop; retry on the next trigger
+      if (done.size === 0) break; // nothing acknowledged: avoid a tight loop; retry on the next trigger
+    }
+    while (!closed && conn.connected) {
+      const answers = surveyOutbox.peek(batchSize);
+      if (answers.length === 0) return;
+      const res = await conn.uploadSurveys(answers);
+      for (const r of res.rejected) log.error({ id: r.id, reason: r.reason }, 'controller rejected a survey answer');
+      const done = new Set([...res.acked, ...res.rejected.flatMap((r) => (r.id ? [r.id] : []))]);
+      surveyOutbox.remove(done);
+      if (done.size === 0) return;
     }
   }
 
@@ -216,7 +313,7 @@ export function startPlayer(opts: PlayerOptions): Player {
     flushTimer = setTimeout(() => {
       flushTimer = null;
       void flush().then(() => {
-        if (outbox.size() > 0 && conn.connected && !closed) requestFlush();
+        if (outbox.size() + surveyOutbox.size() > 0 && conn.connected && !closed) requestFlush();
       });
     }, 100);
   }
@@ -224,6 +321,8 @@ export function startPlayer(opts: PlayerOptions): Player {
   // Offline-first: play the cached bundle at once, before the network answers.
   setBundleAll(bundle);
   for (const pb of playbacks) pb.start();
+  // After listeners can attach (next tick), so the first `power` event is not lost.
+  if (power) setImmediate(() => power.start());
   conn.start();
 
   return Object.assign(emitter, {
@@ -233,13 +332,34 @@ export function startPlayer(opts: PlayerOptions): Player {
     bundle: () => bundle,
     nowPlaying: () => playback.nowPlaying,
     outboxSize: () => outbox.size(),
+    surveyOutboxSize: () => surveyOutbox.size(),
+    markShown: (output: string, proofId: string, deviceAt: number) => playbackOf(output)?.markShown(proofId, deviceAt),
+    markEnded: (output: string, proofId: string, deviceAt: number, reason: EndReason) =>
+      playbackOf(output)?.markEnded(proofId, deviceAt, reason),
+    recordSurvey: (a: Omit<SurveyAnswer, 'id' | 'answeredAt'> & { deviceAt: number }) => {
+      const answer: SurveyAnswer = {
+        id: newId(),
+        surveyId: a.surveyId,
+        rating: a.rating,
+        choice: a.choice,
+        answeredAt: Math.round(a.deviceAt + playback.clockOffsetMs),
+      };
+      surveyOutbox.add(answer);
+      requestFlush();
+      return answer;
+    },
     connected: () => conn.connected,
     clockOffsetMs: () => playback.clockOffsetMs,
     flush,
     close: async () => {
+      await power?.stop();
       for (const pb of playbacks) pb.stop();
       clearInterval(heartbeat);
+      if (statusTimer) clearTimeout(statusTimer);
       if (flushTimer) clearTimeout(flushTimer);
+      await Promise.all(
+        outputs.map((o) => o.close?.().catch((err: Error) => log.warn({ err, output: o.id }, 'output close failed'))),
+      );
       // One last upload attempt so a clean shutdown leaves nothing behind when the link is up.
       await Promise.race([flush(), new Promise((r) => setTimeout(r, 2000))]);
       closed = true;

@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { CreateInterruptBodySchema, IdSchema, toIso } from '@bangtin/shared';
+import type { Store } from '../store';
+import type { InterruptRecord } from '../store/interrupts';
+import type { Hub } from '../hub/hub';
+import { notFound, parse } from './errors';
+import { requireRole, requireUser } from './auth';
+import { checkTargetsExist, devicesForTarget, requireTargetInScope, targetInScope } from './targets';
+
+const IdParams = z.object({ id: IdSchema });
+const iso = (ms: number | null) => (ms === null ? null : toIso(ms));
+
+export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub: () => Hub): void {
+  const view = (m: InterruptRecord, now = Date.now()) => {
+    const deliveries = store.interrupts.deliveries(m.id);
+    const names = new Map(store.devices.list().map((d) => [d.id, d.name]));
+    return {
+      id: m.id,
+      text: m.text,
+      contentId: m.contentId,
+      target: m.target,
+      startsAt: toIso(m.startsAt),
+      endsAt: iso(m.endsAt),
+      itemDurationMs: m.itemDurationMs,
+      campaignId: m.campaignId,
+      active: m.startsAt <= now && (m.endsAt === null || m.endsAt > now),
+      cancelledAt: iso(m.cancelledAt),
+      createdAt: toIso(m.createdAt),
+      deliveries: deliveries.map((d) => ({
+        deviceId: d.deviceId,
+        deviceName: names.get(d.deviceId) ?? null,
+        acked: d.ackedAt !== null,
+        ackedAt: iso(d.ackedAt),
+        shownAt: iso(d.shownAt),
+      })),
+      ackedDeviceIds: deliveries.filter((d) => d.ackedAt !== null).map((d) => d.deviceId),
+      pendingDeviceIds: deliveries.filter((d) => d.ackedAt === null).map((d) => d.deviceId),
+    };
+  };
+  const visible = (req: FastifyRequest, id: string): InterruptRecord => {
+    requireUser(req);
+    const m = store.interrupts.get(id);
+    if (!m || !targetInScope(store, req, m.target)) throw notFound('urgent message');
+    return m;
+  };
+
+  app.post('/api/v1/interrupts', async (req, reply) => {
+    const user = requireRole(req, 'admin', 'editor');
+    const body = parse(CreateInterruptBodySchema, req.body);
+    if (body.contentId && !store.content.get(body.contentId)) throw notFound('content', 'contentId');
+    if (body.campaignId && !store.campaigns.get(body.campaignId)) throw notFound('campaign', 'campaignId');
+    checkTargetsExist(store, body.target);
+    requireTargetInScope(store, req, body.target);
+    const now = Date.now();
+    const m = store.interrupts.create(
+      {
+        contentId: body.contentId ?? null,
+        text: body.text ?? null,
+        startsAt: now,
+        endsAt: body.durationMs ? now + body.durationMs : null,
+        itemDurationMs: body.itemDurationMs,
+        campaignId: body.campaignId ?? null,
+        target: body.target,
+        createdBy: user.id,
+      },
+      devicesForTarget(store, body.target),
+      now,
+    );
+    // Synchronously, not coalesced: the boards must switch within a second of this answer.
+    hub().refresh();
+    return reply.status(201).send(view(m, now));
+  });
+
+  app.get('/api/v1/interrupts', async (req) => {
+    requireUser(req);
+    const q = parse(z.object({ active: z.enum(['true', 'false']).optional() }), req.query);
+    const now = Date.now();
+    return store.interrupts
+      .list()
+      .filter((m) => targetInScope(store, req, m.target))
+      .map((m) => view(m, now))
+      .filter((v) => q.active === undefined || String(v.active) === q.active);
+  });
+
+  app.get('/api/v1/interrupts/:id', async (req) => view(visible(req, parse(IdParams, req.params).id)));
+
+  const cancel = async (req: FastifyRequest) => {
+    requireRole(req, 'admin', 'editor');
+    const m = visible(req, parse(IdParams, req.params).id);
+    const done = store.interrupts.cancel(m.id)!;
+    hub().refresh();
+    return view(done);
+  };
+  app.post('/api/v1/interrupts/:id/cancel', cancel);
+  app.delete('/api/v1/interrupts/:id', cancel);
+}

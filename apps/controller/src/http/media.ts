@@ -1,0 +1,306 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  apiError,
+  HlsUrlSchema,
+  IdSchema,
+  InstantSchema,
+  MediaProgressSchema,
+  type MediaProgress,
+  newId,
+  NfcText,
+  parseByteRange,
+  type ProofUploadResult,
+  Sha256Schema,
+  SurveyAnswerSchema,
+  SurveyBatchSchema,
+  type SurveyAnswer,
+  toIso,
+} from '@bangtin/shared';
+import type { Store } from '../store';
+import type { Hub } from '../hub/hub';
+import { MediaStore, SurveyStore } from '../store/media';
+import { bearer, requireRole, requireUser } from './auth';
+import { HttpError, notFound, parse } from './errors';
+import { makeThumbnail, PLAYABLE_CODECS, probeMedia, sniffMime } from './media-probe';
+import { qrFigures, sanitizePageHtml } from './page-html';
+import { inScope, scopeOf } from './scope';
+
+/** Upload limit; 512 MiB by default (a few minutes of 1080p H.264), `BANGTIN_MEDIA_MAX_BYTES` to change. */
+export const DEFAULT_MEDIA_MAX_BYTES = 512 * 1024 * 1024;
+
+const CreatePageBodySchema = z.object({
+  type: z.literal('page'),
+  title: NfcText(200),
+  html: z.string().max(400_000),
+  /** URLs shown as QR codes under the text, e.g. the VssID app's store page. */
+  qrCodes: z
+    .array(z.object({ url: z.url({ protocol: /^https?$/ }).max(1000), label: NfcText(200) }))
+    .max(10)
+    .default([]),
+});
+
+const CreateStreamBodySchema = z.object({
+  type: z.literal('stream'),
+  title: z.string().trim().max(200).nullish(),
+  url: HlsUrlSchema,
+});
+
+const ShaParams = z.object({ sha256: Sha256Schema });
+
+const SurveyQuerySchema = z.object({
+  deviceId: IdSchema.optional(),
+  from: InstantSchema.optional(),
+  to: InstantSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
+});
+
+/**
+ * Media for content items (image, video, page, stream), their files, and kiosk survey answers.
+ *
+ * Call before `registerAuth`: players fetch media with their **device token** as Bearer, and this
+ * module's own `onRequest` hook answers those requests before the staff-session check runs. A device
+ * token may read any stored media file (choice: media is not secret inside one deployment, and a
+ * player must be able to prefetch content of a bundle it has not received yet); revoked tokens are
+ * refused like unknown ones. Staff sessions may read every file too.
+ */
+export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub): void {
+  const mediaDir = path.join(path.dirname(store.db.name), 'media');
+  const thumbDir = path.join(mediaDir, 'thumbnails');
+  fs.mkdirSync(thumbDir, { recursive: true });
+  const media = new MediaStore(store.db);
+  const surveys = new SurveyStore(store.db);
+  const maxBytes = Number(process.env.BANGTIN_MEDIA_MAX_BYTES ?? DEFAULT_MEDIA_MAX_BYTES);
+  const progress = new Map<string, MediaProgress & { at: number }>();
+
+  void app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 10_000 } });
+
+  const mediaUrl = /^\/api\/v1\/media\/([0-9a-f]{64})(\/thumbnail)?$/;
+
+  app.addHook('onRequest', async (req, reply) => {
+    const m = mediaUrl.exec(req.url.split('?')[0]!);
+    if (!m || (req.method !== 'GET' && req.method !== 'HEAD')) return;
+    const token = bearer(req);
+    if (!token || !token.startsWith('dev')) return; // staff sessions go through the normal auth hook
+    const device = store.devices.byToken(token);
+    if (!device || device.revokedAt !== null) {
+      return reply.status(401).send(apiError('unauthorized', 'unknown or revoked device token'));
+    }
+    return m[2] ? sendThumbnail(m[1]!, reply) : sendMedia(m[1]!, req, reply);
+  });
+
+  function sendMedia(sha256: string, req: FastifyRequest, reply: FastifyReply) {
+    const rec = media.get(sha256);
+    const file = path.join(mediaDir, sha256);
+    if (!rec || !fs.existsSync(file)) throw notFound('media', 'sha256');
+    const size = fs.statSync(file).size;
+    reply
+      .header('accept-ranges', 'bytes')
+      .header('content-type', rec.mime)
+      .header('etag', `"${sha256}"`)
+      // Content-addressed: the bytes behind a sha256 never change.
+      .header('cache-control', 'private, max-age=31536000, immutable');
+    const range = parseByteRange(req.headers.range, size);
+    if (range === 'unsatisfiable') {
+      return reply
+        .status(416)
+        .header('content-range', `bytes */${size}`)
+        .send(apiError('range-not-satisfiable', `file has ${size} bytes`, 'range'));
+    }
+    const { start, end } = range ?? { start: 0, end: size - 1 };
+    reply.header('content-length', String(end - start + 1));
+    if (range) reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
+    if (req.method === 'HEAD' || size === 0) return reply.send();
+    return reply.send(fs.createReadStream(file, { start, end }));
+  }
+
+  function sendThumbnail(sha256: string, reply: FastifyReply) {
+    const file = path.join(thumbDir, `${sha256}.jpg`);
+    if (!fs.existsSync(file)) throw notFound('thumbnail', 'sha256');
+    return reply.header('content-type', 'image/jpeg').send(fs.createReadStream(file));
+  }
+
+  app.get('/api/v1/media/:sha256', async (req, reply) => {
+    requireUser(req);
+    return sendMedia(parse(ShaParams, req.params).sha256, req, reply);
+  });
+  app.get('/api/v1/media/:sha256/thumbnail', async (req, reply) => {
+    requireUser(req);
+    return sendThumbnail(parse(ShaParams, req.params).sha256, reply);
+  });
+
+  // `POST /api/v1/content` belongs to the core routes (JSON slogans). Uploads and page/stream JSON
+  // are answered here, before that handler runs; slogans pass through untouched.
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method !== 'POST' || req.routeOptions.url !== '/api/v1/content') return;
+    if (req.isMultipart()) {
+      const user = requireRole(req, 'admin', 'editor');
+      return reply.status(201).send(await upload(req, user.id));
+    }
+    const type = (req.body as { type?: unknown } | null)?.type;
+    if (type === 'page') {
+      const user = requireRole(req, 'admin', 'editor');
+      const body = parse(CreatePageBodySchema, req.body);
+      const { html, media: refs } = sanitizePageHtml(body.html);
+      const missing = refs.find((sha) => !media.get(sha));
+      if (missing) throw new HttpError(404, 'not-found', `media ${missing} is not uploaded`, 'html');
+      const item = store.content.createRich(
+        { type: 'page', title: body.title, html: html + (await qrFigures(body.qrCodes)), media: refs },
+        user.id,
+      );
+      return reply.status(201).send(item);
+    }
+    if (type === 'stream') {
+      const user = requireRole(req, 'admin', 'editor');
+      const body = parse(CreateStreamBodySchema, req.body);
+      const item = store.content.createRich({ type: 'stream', title: body.title ?? null, url: body.url }, user.id);
+      return reply.status(201).send(item);
+    }
+  });
+
+  async function upload(req: FastifyRequest, userId: string) {
+    const data = await req.file();
+    if (!data) throw new HttpError(400, 'missing-file', 'send the file as multipart field "file"', 'file');
+    const titleField = data.fields.title;
+    const title =
+      titleField && !Array.isArray(titleField) && titleField.type === 'field'
+        ? String(titleField.value).normalize('NFC').trim().slice(0, 200) || null
+        : null;
+    const tmp = path.join(mediaDir, `.upload-${newId()}`);
+    const hash = crypto.createHash('sha256');
+    let size = 0;
+    let head = Buffer.alloc(0);
+    try {
+      await pipeline(
+        data.file,
+        new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            hash.update(chunk);
+            size += chunk.length;
+            if (head.length < 64) head = Buffer.concat([head, chunk]).subarray(0, 64);
+            cb(null, chunk);
+          },
+        }),
+        fs.createWriteStream(tmp),
+      );
+      if (data.file.truncated) throw tooLarge();
+      const mime = sniffMime(head);
+      if (!mime) {
+        throw new HttpError(
+          415,
+          'unsupported-media-type',
+          'the file is not a JPEG, PNG, WebP, MP4 or WebM image/video (checked by its content, not its name)',
+          'file',
+        );
+      }
+      const probe = await probeMedia(tmp).catch(() => null);
+      const isVideo = mime === 'video/mp4' || mime === 'video/webm';
+      if (isVideo && probe && probe.videoCodec !== null && !PLAYABLE_CODECS[mime].includes(probe.videoCodec)) {
+        throw new HttpError(
+          415,
+          'unsupported-codec',
+          `${mime} with ${probe.videoCodec} video cannot be played; use ${PLAYABLE_CODECS[mime].join('/')}`,
+          'file',
+        );
+      }
+      if (probe === null) throw new HttpError(400, 'unreadable-media', 'the file is damaged or truncated', 'file');
+      const sha256 = hash.digest('hex');
+      const final = path.join(mediaDir, sha256);
+      if (fs.existsSync(final)) fs.rmSync(tmp);
+      else fs.renameSync(tmp, final);
+      const thumb = path.join(thumbDir, `${sha256}.jpg`);
+      const hasThumbnail = fs.existsSync(thumb) || (await makeThumbnail(final, thumb));
+      const rec = media.put({
+        sha256,
+        mime,
+        size,
+        width: probe.width,
+        height: probe.height,
+        durationMs: probe.durationMs,
+        hasThumbnail,
+      });
+      const common = { title, sha256, size, width: rec.width, height: rec.height };
+      return isVideo
+        ? store.content.createRich({ ...common, type: 'video', mime, durationMs: rec.durationMs }, userId)
+        : store.content.createRich({ ...common, type: 'image', mime }, userId);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+      throw err;
+    }
+  }
+
+  function tooLarge() {
+    return new HttpError(413, 'file-too-large', `the file is larger than ${maxBytes} bytes`, 'file');
+  }
+
+  // ── Kiosk survey answers ────────────────────────────────────────────────────────────────────
+  app.get('/api/v1/surveys', async (req) => {
+    const user = requireUser(req);
+    const q = parse(SurveyQuerySchema, req.query, 'invalid-query');
+    const scope = scopeOf(store, user);
+    let deviceIds: string[] | null = scope.all
+      ? null
+      : store.devices
+          .list()
+          .filter((d) => inScope(scope, d.groupId))
+          .map((d) => d.id);
+    if (q.deviceId) deviceIds = deviceIds === null || deviceIds.includes(q.deviceId) ? [q.deviceId] : [];
+    return surveys
+      .list({
+        deviceIds,
+        from: q.from ? Date.parse(q.from) : null,
+        to: q.to ? Date.parse(q.to) : null,
+        limit: q.limit,
+      })
+      .map((a) => ({ ...a, answeredAt: toIso(a.answeredAt), receivedAt: toIso(a.receivedAt) }));
+  });
+
+  app.get('/api/v1/devices/:id/media', async (req) => {
+    const user = requireUser(req);
+    const id = parse(z.object({ id: IdSchema }), req.params).id;
+    const d = store.devices.get(id);
+    if (!d || !inScope(scopeOf(store, user), d.groupId)) throw notFound('device');
+    const p = progress.get(id);
+    return p ? { ...p, at: toIso(p.at) } : null;
+  });
+
+  // The hub exists only once the HTTP server is ready; attach the player events when it listens.
+  app.addHook('onListen', async () => {
+    hub().io.on('connection', (socket) => {
+      const deviceId = socket.data.deviceId;
+      socket.on('surveys:upload', (raw, ack) => {
+        if (typeof ack !== 'function') return;
+        const batch = SurveyBatchSchema.safeParse(raw);
+        if (!batch.success) return ack(apiError('invalid-batch', 'expected { answers: [...] } (1 to 5000)'));
+        const ok: SurveyAnswer[] = [];
+        const res: ProofUploadResult = { acked: [], rejected: [] };
+        for (const a of batch.data.answers) {
+          const r = SurveyAnswerSchema.safeParse(a);
+          if (r.success) ok.push(r.data);
+          else {
+            const id = (a as { id?: unknown } | null)?.id;
+            res.rejected.push({ id: typeof id === 'string' ? id : null, reason: r.error.issues[0]!.message });
+          }
+        }
+        try {
+          res.acked = surveys.ingest(deviceId, ok);
+        } catch {
+          return ack(apiError('internal', 'storing survey answers failed; retry later'));
+        }
+        ack(res);
+      });
+      socket.on('media:progress', (raw) => {
+        const r = MediaProgressSchema.safeParse(raw);
+        if (r.success) progress.set(deviceId, { ...r.data, at: Date.now() });
+      });
+      socket.on('disconnect', () => undefined);
+    });
+  });
+}

@@ -1,0 +1,156 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  CreateScheduleBodySchema,
+  describeRecurrence,
+  IdSchema,
+  toIso,
+  UpdateScheduleBodySchema,
+} from '@bangtin/shared';
+import type { Store } from '../store';
+import type { ScheduleRecord } from '../store/schedules';
+import type { Hub } from '../hub/hub';
+import { HttpError, notFound, parse } from './errors';
+import { requireRole, requireUser } from './auth';
+import { checkTargetsExist, requireTargetInScope, targetInScope } from './targets';
+
+const IdParams = z.object({ id: IdSchema });
+
+export function scheduleView(s: ScheduleRecord) {
+  return {
+    id: s.id,
+    playlistId: s.playlistId,
+    target: s.target,
+    startsAt: s.startsAt === null ? null : toIso(s.startsAt),
+    endsAt: s.endsAt === null ? null : toIso(s.endsAt),
+    priority: s.priority,
+    recurrence: s.recurrence ?? { kind: 'always' as const },
+    /** The recurrence in Vietnamese, as the admin UI shows it. */
+    recurrenceText: describeRecurrence(s.recurrence ?? undefined),
+    timeZone: s.timeZone ?? 'Asia/Ho_Chi_Minh',
+    exceptions: s.exceptions,
+    holidayListIds: s.holidayListIds,
+    weight: s.weight,
+    campaignId: s.campaignId,
+    fallback: s.fallback,
+    createdAt: toIso(s.createdAt),
+    updatedAt: s.updatedAt === null ? null : toIso(s.updatedAt),
+  };
+}
+
+/** Checks the ids a schedule names (404 with the field) and the user's reach (403). */
+export function checkScheduleRefs(
+  store: Store,
+  req: FastifyRequest,
+  s: {
+    playlistId?: string;
+    target?: { deviceIds: string[]; groupIds: string[]; tags: string[] };
+    holidayListIds?: string[];
+    campaignId?: string | null;
+  },
+): void {
+  if (s.playlistId !== undefined && !store.content.getPlaylist(s.playlistId)) throw notFound('playlist', 'playlistId');
+  if (s.campaignId && !store.campaigns.get(s.campaignId)) throw notFound('campaign', 'campaignId');
+  if (s.target) checkTargetsExist(store, s.target);
+  (s.holidayListIds ?? []).forEach((id, i) => {
+    if (!store.holidays.get(id)) throw notFound('holiday list', `holidayListIds.${i}`);
+  });
+  const target = s.target ?? (s.campaignId ? store.campaigns.get(s.campaignId)?.target : undefined);
+  if (target) requireTargetInScope(store, req, target);
+}
+
+export function registerScheduleRoutes(app: FastifyInstance, store: Store, hub: () => Hub): void {
+  /** Editors see and change only schedules whose every target lies in their district. */
+  const visible = (req: FastifyRequest, s: ScheduleRecord): boolean => {
+    const own = s.target.deviceIds.length + s.target.groupIds.length + s.target.tags.length > 0;
+    const t = own ? s.target : s.campaignId ? store.campaigns.get(s.campaignId)?.target : undefined;
+    return targetInScope(store, req, t ?? s.target);
+  };
+
+  app.post('/api/v1/schedules', async (req, reply) => {
+    const user = requireRole(req, 'admin', 'editor');
+    const body = parse(CreateScheduleBodySchema, req.body);
+    checkScheduleRefs(store, req, body);
+    const campaign = body.campaignId ? store.campaigns.get(body.campaignId) : null;
+    const s = store.schedules.create({
+      playlistId: body.playlistId,
+      target: body.target ?? { deviceIds: [], groupIds: [], tags: [] },
+      startsAt: body.startsAt ? Date.parse(body.startsAt) : null,
+      endsAt: body.endsAt ? Date.parse(body.endsAt) : null,
+      priority: body.priority ?? campaign?.priority ?? 10,
+      createdBy: user.id,
+      recurrence: body.recurrence ?? null,
+      timeZone: body.timeZone ?? null,
+      exceptions: body.exceptions ?? [],
+      holidayListIds: body.holidayListIds ?? [],
+      weight: body.weight ?? 1,
+      campaignId: body.campaignId ?? null,
+      fallback: body.fallback ?? false,
+    });
+    hub().requestRefresh();
+    return reply.status(201).send(scheduleView(s));
+  });
+
+  app.get('/api/v1/schedules', async (req) => {
+    requireUser(req);
+    const q = parse(z.object({ campaignId: IdSchema.optional() }), req.query);
+    return store.schedules
+      .list()
+      .filter((s) => (!q.campaignId || s.campaignId === q.campaignId) && visible(req, s))
+      .map(scheduleView);
+  });
+
+  app.get('/api/v1/schedules/:id', async (req) => {
+    const s = store.schedules.get(parse(IdParams, req.params).id);
+    if (!s || !visible(req, s)) throw notFound('schedule');
+    return scheduleView(s);
+  });
+
+  app.patch('/api/v1/schedules/:id', async (req) => {
+    requireRole(req, 'admin', 'editor');
+    const cur = store.schedules.get(parse(IdParams, req.params).id);
+    if (!cur || !visible(req, cur)) throw notFound('schedule');
+    const body = parse(UpdateScheduleBodySchema, req.body);
+    checkScheduleRefs(store, req, body);
+    const startsAt = body.startsAt === undefined ? cur.startsAt : body.startsAt ? Date.parse(body.startsAt) : null;
+    const endsAt = body.endsAt === undefined ? cur.endsAt : body.endsAt ? Date.parse(body.endsAt) : null;
+    // The patch alone may be fine while the result is not (a new start after the old end).
+    if (startsAt !== null && endsAt !== null && endsAt <= startsAt) {
+      throw new HttpError(400, 'invalid-input', 'endsAt: must be after startsAt', body.endsAt ? 'endsAt' : 'startsAt');
+    }
+    const recurrence = body.recurrence === undefined ? cur.recurrence : body.recurrence;
+    if (recurrence?.kind === 'once' && (startsAt === null || endsAt === null)) {
+      throw new HttpError(
+        400,
+        'invalid-input',
+        'recurrence: a one-off schedule (recurrence "once") needs both startsAt and endsAt',
+        'recurrence',
+      );
+    }
+    const s = store.schedules.update(cur.id, {
+      ...(body.playlistId !== undefined && { playlistId: body.playlistId }),
+      ...(body.target !== undefined && { target: body.target }),
+      ...(body.priority !== undefined && { priority: body.priority }),
+      ...(body.campaignId !== undefined && { campaignId: body.campaignId }),
+      ...(body.fallback !== undefined && { fallback: body.fallback }),
+      ...(body.timeZone !== undefined && { timeZone: body.timeZone }),
+      ...(body.exceptions !== undefined && { exceptions: body.exceptions }),
+      ...(body.holidayListIds !== undefined && { holidayListIds: body.holidayListIds }),
+      ...(body.weight !== undefined && { weight: body.weight }),
+      startsAt,
+      endsAt,
+      recurrence,
+    });
+    hub().requestRefresh();
+    return scheduleView(s!);
+  });
+
+  app.delete('/api/v1/schedules/:id', async (req, reply) => {
+    requireRole(req, 'admin', 'editor');
+    const s = store.schedules.get(parse(IdParams, req.params).id);
+    if (!s || !visible(req, s)) throw notFound('schedule');
+    store.schedules.delete(s.id);
+    hub().requestRefresh();
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { Store } from '../store';
+import type { Hub } from '../hub/hub';
+import { applyCampaignStatuses } from '../http/campaigns';
+import { deviceStatus } from './device-status';
+import { advanceHorizon } from './horizon';
+import { type JobDef, JobRunner } from './runner';
+
+export interface JobOptions {
+  /** Proofs older than this are deleted once rolled up into `proof_daily`. */
+  proofRetentionDays: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function schedulingJobs(store: Store, hub: () => Hub, log: Logger, opts: JobOptions): JobDef[] {
+  const campaigns: JobDef<{ changed: string[]; expired: number }> = {
+    name: 'campaign-status',
+    period: { every: 'minute' },
+    run: (now) => ({
+      changed: applyCampaignStatuses(store, now),
+      // Windows that closed in the last two minutes: the refresh drops them from bundles.
+      expired: store.schedules.endedBetween(now - 120_000, now) + store.interrupts.endedBetween(now - 120_000, now),
+    }),
+    after: (r) => {
+      if (r.changed.length > 0) log.info({ campaigns: r.changed }, 'campaign status changed');
+      if (r.changed.length > 0 || r.expired > 0) hub().requestRefresh();
+    },
+  };
+  const horizon: JobDef<{ horizonUntil: number | null }> = {
+    name: 'bundle-horizon',
+    period: { every: 'hour', minute: 7 },
+    run: (now) => ({ horizonUntil: advanceHorizon(store, now) }),
+    after: (r) => {
+      if (r.horizonUntil === null) return;
+      log.info(
+        { horizonUntil: new Date(r.horizonUntil).toISOString() },
+        'bundle horizon moved; refreshing every device',
+      );
+      hub().refresh();
+    },
+  };
+  const devices: JobDef<{ changed: number }> = {
+    name: 'device-status',
+    period: { every: 'minute' },
+    run: (now) => {
+      const statuses = new Map<string, string>();
+      for (const d of store.devices.list()) {
+        if (d.revokedAt === null) statuses.set(d.id, deviceStatus(hub().isOnline(d.id), d.lastSeenAt, now));
+      }
+      const changed = store.devices.writeStatuses(statuses, now);
+      for (const id of changed) log.info({ deviceId: id, status: statuses.get(id) }, 'device status changed');
+      return { changed: changed.length };
+    },
+  };
+  const rollup: JobDef<{ rolled: number }> = {
+    name: 'proof-rollup',
+    period: { every: 'day', hour: 1, minute: 15 },
+    run: () => ({ rolled: store.rollups.rollupAll() }),
+  };
+  const retention: JobDef<{ rolled: number; deleted: number; prunedRuns: number }> = {
+    name: 'proof-retention',
+    period: { every: 'day', hour: 1, minute: 45 },
+    run: (now) => {
+      // Roll up first: retention may only delete proofs already counted in proof_daily.
+      const rolled = store.rollups.rollupAll();
+      const deleted = store.rollups.deleteRolledBefore(now - opts.proofRetentionDays * DAY_MS);
+      return { rolled, deleted, prunedRuns: store.jobs.prune(now - 30 * DAY_MS) };
+    },
+  };
+  return [campaigns, horizon, devices, rollup, retention] as JobDef[];
+}
+
+export function startJobs(store: Store, hub: () => Hub, log: Logger, opts: JobOptions): JobRunner {
+  const runner = new JobRunner(store.jobs, schedulingJobs(store, hub, log, opts), log);
+  runner.start();
+  return runner;
+}

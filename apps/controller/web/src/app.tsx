@@ -1,0 +1,98 @@
+import { lazy, Suspense, type ComponentType } from 'react';
+import type { Role } from '@bangtin/shared';
+import { useI18n } from './i18n/i18n';
+import type { MessageKey } from './i18n/messages';
+import { useSession } from './session';
+import { Link, useRouter } from './router';
+import { LoginScreen } from './screens/login';
+import { DashboardScreen } from './screens/dashboard';
+
+// Screens past the first are split out so the login and dashboard load fast (<300 KB gzipped).
+const ContentScreen = lazy(() => import('./screens/content'));
+const PlaylistsScreen = lazy(() => import('./screens/playlists'));
+const SchedulesScreen = lazy(() => import('./screens/schedules'));
+const ReportsScreen = lazy(() => import('./screens/reports'));
+const DevicesScreen = lazy(() => import('./screens/devices'));
+const UsersScreen = lazy(() => import('./screens/users'));
+
+interface Route {
+  path: string;
+  label: MessageKey;
+  roles: readonly Role[];
+  screen: ComponentType;
+}
+
+const ALL: readonly Role[] = ['admin', 'editor', 'viewer'];
+
+/** The navigation and the screens it leads to; a new screen (campaigns, urgent message) is one line here. */
+export const ROUTES: readonly Route[] = [
+  { path: '/', label: 'nav.dashboard', roles: ALL, screen: DashboardScreen },
+  { path: '/content', label: 'nav.content', roles: ALL, screen: ContentScreen },
+  { path: '/playlists', label: 'nav.playlists', roles: ALL, screen: PlaylistsScreen },
+  { path: '/schedules', label: 'nav.schedules', roles: ALL, screen: SchedulesScreen },
+  { path: '/reports', label: 'nav.reports', roles: ALL, screen: ReportsScreen },
+  { path: '/devices', label: 'nav.devices', roles: ALL, screen: DevicesScreen },
+  { path: '/users', label: 'nav.users', roles: ['admin'], screen: UsersScreen },
+];
+
+export function App() {
+  const { t, locale, setLocale } = useI18n();
+  const { user, restoring, logout } = useSession();
+  const { path } = useRouter();
+
+  const langButton = (
+    <button
+      type="button"
+      className="link"
+      onClick={() => setLocale(locale === 'vi' ? 'en' : 'vi')}
+      lang={locale === 'vi' ? 'en' : 'vi'}
+    >
+      {t('lang.switch')}
+    </button>
+  );
+
+  if (restoring) return <p className="loading">{t('common.loading')}</p>;
+  if (!user) return <LoginScreen langButton={langButton} />;
+
+  const routes = ROUTES.filter((r) => r.roles.includes(user.role));
+  const route = routes.find((r) => r.path === path);
+  const Screen = route?.screen;
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="topbar">
+        <span className="brand">{t('app.title')}</span>
+        <nav aria-label={t('nav.main')}>
+          <ul>
+            {routes.map((r) => (
+              <li key={r.path}>
+                <Link to={r.path}>{t(r.label)}</Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="who">
+          <span>{t('session.as', { user: user.username, role: t(`role.${user.role}`) })}</span>
+          {langButton}
+          <button type="button" onClick={() => void logout()}>
+            {t('logout')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
+          {Screen ? (
+            <Screen />
+          ) : (
+            <section>
+              <h1>{t('notFound.title')}</h1>
+              <Link to="/">{t('notFound.back')}</Link>
+            </section>
+          )}
+        </Suspense>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useI18n } from '../i18n/i18n';
+import { addDays, formatLocalDate, localDayOf, localDayStart } from '../i18n/format';
+import { api, download } from '../api/client';
+import { useDevices } from '../api/queries';
+import { errorText, fieldError, formError } from '../api/errors';
+import { Field, FormError } from '../components/field';
+import { airtimeByDay, dayMinutes } from '../reports/airtime';
+import { BarChart } from '../reports/airtime-chart';
+
+const LIMIT = 100_000;
+
+interface Filter {
+  deviceId: string;
+  from: string;
+  to: string;
+}
+
+/** Query string for GET /proofs: local days, `to` inclusive, as UTC instants. */
+function proofQuery(f: Filter, format: 'json' | 'csv'): string {
+  const q = new URLSearchParams({ format, limit: String(LIMIT) });
+  if (f.deviceId) q.set('deviceId', f.deviceId);
+  if (f.from) q.set('from', new Date(localDayStart(f.from)).toISOString());
+  if (f.to) q.set('to', new Date(localDayStart(addDays(f.to, 1))).toISOString());
+  return q.toString();
+}
+
+export default function ReportsScreen() {
+  const { t, locale, number } = useI18n();
+  const devices = useDevices();
+  const today = localDayOf(Date.now());
+  const [draft, setDraft] = useState<Filter>({ deviceId: '', from: addDays(today, -6), to: today });
+  const [filter, setFilter] = useState<Filter>(draft);
+  const [csvBusy, setCsvBusy] = useState(false);
+  const [csvError, setCsvError] = useState<unknown>(null);
+
+  const proofs = useQuery({
+    queryKey: ['proofs', filter],
+    queryFn: () => api.proofs(proofQuery(filter, 'json')),
+    refetchInterval: 10_000,
+  });
+
+  const airtime = useMemo(
+    () => airtimeByDay(proofs.data ?? [], filter.from && filter.to ? { from: filter.from, to: filter.to } : undefined),
+    [proofs.data, filter],
+  );
+  const labels = useMemo(() => airtime.days.map((d) => formatLocalDate(locale, d)), [airtime, locale]);
+  const values = useMemo(() => airtime.days.map((d) => Math.round(dayMinutes(airtime, d) * 10) / 10), [airtime]);
+  const deviceName = useMemo(() => new Map((devices.data ?? []).map((d) => [d.id, d.name])), [devices.data]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setFilter(draft);
+  };
+  const csv = async () => {
+    setCsvBusy(true);
+    setCsvError(null);
+    try {
+      await download(`/proofs?${proofQuery(filter, 'csv')}`, `bangtin-proofs-${filter.from}-${filter.to}.csv`);
+    } catch (err) {
+      setCsvError(err);
+    } finally {
+      setCsvBusy(false);
+    }
+  };
+  const err = proofs.error;
+
+  return (
+    <section aria-labelledby="rep-title">
+      <h1 id="rep-title">{t('reports.title')}</h1>
+      <form className="card row" onSubmit={submit}>
+        <Field label={t('reports.field.device')} error={fieldError(t, err, 'deviceId')}>
+          <select value={draft.deviceId} onChange={(e) => setDraft({ ...draft, deviceId: e.target.value })}>
+            <option value="">{t('reports.allDevices')}</option>
+            {(devices.data ?? []).map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('reports.field.from')} error={fieldError(t, err, 'from')}>
+          <input type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+        </Field>
+        <Field label={t('reports.field.to')} error={fieldError(t, err, 'to')}>
+          <input type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+        </Field>
+        <button type="submit" className="primary">
+          {t('reports.show')}
+        </button>
+        <button type="button" onClick={() => void csv()} disabled={csvBusy}>
+          {csvBusy ? t('reports.csvBusy') : t('reports.csv')}
+        </button>
+      </form>
+      <FormError message={formError(t, err, ['deviceId', 'from', 'to'])} />
+      {csvError ? <FormError message={errorText(t, csvError)} /> : null}
+      {proofs.isLoading ? <p>{t('common.loading')}</p> : null}
+      {proofs.data ? (
+        <>
+          <p className="summary" aria-live="polite">
+            {t('reports.totals', { plays: airtime.totalPlays, minutes: number(airtime.totalMs / 60_000) })}
+          </p>
+          {proofs.data.length >= LIMIT ? <p className="alert">{t('reports.truncated', { limit: LIMIT })}</p> : null}
+          <h2>{t('reports.chart')}</h2>
+          <BarChart labels={labels} values={values} title={t('reports.chart')} yLabel={t('reports.minutes')} />
+          {airtime.totalPlays === 0 ? <p>{t('reports.empty')}</p> : null}
+          {airtime.totalPlays > 0 ? (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('reports.col.day')}</th>
+                  <th scope="col">{t('reports.col.device')}</th>
+                  <th scope="col">{t('reports.plays')}</th>
+                  <th scope="col">{t('reports.minutes')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {airtime.days.flatMap((day) =>
+                  Object.entries(airtime.ms[day] ?? {}).map(([deviceId, ms]) => (
+                    <tr key={`${day}-${deviceId}`}>
+                      <td>{formatLocalDate(locale, day)}</td>
+                      <td>{deviceName.get(deviceId) ?? deviceId}</td>
+                      <td>{number(airtime.plays[day]?.[deviceId] ?? 0)}</td>
+                      <td>{number(ms / 60_000, 2)}</td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,291 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { DeviceView } from '@bangtin/shared';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import { localInputToIso } from '../i18n/format';
+import { api, type ScheduleView } from '../api/client';
+import { keys, useDevices, useGroups, usePlaylists, useSchedules } from '../api/queries';
+import { errorText, fieldError, formError } from '../api/errors';
+import { Field, FormError, Notice } from '../components/field';
+import { flattenTree } from '../schedules/tree';
+import { canEdit, useUser } from '../session';
+
+function toggle(list: string[], id: string, on: boolean): string[] {
+  return on ? [...new Set([...list, id])] : list.filter((x) => x !== id);
+}
+
+export default function SchedulesScreen() {
+  const { t, dateTime } = useI18n();
+  const user = useUser();
+  const qc = useQueryClient();
+  const playlists = usePlaylists();
+  const groups = useGroups();
+  const devices = useDevices();
+  const schedules = useSchedules();
+
+  const [playlistId, setPlaylistId] = useState('');
+  const [groupIds, setGroupIds] = useState<string[]>([]);
+  const [deviceIds, setDeviceIds] = useState<string[]>([]);
+  const [priority, setPriority] = useState('10');
+  const [startsAt, setStartsAt] = useState('');
+  const [endsAt, setEndsAt] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  // Weekly recurrence (issue 3): weekdays 07:00–17:00 is what most offices want, so it is the default.
+  const [weekly, setWeekly] = useState(false);
+  const [days, setDays] = useState<number[]>([1, 2, 3, 4, 5]);
+  const [dayStart, setDayStart] = useState('07:00');
+  const [dayEnd, setDayEnd] = useState('17:00');
+
+  const tree = useMemo(() => flattenTree(groups.data ?? []), [groups.data]);
+  const devicesByGroup = useMemo(() => {
+    const m = new Map<string | null, DeviceView[]>();
+    for (const d of devices.data ?? []) {
+      if (d.revokedAt) continue;
+      const list = m.get(d.groupId) ?? [];
+      list.push(d);
+      m.set(d.groupId, list);
+    }
+    return m;
+  }, [devices.data]);
+  const playlistName = useMemo(() => new Map((playlists.data ?? []).map((p) => [p.id, p.name])), [playlists.data]);
+  const groupName = useMemo(() => new Map((groups.data ?? []).map((g) => [g.id, g.name])), [groups.data]);
+  const deviceName = useMemo(() => new Map((devices.data ?? []).map((d) => [d.id, d.name])), [devices.data]);
+
+  const create = useMutation({
+    mutationFn: () =>
+      api.createSchedule({
+        playlistId,
+        target: { groupIds, deviceIds },
+        // Sent as typed, even when not a number: the API names the field and the message shows beside it.
+        priority: priority.trim() === '' ? 10 : Number(priority),
+        startsAt: localInputToIso(startsAt),
+        endsAt: localInputToIso(endsAt),
+        ...(weekly
+          ? { recurrence: { kind: 'weekly' as const, days, dayparts: [{ start: dayStart, end: dayEnd }] } }
+          : {}),
+      }),
+    onSuccess: () => {
+      setGroupIds([]);
+      setDeviceIds([]);
+      setStartsAt('');
+      setEndsAt('');
+      setNotice(t('schedules.created'));
+      void qc.invalidateQueries({ queryKey: keys.schedules });
+    },
+    onError: () => setNotice(null),
+  });
+
+  const remove = useMutation({
+    mutationFn: (id: string) => api.deleteSchedule(id),
+    onSettled: () => void qc.invalidateQueries({ queryKey: keys.schedules }),
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+
+  const targetError = fieldError(t, create.error, 'target');
+  const windowText = (s: ScheduleView) => {
+    const rule = s.recurrence && s.recurrence.kind !== 'always' ? (s.recurrenceText ?? '') : '';
+    if (!s.startsAt && !s.endsAt) return rule || t('schedules.always');
+    return [
+      rule,
+      s.startsAt ? t('schedules.from', { start: dateTime(s.startsAt) }) : '',
+      s.endsAt ? t('schedules.until', { end: dateTime(s.endsAt) }) : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+  };
+
+  const deviceBoxes = (groupId: string | null, depth: number) =>
+    (devicesByGroup.get(groupId) ?? []).map((d) => (
+      <li key={d.id} style={{ paddingLeft: `${(depth + 1) * 1.25}rem` }}>
+        <label>
+          <input
+            type="checkbox"
+            checked={deviceIds.includes(d.id)}
+            onChange={(e) => setDeviceIds((l) => toggle(l, d.id, e.target.checked))}
+          />{' '}
+          {d.name} <span className="hint">({t(`kind.${d.kind}`)})</span>
+        </label>
+      </li>
+    ));
+
+  return (
+    <section aria-labelledby="sch-title">
+      <h1 id="sch-title">{t('schedules.title')}</h1>
+      {canEdit(user) ? (
+        <form className="card" onSubmit={submit} aria-labelledby="sch-new">
+          <h2 id="sch-new">{t('schedules.new')}</h2>
+          <Field label={t('schedules.field.playlist')} error={fieldError(t, create.error, 'playlistId')}>
+            <select value={playlistId} onChange={(e) => setPlaylistId(e.target.value)} required>
+              <option value="">{t('schedules.pick')}</option>
+              {(playlists.data ?? []).map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <fieldset
+            className={`targets${targetError ? ' field-invalid' : ''}`}
+            aria-describedby={targetError ? 'sch-target-err' : undefined}
+          >
+            <legend>{t('schedules.field.targets')}</legend>
+            <ul className="tree">
+              {tree.map(({ group, depth }) => (
+                <li key={group.id} style={{ paddingLeft: `${depth * 1.25}rem` }}>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={groupIds.includes(group.id)}
+                      onChange={(e) => setGroupIds((l) => toggle(l, group.id, e.target.checked))}
+                    />{' '}
+                    <strong>{group.name}</strong>
+                  </label>
+                  <ul className="tree">{deviceBoxes(group.id, depth)}</ul>
+                </li>
+              ))}
+              {deviceBoxes(null, -1)}
+            </ul>
+            {targetError ? (
+              <div className="error" id="sch-target-err" role="alert">
+                {targetError}
+              </div>
+            ) : null}
+          </fieldset>
+          <div className="row">
+            <Field label={t('schedules.field.priority')} error={fieldError(t, create.error, 'priority')}>
+              <input
+                inputMode="numeric"
+                className="narrow"
+                value={priority}
+                onChange={(e) => setPriority(e.target.value)}
+              />
+            </Field>
+            <Field label={t('schedules.field.startsAt')} error={fieldError(t, create.error, 'startsAt')}>
+              <input type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
+            </Field>
+            <Field label={t('schedules.field.endsAt')} error={fieldError(t, create.error, 'endsAt')}>
+              <input type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
+            </Field>
+          </div>
+          <fieldset className="recurrence">
+            <legend>{t('schedules.recurrence')}</legend>
+            <label>
+              <input type="checkbox" checked={weekly} onChange={(e) => setWeekly(e.target.checked)} />{' '}
+              {t('schedules.weekly')}
+            </label>
+            {weekly ? (
+              <>
+                <div className="row weekdays" role="group" aria-label={t('schedules.days')}>
+                  {[1, 2, 3, 4, 5, 6, 7].map((d) => (
+                    <label key={d}>
+                      <input
+                        type="checkbox"
+                        checked={days.includes(d)}
+                        onChange={(e) =>
+                          setDays((l) =>
+                            e.target.checked ? [...new Set([...l, d])].sort((a, b) => a - b) : l.filter((x) => x !== d),
+                          )
+                        }
+                      />{' '}
+                      {t(`weekday.${d}` as MessageKey)}
+                    </label>
+                  ))}
+                </div>
+                {fieldError(t, create.error, 'recurrence.days') ? (
+                  <div className="error" role="alert">
+                    {fieldError(t, create.error, 'recurrence.days')}
+                  </div>
+                ) : null}
+                <div className="row">
+                  <Field
+                    label={t('schedules.dayStart')}
+                    error={fieldError(t, create.error, 'recurrence.dayparts.0.start')}
+                  >
+                    <input type="time" value={dayStart} onChange={(e) => setDayStart(e.target.value)} />
+                  </Field>
+                  <Field label={t('schedules.dayEnd')} error={fieldError(t, create.error, 'recurrence.dayparts.0.end')}>
+                    <input type="time" value={dayEnd} onChange={(e) => setDayEnd(e.target.value)} />
+                  </Field>
+                </div>
+              </>
+            ) : null}
+          </fieldset>
+          <FormError
+            message={formError(t, create.error, [
+              'playlistId',
+              'target',
+              'priority',
+              'startsAt',
+              'endsAt',
+              'recurrence.days',
+              'recurrence.dayparts.0',
+            ])}
+          />
+          <button type="submit" className="primary" disabled={create.isPending}>
+            {create.isPending ? t('common.saving') : t('common.save')}
+          </button>
+          <Notice message={notice} />
+        </form>
+      ) : null}
+
+      <h2>{t('schedules.list')}</h2>
+      {schedules.error ? <p className="error">{errorText(t, schedules.error)}</p> : null}
+      {remove.error ? (
+        <p className="error" role="alert">
+          {errorText(t, remove.error)}
+        </p>
+      ) : null}
+      {schedules.data && schedules.data.length === 0 ? <p>{t('schedules.empty')}</p> : null}
+      {schedules.data?.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('schedules.col.playlist')}</th>
+              <th scope="col">{t('schedules.col.targets')}</th>
+              <th scope="col">{t('schedules.col.priority')}</th>
+              <th scope="col">{t('schedules.col.window')}</th>
+              {canEdit(user) ? <th scope="col">{t('devices.col.actions')}</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {schedules.data.map((s) => {
+              const name = playlistName.get(s.playlistId) ?? s.playlistId;
+              return (
+                <tr key={s.id}>
+                  <td>{name}</td>
+                  <td>
+                    {[
+                      ...s.target.groupIds.map((g) => groupName.get(g) ?? g),
+                      ...s.target.deviceIds.map((d) => deviceName.get(d) ?? d),
+                    ].join(', ')}
+                  </td>
+                  <td>{s.priority}</td>
+                  <td>{windowText(s)}</td>
+                  {canEdit(user) ? (
+                    <td>
+                      <button
+                        type="button"
+                        className="small danger"
+                        aria-label={`${t('common.delete')}: ${name}`}
+                        onClick={() => {
+                          if (window.confirm(t('schedules.confirmDelete', { name }))) remove.mutate(s.id);
+                        }}
+                      >
+                        {t('common.delete')}
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}

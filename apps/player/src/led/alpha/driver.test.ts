@@ -1,0 +1,288 @@
+/**
+ * AlphaDriver against the board simulator over real serial ports (a socat pty pair). Pauses are shortened
+ * through the pacing options so each test runs in a second or two.
+ */
+import { type Bitmap, createBitmap } from '@bangtin/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BoardStatus, LedProgramme } from '../driver';
+import type { DisplayPage } from '../sim/alpha-board';
+import { type BoardSimulator, createBoardSimulator } from '../sim/simulator';
+import { createPtyPair } from '../testing/pty-pair';
+import { waitForEvent } from '../testing/wait';
+import { acquireTransport, releaseTransport } from '../transport';
+import { encodePacket, writeStringBlock } from './encode';
+import { AlphaDriver, type AlphaDriverOptions } from './driver';
+import { DOTS_LABELS } from './programme';
+
+const size = { width: 96, height: 16 };
+const fast = { interPacketMs: 5, dotsSizePauseMs: 5, memoryConfigPauseMs: 20 };
+const backoff = { initialMs: 40, maxMs: 400, factor: 2 };
+
+/** A recognisable picture: a diagonal stripe in `colour`, offset by `seed`. */
+function picture(seed: number, colour: number): Bitmap {
+  const b = createBitmap(size.width, size.height);
+  for (let x = 0; x < size.width; x++) {
+    const y = (x + seed) % size.height;
+    b.data[y * size.width + x] = colour;
+    b.data[((y + 5) % size.height) * size.width + x] = 1 + ((x + seed) % 3);
+  }
+  return b;
+}
+
+function programme(id: string, ...bitmaps: Bitmap[]): LedProgramme {
+  return { id, frames: bitmaps.map((bitmap) => ({ bitmap, durationMs: 1000 })) };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function rig(
+  opts: {
+    sim?: Partial<Parameters<typeof createBoardSimulator>[0]>;
+    driver?: Partial<AlphaDriverOptions>;
+    openSim?: boolean;
+  } = {},
+) {
+  const pair = await createPtyPair();
+  cleanups.push(() => pair.close());
+  const sim = createBoardSimulator({ path: pair.b, size, pageHoldMs: 100, backoff, ...opts.sim });
+  cleanups.push(() => sim.close());
+  if (opts.openSim !== false) await sim.open();
+  const driver = new AlphaDriver({ port: pair.a, size, pacing: fast, transport: { backoff }, ...opts.driver });
+  cleanups.push(() => driver.close());
+  await driver.open();
+  return { pair, sim, driver };
+}
+
+/** Waits until the simulator has shown every one of `bitmaps` (pages cycle every `pageHoldMs`). */
+async function seenAll(sim: BoardSimulator, bitmaps: Bitmap[], timeoutMs = 8000): Promise<DisplayPage[]> {
+  const want = new Set(bitmaps.map((b) => b.data.join('')));
+  const seen: DisplayPage[] = [];
+  const current = sim.current();
+  if (current && want.delete(current.bitmap.data.join(''))) seen.push(current);
+  if (want.size === 0) return seen;
+  await waitForEvent<[DisplayPage]>(
+    sim,
+    'display',
+    (page) => {
+      if (want.delete(page.bitmap.data.join(''))) seen.push(page);
+      return want.size === 0;
+    },
+    timeoutMs,
+  );
+  return seen;
+}
+
+describe('AlphaDriver over a socat pty pair', () => {
+  it('puts a programme of two pictures on the simulated board, pixel for pixel', async () => {
+    const { sim, driver } = await rig();
+    const one = picture(0, 1);
+    const two = picture(7, 2);
+    const result = await driver.show(programme('slogan-1', one, two));
+    expect(result).toEqual({ delivered: true, programmeId: 'slogan-1' });
+
+    const pages = await seenAll(sim, [one, two]);
+    expect(pages.map((p) => p.pictures)).toEqual([['1'], ['2']]);
+    expect(sim.snapshot().width).toBe(96);
+    const files = sim.model.files;
+    expect(files.get('1')).toMatchObject({ type: 'dots', width: 96, height: 16, colours: 'tri', bitmap: one });
+    expect(files.get('2')).toMatchObject({ type: 'dots', bitmap: two });
+    expect(sim.stats).toMatchObject({ checksumErrors: 0, refused: 0, truncated: 0, garbageBytes: 0 });
+
+    const st = driver.status();
+    expect(st).toMatchObject({ state: 'online', deliveredProgrammeId: 'slogan-1', lastError: null, packetsWritten: 5 });
+    expect(st.bytesWritten).toBeGreaterThan(2 * 16 * 97); // two pictures of 16 rows of 96 colours + CR
+  });
+
+  it('skips the slow memory configuration when the next programme has the same layout', async () => {
+    const { sim, driver } = await rig();
+    await driver.show(programme('a', picture(0, 1)));
+    const configs: string[] = [];
+    sim.on('command', (c) => configs.push(c.command.kind));
+    const b = picture(3, 3);
+    await driver.show(programme('b', b));
+    await seenAll(sim, [b]);
+    expect(configs).toEqual(['write-dots', 'write-text', 'run-sequence']);
+  });
+
+  it('clears the board', async () => {
+    const { sim, driver } = await rig();
+    await driver.show(programme('x', picture(0, 1)));
+    const blank = waitForEvent<[DisplayPage]>(sim, 'display', (p) => p.pictures.length === 0);
+    expect(await driver.clear()).toEqual({ delivered: true, programmeId: 'clear' });
+    const [page] = await blank;
+    expect(page.bitmap.data.every((v) => v === 0)).toBe(true);
+    expect([...sim.model.files.keys()]).toEqual(['A']);
+  });
+
+  it('tells a caller whose programme was replaced before it reached the board', async () => {
+    const { driver } = await rig({ driver: { pacing: { ...fast, memoryConfigPauseMs: 200 } } });
+    const first = driver.show(programme('first', picture(0, 1)));
+    const second = driver.show(programme('second', picture(1, 2)));
+    expect(await first).toEqual({ delivered: false, programmeId: 'first' });
+    expect(await second).toEqual({ delivered: true, programmeId: 'second' });
+    expect(driver.status().deliveredProgrammeId).toBe('second');
+  });
+
+  it('updates live text through a STRING file without rewriting the programme', async () => {
+    const { sim, driver } = await rig();
+    await driver.show({ ...programme('q', picture(1, 1)), liveText: { content: 'So 1', capacity: 8 } });
+    const commands: string[] = [];
+    sim.on('command', (c) => commands.push(c.command.kind));
+    const shown = waitForEvent<[DisplayPage]>(sim, 'display', (p) => p.text === 'So 2');
+    await driver.updateLiveText('So 2');
+    await shown;
+    expect(commands).toEqual(['write-string']);
+  });
+
+  it('sets the sign clock to Vietnam time', async () => {
+    const { sim, driver } = await rig();
+    const done = waitForEvent(sim, 'command', (c: { command: { kind: string } }) => c.command.kind === 'day-of-week');
+    await driver.setClock(new Date('2026-11-29T17:30:00Z'));
+    await done;
+    expect(sim.model.clock).toEqual({ format: '24h', hour: 0, minute: 30, year: 2026, month: 11, day: 30, weekday: 2 });
+  });
+
+  it('reads the memory configuration back from a sign that answers, and reports one that does not', async () => {
+    const { sim, driver } = await rig({ driver: { address: '07' }, sim: { address: '07' } });
+    await driver.show(programme('m', picture(0, 1)));
+    const entries = await driver.readMemoryConfig(3000);
+    expect(entries).toEqual([
+      { type: 'text', label: 'A', size: 64, locked: false },
+      { type: 'dots', label: '1', width: 96, height: 16, colours: 'tri', locked: false },
+    ]);
+    expect(driver.status().lastReplyAt).not.toBeNull();
+
+    await sim.close();
+    expect(await driver.readMemoryConfig(300)).toBeNull();
+    expect(driver.status()).toMatchObject({ state: 'online', lastError: { code: 'no-reply' } });
+  });
+
+  it('drives two boards with different addresses on one shared port', async () => {
+    const { pair, sim, driver: board1 } = await rig({ sim: { address: '02' }, driver: { address: '01' } });
+    const board2 = new AlphaDriver({ port: pair.a, size, address: '02', pacing: fast });
+    cleanups.push(() => board2.close());
+    await board2.open();
+    const mine = picture(2, 2);
+    const [r1, r2] = await Promise.all([
+      board1.show(programme('for-01', picture(9, 1))),
+      board2.show(programme('for-02', mine)),
+    ]);
+    expect([r1.delivered, r2.delivered]).toEqual([true, true]);
+    await seenAll(sim, [mine]);
+    // The simulator is board 02: every packet addressed to board 01 was seen and ignored.
+    expect(sim.stats.ignored).toBe(board1.status().packetsWritten);
+    expect(sim.model.files.get('1')).toMatchObject({ bitmap: mine });
+  });
+});
+
+describe('AlphaDriver faults', () => {
+  it('goes offline when the port disappears mid-programme, retries with growing delays, and re-sends on return', async () => {
+    // The sign's end reopens quickly, so it is listening before the driver's (slower) retry re-sends.
+    const { pair, sim, driver } = await rig({
+      driver: { pacing: { ...fast, memoryConfigPauseMs: 400 } },
+      sim: { backoff: { initialMs: 10, maxMs: 30 } },
+    });
+    const statuses: BoardStatus[] = [];
+    driver.on('status', (s) => statuses.push(s));
+    const one = picture(4, 1);
+    const two = picture(11, 8);
+    const configured = waitForEvent(
+      sim,
+      'command',
+      (c: { command: { kind: string } }) => c.command.kind === 'memory-config',
+    );
+    const shown = driver.show(programme('during-outage', one, two));
+    await configured;
+    // The driver is inside the 400 ms pause after the memory configuration: pull the cable now.
+    const offline = waitForEvent<[BoardStatus]>(driver, 'status', (s) => s.state === 'offline');
+    await pair.kill();
+    await offline;
+    const failures = waitForEvent<[BoardStatus]>(
+      driver,
+      'status',
+      () => statuses.filter((s) => s.lastError?.code === 'open-failed').length >= 4,
+    );
+    await failures;
+    await pair.start();
+
+    expect(await shown).toEqual({ delivered: true, programmeId: 'during-outage' });
+    await seenAll(sim, [one, two]);
+    expect(driver.status()).toMatchObject({ state: 'online', reconnects: 1, deliveredProgrammeId: 'during-outage' });
+
+    // Backoff: each failed reopen waited longer than the one before.
+    const at = [...new Set(statuses.filter((s) => s.lastError?.code === 'open-failed').map((s) => s.lastError!.at))];
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    expect(gaps.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThan(gaps[i - 1]!);
+  });
+
+  it('keeps decoding after garbage and a corrupted packet on the line', async () => {
+    const { pair, sim, driver } = await rig();
+    const one = picture(0, 3);
+    await driver.show(programme('before', one));
+    await seenAll(sim, [one]);
+
+    // Inject through the same (shared) port, so the noise lands between the driver's packets.
+    const line = acquireTransport({ path: pair.a });
+    const corrupted = encodePacket([writeStringBlock('B', 'AB')]);
+    corrupted[corrupted.length - 7]! ^= 0x01;
+    const noise = Uint8Array.of(0x55, 0xaa, 0x01, 0x5a, 0x30, 0x30, 0x02, 0x49, 0x31, 0x03, 0xff, 0x7e);
+    const checksumError = waitForEvent(sim, 'checksum-error');
+    await line.write({ parts: [noise, corrupted, noise] });
+    await checksumError;
+    await releaseTransport(line);
+
+    const two = picture(5, 2);
+    await driver.show(programme('after', two));
+    await seenAll(sim, [two]);
+    expect(sim.stats.garbageBytes).toBeGreaterThan(0);
+    expect(sim.stats.truncated).toBeGreaterThan(0);
+    expect(sim.stats.checksumErrors).toBe(1);
+    expect(sim.model.files.get('1')).toMatchObject({ bitmap: two });
+  });
+
+  it('delivers a long programme to a slow reader by waiting on drain', async () => {
+    const { sim, driver } = await rig({ sim: { readDelayMs: 15 } });
+    const pictures = Array.from({ length: 12 }, (_, i) => picture(i, 1 + (i % 8)));
+    const ran = waitForEvent(sim, 'command', (c: { command: { kind: string } }) => c.command.kind === 'run-sequence');
+    const result = await driver.show(programme('long', ...pictures));
+    expect(result.delivered).toBe(true);
+    await ran;
+    for (const [i, b] of pictures.entries()) expect(sim.model.files.get(DOTS_LABELS[i]!)).toMatchObject({ bitmap: b });
+    expect(sim.stats.checksumErrors).toBe(0);
+  });
+
+  it('reports a write that never drains as a write timeout', async () => {
+    // Nobody reads the other end: socat's and the kernel's buffers fill, then the writes stall.
+    const { driver } = await rig({
+      openSim: false,
+      driver: { baudRate: 115200, transport: { backoff, writeTimeoutMs: 300 } },
+    });
+    const pictures = Array.from({ length: 40 }, (_, i) => picture(i, 1 + (i % 8)));
+    const timedOut = waitForEvent<[BoardStatus]>(
+      driver,
+      'status',
+      (s) => s.lastError?.code === 'write-timeout',
+      15_000,
+    );
+    void driver.show(programme('stalls', ...pictures));
+    const [st] = await timedOut;
+    expect(st.state).toBe('error');
+  });
+
+  it('reports a missing port as offline without throwing, and comes online when it appears', async () => {
+    const pair = await createPtyPair();
+    cleanups.push(() => pair.close());
+    await pair.kill();
+    const driver = new AlphaDriver({ port: pair.a, size, pacing: fast, transport: { backoff } });
+    cleanups.push(() => driver.close());
+    await driver.open();
+    expect(driver.status()).toMatchObject({ state: 'offline', lastError: { code: 'open-failed' } });
+    const online = waitForEvent<[BoardStatus]>(driver, 'status', (s) => s.state === 'online');
+    await pair.start();
+    await online;
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * The contract every LED board protocol implements, so the player can drive an Alpha sign, an
+ * (experimental) Onbon board or a simulator the same way.
+ */
+import type { EventEmitter } from 'node:events';
+import type { Bitmap } from '@bangtin/shared';
+
+/** One screenful of pixels and how long it should stay up. */
+export interface LedFrame {
+  bitmap: Bitmap;
+  durationMs: number;
+}
+
+/**
+ * What a board should show until told otherwise. `frames` are always the exact pixels of the preview; a
+ * driver may use `text` instead only where the board's own font is known to show it correctly.
+ */
+export interface LedProgramme {
+  /** Identity for logs and proofs (e.g. the content item id). */
+  id: string;
+  frames: readonly LedFrame[];
+  /** The slogan as text, for boards that can render plain ASCII natively. */
+  text?: { content: string; effect?: 'hold' | 'scroll' | 'flash'; colour?: number };
+  /**
+   * Plain ASCII shown after the pictures from a STRING file, so it can be changed (a queue number, a
+   * counter) with `updateLiveText` without re-sending the programme or blanking the board.
+   */
+  liveText?: { content: string; capacity?: number };
+}
+
+export type BoardState = 'online' | 'offline' | 'error';
+
+export interface BoardError {
+  code: string;
+  message: string;
+  /** ms UTC. */
+  at: number;
+}
+
+export interface BoardStatus {
+  protocol: string;
+  port: string;
+  address: string;
+  state: BoardState;
+  /** ms UTC of the last complete packet written, null before the first. */
+  lastWriteAt: number | null;
+  lastError: BoardError | null;
+  bytesWritten: number;
+  packetsWritten: number;
+  /** Programme the driver is trying to show, and the last one that fully reached the board. */
+  programmeId: string | null;
+  deliveredProgrammeId: string | null;
+  reconnects: number;
+  /** ms UTC of the last reply the board sent (only boards that answer reads). */
+  lastReplyAt: number | null;
+}
+
+export interface ShowResult {
+  /** False when another `show`, `clear` or `close` replaced the programme before it was fully written. */
+  delivered: boolean;
+  programmeId: string;
+}
+
+export interface LedDriverEvents {
+  status: [BoardStatus];
+}
+
+export interface LedDriver extends EventEmitter<LedDriverEvents> {
+  /** Starts using the port; never throws because the port is missing: the board is reported offline and retried. */
+  open(): Promise<void>;
+  /** Validates and compiles the programme (throws on bad input), then resolves once it reached the board. */
+  show(programme: LedProgramme): Promise<ShowResult>;
+  clear(): Promise<ShowResult>;
+  setClock(date: Date): Promise<void>;
+  status(): BoardStatus;
+  close(): Promise<void>;
+}
+
+/** Board geometry the driver is configured with. */
+export interface BoardSize {
+  width: number;
+  height: number;
+}
+
+export function parseBoardSize(s: string): BoardSize {
+  const m = /^(\d{1,4})x(\d{1,4})$/.exec(s);
+  if (!m) throw new RangeError(`board size must look like 96x16, got ${JSON.stringify(s)}`);
+  const size = { width: Number(m[1]), height: Number(m[2]) };
+  if (size.width < 1 || size.height < 1) throw new RangeError(`board size must be positive, got ${s}`);
+  return size;
+}
+
+/** Minimal logger surface (pino-compatible) so tests can pass a silent one. */
+export interface LedLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: LedLogger = { debug() {}, info() {}, warn() {}, error() {} };

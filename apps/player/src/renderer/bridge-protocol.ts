@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { ContentItem } from '@bangtin/shared';
+
+/**
+ * The one channel between a renderer (Electron window or a kiosk browser in browser mode) and the
+ * player runtime. Electron carries it over IPC (preload `window.bangtin`), browser mode over a
+ * loopback WebSocket; the messages are the same, so both show exactly the same thing.
+ */
+
+/** Content as a renderer gets it: image/video carry `src`, the local URL of the verified cached file. */
+export type RenderItem = ContentItem & { src?: string | null };
+
+export interface KioskConfig {
+  /** Back to the attract loop after this long without a touch. */
+  idleMs: number;
+  survey: SurveyDefinition;
+}
+
+export interface SurveyDefinition {
+  id: string;
+  question: string;
+  choiceQuestion: { question: string; options: { key: string; label: string }[] } | null;
+}
+
+export interface PlayMessage {
+  type: 'play';
+  proofId: string;
+  item: RenderItem;
+  /** What comes after, for preloading (double buffering); null when unknown. */
+  next: RenderItem | null;
+}
+
+export type RuntimeToRenderer =
+  | {
+      type: 'config';
+      output: string;
+      deviceName: string | null;
+      /** Base URL of cached media, e.g. `http://127.0.0.1:5174/media/` or `bangtin-media://m/`. */
+      mediaBase: string;
+      kiosk: KioskConfig | null;
+      /** Cross-fade length between items, ms; 0 = cut. */
+      transitionMs: number;
+    }
+  | PlayMessage
+  /** Nothing scheduled now. */
+  | { type: 'idle' }
+  /** Kiosk information pages (the menu), in order. */
+  | { type: 'pages'; pages: RenderItem[] }
+  | { type: 'identify'; text: string; durationMs: number }
+  | { type: 'reload' };
+
+const at = z.number().finite().positive();
+
+export const RendererToRuntimeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  /** The item is on screen (first frame presented) since `at`, the device's wall clock in ms. */
+  z.object({ type: z.literal('shown'), proofId: z.string().uuid(), at }),
+  /** The item left the screen before its slot ended, and why. */
+  z.object({
+    type: z.literal('ended'),
+    proofId: z.string().uuid(),
+    at,
+    reason: z.enum(['media-error', 'user-interaction']),
+    detail: z.string().max(300).optional(),
+  }),
+  z.object({
+    type: z.literal('survey'),
+    answer: z.object({
+      surveyId: z.string().min(1).max(64),
+      rating: z.number().int().min(1).max(5),
+      choice: z.string().min(1).max(100).nullable(),
+      at,
+    }),
+  }),
+  z.object({ type: z.literal('kiosk'), state: z.enum(['loop', 'menu', 'page', 'survey', 'thanks']) }),
+  /** Timing marks for the benchmark (gap between items measured in the renderer). */
+  z.object({ type: z.literal('mark'), name: z.string().max(64), ms: z.number().finite() }),
+]);
+
+export type RendererToRuntime = z.infer<typeof RendererToRuntimeSchema>;
+
+/** What the preload exposes as `window.bangtin` (checked with `satisfies`), and what browser mode emulates. */
+export interface PlayerBridge {
+  /** Subscribes to the runtime's messages; returns the unsubscribe function. */
+  onMessage(listener: (m: RuntimeToRenderer) => void): () => void;
+  send(m: RendererToRuntime): void;
+}
+
+/** The default kiosk survey, in Vietnamese first (the lobby's language). */
+export const DEFAULT_SURVEY: SurveyDefinition = {
+  id: 'hai-long-2025',
+  question: 'Ông/bà có hài lòng với việc giải quyết thủ tục hôm nay không?',
+  choiceQuestion: {
+    question: 'Ông/bà đến làm thủ tục gì?',
+    options: [
+      { key: 'bhxh-tu-nguyen', label: 'BHXH tự nguyện' },
+      { key: 'bhyt', label: 'Bảo hiểm y tế' },
+      { key: 'che-do', label: 'Hưởng chế độ (ốm đau, thai sản, hưu trí)' },
+      { key: 'khac', label: 'Việc khác' },
+    ],
+  },
+};

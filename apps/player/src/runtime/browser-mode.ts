@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { parseByteRange } from '@bangtin/shared';
+import { type RendererToRuntime, RendererToRuntimeSchema, type RuntimeToRenderer } from '../renderer/bridge-protocol';
+
+/** Where the runtime talks to its renderer(s): a WebSocket in browser mode, IPC in Electron. */
+export interface RendererChannel {
+  send(m: RuntimeToRenderer): void;
+  /** Returns the unsubscribe function. */
+  onMessage(listener: (m: RendererToRuntime) => void): () => void;
+}
+
+export interface BrowserModeOptions {
+  port: number;
+  /** Loopback only by default: the bridge can record survey answers and must not face the network. */
+  host?: string;
+  /** The built renderer (`vite build` output: index.html and assets/). */
+  rendererDir: string;
+  /** Path of a verified cached media file, or null (then 404: never a partial or unverified file). */
+  mediaFile: (sha256: string) => { file: string; mime: string } | null;
+  log: Logger;
+}
+
+export interface BrowserMode extends RendererChannel {
+  url: string;
+  port: number;
+  clients(): number;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.png': 'image/png',
+};
+
+// The renderer page itself may run its own bundled script; media and page content never can.
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "media-src 'self' blob: https: http:; connect-src 'self' ws: https: http:; frame-src 'self' about: data:; " +
+  "object-src 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * Browser mode: serves the renderer on loopback with the same bridge Electron's preload gives, over a
+ * WebSocket (`/bridge`), plus the verified media cache (`/media/<sha256>`, with Range for video). A
+ * kiosk's own browser, a test's Chromium, or Electron itself can show exactly the same thing.
+ */
+export async function startBrowserMode(opts: BrowserModeOptions): Promise<BrowserMode> {
+  const { log } = opts;
+  const listeners: ((m: RendererToRuntime) => void)[] = [];
+  /** Replayed to every renderer that connects, so a reloaded page shows the current state at once. */
+  const latest = new Map<string, RuntimeToRenderer>();
+  const sockets = new Set<WebSocket>();
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end();
+    const media = /^\/media\/([0-9a-f]{64})$/.exec(url.pathname);
+    if (media) return serveMedia(req, res, media[1]!);
+    const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    const file = path.resolve(opts.rendererDir, rel);
+    if (!file.startsWith(path.resolve(opts.rendererDir) + path.sep) || !fs.existsSync(file)) {
+      return void res.writeHead(404).end('not found');
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    fs.createReadStream(file).pipe(res);
+  });
+
+  function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, sha256: string): void {
+    const m = opts.mediaFile(sha256);
+    if (!m) return void res.writeHead(404).end();
+    const size = fs.statSync(m.file).size;
+    const range = parseByteRange(req.headers.range, size);
+    const headers: Record<string, string> = {
+      'content-type': m.mime,
+      'accept-ranges': 'bytes',
+      'cache-control': 'private, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+    };
+    if (range === 'unsatisfiable') return void res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+    const { start, end } = range ?? { start: 0, end: size - 1 };
+    headers['content-length'] = String(Math.max(0, end - start + 1));
+    if (range) headers['content-range'] = `bytes ${start}-${end}/${size}`;
+    res.writeHead(range ? 206 : 200, headers);
+    if (req.method === 'HEAD' || size === 0) return void res.end();
+    fs.createReadStream(m.file, { start, end }).pipe(res);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Only our own page may connect: another site open in the kiosk's browser must not drive the bridge.
+    const origin = req.headers.origin;
+    const host = req.headers.host;
+    if (url.pathname !== '/bridge' || (origin !== undefined && origin !== `http://${host}`)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return socket.destroy();
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      for (const m of latest.values()) ws.send(JSON.stringify(m));
+      ws.on('message', (data) => {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(String(data));
+        } catch {
+          return log.warn('renderer sent invalid JSON; ignored');
+        }
+        const r = RendererToRuntimeSchema.safeParse(raw);
+        if (!r.success) return log.warn({ issue: r.error.issues[0] }, 'renderer message ignored');
+        for (const l of listeners) l(r.data);
+      });
+      ws.on('close', () => sockets.delete(ws));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${opts.host ?? '127.0.0.1'}:${port}/`;
+  log.info({ url }, 'renderer served in browser mode');
+
+  return {
+    url,
+    port,
+    clients: () => sockets.size,
+    send(m) {
+      // One slot per kind of state; 'play' and 'idle' replace each other (what is on screen now).
+      const key = m.type === 'idle' ? 'play' : m.type;
+      if (m.type !== 'identify' && m.type !== 'reload') latest.set(key, m);
+      const text = JSON.stringify(m);
+      for (const ws of sockets) ws.send(text);
+    },
+    onMessage(listener) {
+      listeners.push(listener);
+      return () => {
+        const i = listeners.indexOf(listener);
+        if (i >= 0) listeners.splice(i, 1);
+      };
+    },
+    close: async () => {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

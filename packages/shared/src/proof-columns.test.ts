@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodeProofColumns, encodeProofColumns, ProofColumnsSchema } from './proof-columns';
+import type { Proof } from './domain';
+
+const proofArb: fc.Arbitrary<Proof> = fc
+  .record({
+    id: fc.uuid({ version: 7 }),
+    contentId: fc.constantFrom('01930000-0000-7000-8000-000000000001', '01930000-0000-7000-8000-000000000002'),
+    playlistId: fc.constantFrom('01930000-0000-7000-8000-000000000003'),
+    scheduleId: fc.uuid({ version: 7 }),
+    startedAt: fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+    endedAt: fc.constant(0),
+    deviceStartedAt: fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+    clockOffsetMs: fc.integer({ min: -86_400_000, max: 86_400_000 }),
+    endReason: fc.constantFrom('completed', 'preempted', 'stopped'),
+    output: fc.constantFrom('main', 'led:tam-ky', 'screen'),
+  })
+  .map((p) => ({ ...p, endedAt: p.startedAt + (p.deviceStartedAt % 60_000) }));
+
+describe('proof columns', () => {
+  it('round-trips any batch of proofs exactly and validates', () => {
+    fc.assert(
+      fc.property(fc.array(proofArb, { minLength: 1, maxLength: 50 }), (proofs) => {
+        const cols = encodeProofColumns(proofs);
+        const parsed = ProofColumnsSchema.safeParse(JSON.parse(JSON.stringify(cols)));
+        expect(parsed.success).toBe(true);
+        expect(decodeProofColumns(parsed.data!)).toEqual(proofs);
+      }),
+    );
+  });
+
+  it('sends each repeated id once', () => {
+    const base: Proof = {
+      id: '01930000-0000-7000-8000-0000000000a1',
+      contentId: '01930000-0000-7000-8000-000000000001',
+      playlistId: '01930000-0000-7000-8000-000000000002',
+      scheduleId: '01930000-0000-7000-8000-000000000003',
+      startedAt: 1_700_000_000_000,
+      endedAt: 1_700_000_010_000,
+      deviceStartedAt: 1_700_000_000_000,
+      clockOffsetMs: 0,
+      endReason: 'completed',
+      output: 'main',
+    };
+    const cols = encodeProofColumns([base, { ...base, id: '01930000-0000-7000-8000-0000000000a2' }]);
+    expect(cols.refs).toHaveLength(3);
+    expect(cols.content).toEqual([0, 0]);
+  });
+
+  it('names the column that is wrong', () => {
+    const cols = encodeProofColumns([
+      {
+        id: '01930000-0000-7000-8000-0000000000a1',
+        contentId: '01930000-0000-7000-8000-000000000001',
+        playlistId: '01930000-0000-7000-8000-000000000002',
+        scheduleId: '01930000-0000-7000-8000-000000000003',
+        startedAt: 1_700_000_000_000,
+        endedAt: 1_700_000_010_000,
+        deviceStartedAt: 1_700_000_000_000,
+        clockOffsetMs: 0,
+        endReason: 'completed',
+        output: 'main',
+      },
+    ]);
+    const short = ProofColumnsSchema.safeParse({ ...cols, startedAt: [] });
+    expect(short.error?.issues[0]?.path).toEqual(['startedAt']);
+    const outside = ProofColumnsSchema.safeParse({ ...cols, content: [7] });
+    expect(outside.error?.issues[0]?.path).toEqual(['content', 0]);
+    const negative = ProofColumnsSchema.safeParse({ ...cols, durationMs: [-5] });
+    expect(negative.error?.issues[0]?.path).toEqual(['durationMs', 0]);
+  });
+});

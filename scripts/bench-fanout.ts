@@ -1,0 +1,124 @@
+/**
+ * bench:fanout — N simulated players (socket.io-client, in W separate processes) connected to one real
+ * controller process; a schedule change is made over the API and we time until the last player has
+ * received (and acked) its new bundle. The baseline, in the same run, is a bare socket.io server
+ * broadcasting the same payload to the same clients.
+ *   node --import tsx scripts/bench-fanout.ts [--players 10000] [--workers 4] [--smoke]
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import {
+  arg,
+  forkWorker,
+  login,
+  nextMessage,
+  percentile,
+  rssMb,
+  seedDevices,
+  SMOKE,
+  startControllerProcess,
+  tmpDir,
+} from './bench/common';
+
+const players = SMOKE ? 40 : arg('players', 10_000);
+const workersN = SMOKE ? 2 : arg('workers', 4);
+const password = 'bench-mat-khau';
+
+const dir = tmpDir('fanout');
+console.log(`bench:fanout — ${players} players in ${workersN} processes, 2 cores`);
+const { groupId, devices } = seedDevices(dir, players);
+const controller = await startControllerProcess(dir, password);
+const api = await login(controller.url, password);
+const c1 = await api('POST', '/content', { type: 'slogan', text: 'Bảo hiểm xã hội là trụ cột an sinh xã hội' });
+const c2 = await api('POST', '/content', { type: 'slogan', text: 'Tham gia BHXH tự nguyện – an tâm tuổi già' });
+const pl = await api('POST', '/playlists', {
+  name: 'Thử tải',
+  items: [
+    { contentId: c1.id, durationMs: 8000 },
+    { contentId: c2.id, durationMs: 8000 },
+  ],
+});
+
+const workers: ChildProcess[] = [];
+const per = Math.ceil(players / workersN);
+for (let w = 0; w < workersN; w++) {
+  const file = path.join(dir, `tokens-${w}.json`);
+  fs.writeFileSync(file, JSON.stringify(devices.slice(w * per, (w + 1) * per).map((d) => d.token)));
+  workers.push(forkWorker('scripts/bench/fanout-worker.ts', { BENCH_TOKENS_FILE: file }));
+}
+
+async function connectAll(url: string): Promise<number> {
+  const t0 = Date.now();
+  const counts = await Promise.all(
+    workers.map((w) => {
+      const p = nextMessage<{ count: number }>(w, 'connected');
+      w.send({ type: 'connect', url });
+      return p;
+    }),
+  );
+  const n = counts.reduce((a, c) => a + c.count, 0);
+  console.log(`  connected ${n} clients to ${url} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return n;
+}
+
+async function measure(trigger: () => Promise<void>): Promise<{ latencies: number[]; sample: unknown }> {
+  await Promise.all(
+    workers.map((w) => {
+      const p = nextMessage(w, 'armed');
+      w.send({ type: 'arm' });
+      return p;
+    }),
+  );
+  const done = Promise.all(workers.map((w) => nextMessage<{ times: number[]; sample: unknown }>(w, 'done')));
+  const t0 = Date.now();
+  await trigger();
+  const results = await done;
+  const latencies = results.flatMap((r) => r.times.map((t) => t - t0)).sort((a, b) => a - b);
+  return { latencies, sample: results[0]!.sample };
+}
+
+function summary(name: string, l: number[]): { p50: number; p99: number; max: number } {
+  const r = { p50: percentile(l, 50), p99: percentile(l, 99), max: l.at(-1)! };
+  console.log(
+    `  ${name.padEnd(22)} p50 ${String(r.p50).padStart(5)} ms   p99 ${String(r.p99).padStart(5)} ms   last ${String(r.max).padStart(5)} ms`,
+  );
+  return r;
+}
+
+// 1. bangtin: a schedule on the province group reaches every player.
+const connected = await connectAll(controller.url);
+if (connected !== players) throw new Error(`only ${connected} of ${players} connected`);
+const rssBefore = controller.rssMb();
+const ours = await measure(async () => {
+  await api('POST', '/schedules', { playlistId: pl.id, target: { groupIds: [groupId] }, priority: 20 });
+});
+// Acks are processed after the last receive; give them a moment before reading memory.
+await new Promise((r) => setTimeout(r, 1000));
+const rssAfter = controller.rssMb();
+const oursSum = summary('bangtin controller', ours.latencies);
+await controller.stop();
+
+// 2. Baseline: a bare socket.io server broadcasting the same bundle to the same number of clients.
+const bare = forkWorker('scripts/bench/bare-server.ts', {});
+const { url: bareUrl } = await nextMessage<{ url: string }>(bare, 'listening');
+await connectAll(bareUrl);
+const base = await measure(async () => {
+  bare.send({ type: 'broadcast', payload: ours.sample });
+});
+const baseSum = summary('bare socket.io', base.latencies);
+const bareRss = rssMb(bare.pid!);
+
+for (const w of workers) w.send({ type: 'close' });
+bare.send({ type: 'close' });
+
+const bytes = Buffer.byteLength(JSON.stringify(ours.sample));
+console.log(`  bundle payload ${bytes} bytes`);
+console.log(`  controller RSS ${rssBefore} MB connected, ${rssAfter} MB after fan-out (bare socket.io: ${bareRss} MB)`);
+console.log(
+  `  ratio bangtin/bare: p99 ${(oursSum.p99 / Math.max(1, baseSum.p99)).toFixed(2)}×, last ${(oursSum.max / Math.max(1, baseSum.max)).toFixed(2)}×`,
+);
+const ok = oursSum.p99 < 1000 && rssAfter < 400;
+console.log(`  target (p99 < 1000 ms, RSS < 400 MB): ${ok ? 'met' : 'NOT met'}${SMOKE ? ' (smoke size)' : ''}`);
+fs.rmSync(dir, { recursive: true, force: true });
+process.exit(0);

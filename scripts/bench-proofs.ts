@@ -1,0 +1,115 @@
+/**
+ * bench:proofs — sustained proof ingest from many players through Socket.IO into SQLite, on a real
+ * controller process. The baseline, in the same run, is raw batched better-sqlite3 inserts of the same
+ * number of rows (UUID v7 keys, 1,000-row transactions) into the controller's own schema.
+ *   node --import tsx scripts/bench-proofs.ts [--proofs 300000] [--players 50] [--batch 500] [--smoke]
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { openStore } from '@bangtin/controller';
+import { newId } from '@bangtin/shared';
+import { arg, forkWorker, nextMessage, seedDevices, SMOKE, startControllerProcess, tmpDir } from './bench/common';
+
+const total = SMOKE ? 4000 : arg('proofs', 300_000);
+const playersN = SMOKE ? 4 : arg('players', 50);
+const batch = SMOKE ? 500 : arg('batch', 500);
+const workersN = 2;
+const perClient = Math.ceil(total / playersN);
+const password = 'bench-mat-khau';
+
+console.log(`bench:proofs — ${perClient * playersN} proofs from ${playersN} players, batches of ${batch}, 2 cores`);
+
+// 1. Baseline: raw better-sqlite3 inserts of the same shape into the same schema.
+const baseDir = tmpDir('proofs-raw');
+openStore(baseDir).close(); // runs the migrations
+const raw = new Database(path.join(baseDir, 'bangtin.sqlite'));
+raw.pragma('journal_mode = WAL');
+raw.pragma('synchronous = NORMAL');
+const ins = raw.prepare(
+  `INSERT OR IGNORE INTO proofs (id, device_id, content_id, playlist_id, schedule_id, started_at, ended_at, received_at,
+     device_started_at, clock_offset_ms, end_reason, output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+);
+// Same shape as the players send: one device per client, time-ordered ids and start times.
+const rows: (string | number)[][] = [];
+for (let d = 0; d < playersN; d++) {
+  const [deviceId, contentId, playlistId, scheduleId] = [newId(), newId(), newId(), newId()];
+  const base = Date.now() - 7 * 24 * 3600 * 1000;
+  for (let i = 0; i < perClient; i++) {
+    const startedAt = base + i * 10_000;
+    rows.push([
+      newId(),
+      deviceId,
+      contentId,
+      playlistId,
+      scheduleId,
+      startedAt,
+      startedAt + 10_000,
+      Date.now(),
+      startedAt - 3,
+      3,
+      'completed',
+      'main',
+    ]);
+  }
+}
+let t0 = performance.now();
+for (let i = 0; i < rows.length; i += 1000) {
+  raw.transaction(() => {
+    for (const r of rows.slice(i, i + 1000)) ins.run(...r);
+  })();
+}
+const rawSeconds = (performance.now() - t0) / 1000;
+raw.close();
+const rawRate = rows.length / rawSeconds;
+console.log(`  raw better-sqlite3 inserts     ${Math.round(rawRate).toLocaleString('en')} rows/s`);
+
+// 2. bangtin: players → Socket.IO → validation → SQLite, acked.
+const dir = tmpDir('proofs');
+const { devices } = seedDevices(dir, playersN);
+const controller = await startControllerProcess(dir, password);
+const per = Math.ceil(playersN / workersN);
+const workers = Array.from({ length: workersN }, (_, w) => {
+  const file = path.join(dir, `tokens-${w}.json`);
+  fs.writeFileSync(file, JSON.stringify(devices.slice(w * per, (w + 1) * per).map((d) => d.token)));
+  return forkWorker('scripts/bench/proofs-worker.ts', {
+    BENCH_TOKENS_FILE: file,
+    BENCH_PER_CLIENT: String(perClient),
+    BENCH_BATCH: String(batch),
+  });
+});
+await Promise.all(
+  workers.map((w) => {
+    const p = nextMessage(w, 'connected');
+    w.send({ type: 'connect', url: controller.url });
+    return p;
+  }),
+);
+const done = Promise.all(workers.map((w) => nextMessage<{ acked: number; rejected: number }>(w, 'done')));
+t0 = performance.now();
+for (const w of workers) w.send({ type: 'go' });
+const results = await done;
+const seconds = (performance.now() - t0) / 1000;
+const acked = results.reduce((a, r) => a + r.acked, 0);
+const rejected = results.reduce((a, r) => a + r.rejected, 0);
+const rate = acked / seconds;
+const rss = controller.rssMb();
+for (const w of workers) w.send({ type: 'close' });
+await controller.stop();
+
+// Exactly once: the store holds as many proofs as were acked.
+const check = openStore(dir);
+const stored = check.proofs.count();
+check.close();
+console.log(
+  `  bangtin socket ingest          ${Math.round(rate).toLocaleString('en')} proofs/s (${acked} acked, ${rejected} rejected, ${stored} stored, controller RSS ${rss} MB)`,
+);
+console.log(`  ratio bangtin/raw: ${(rate / rawRate).toFixed(2)}×`);
+if (stored !== acked || rejected !== 0) {
+  console.error('  FAILED: stored count differs from acked count');
+  process.exit(1);
+}
+console.log(`  target (≥ 100,000 proofs/s): ${rate >= 100_000 ? 'met' : 'NOT met'}${SMOKE ? ' (smoke size)' : ''}`);
+fs.rmSync(dir, { recursive: true, force: true });
+fs.rmSync(baseDir, { recursive: true, force: true });
+process.exit(0);

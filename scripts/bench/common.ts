@@ -1,0 +1,148 @@
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '@bangtin/controller';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `bangtin-bench-${prefix}-`));
+}
+
+/** Enrols `n` devices straight into a fresh controller database; returns their tokens (in order). */
+export function seedDevices(dataDir: string, n: number): { groupId: string; devices: { id: string; token: string }[] } {
+  const store = openStore(dataDir);
+  const group = store.groups.create({ name: 'Tỉnh thử tải', kind: 'province', parentId: null });
+  const devices: { id: string; token: string }[] = [];
+  store.db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const { device, token } = store.devices.create({ name: `Thiết bị ${i}`, kind: 'led', groupId: group.id });
+      devices.push({ id: device.id, token });
+    }
+  })();
+  store.close();
+  return { groupId: group.id, devices };
+}
+
+export interface StartedController {
+  url: string;
+  child: ChildProcess;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+export async function startControllerProcess(dataDir: string, password: string): Promise<StartedController> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'apps/controller/src/main.ts'),
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      dataDir,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, BANGTIN_LOG_LEVEL: 'warn', BANGTIN_ADMIN_PASSWORD: password },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setInterval(() => {
+      const m = /bangtin controller: (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearInterval(t);
+        resolve(m[1]!);
+      }
+      if (child.exitCode !== null) {
+        clearInterval(t);
+        reject(new Error(`controller exited: ${out}`));
+      }
+    }, 50);
+  });
+  return {
+    url,
+    child,
+    rssMb: () => rssMb(child.pid!),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+export function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+export async function login(
+  url: string,
+  password: string,
+): Promise<(method: string, p: string, body?: unknown) => Promise<any>> {
+  const r = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
+  const { token } = (await r.json()) as { token: string };
+  return async (method, p, body) => {
+    const res = await fetch(`${url}/api/v1${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
+
+export function forkWorker(script: string, env: Record<string, string>): ChildProcess {
+  return fork(path.join(ROOT, script), [], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+export function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMsg = (m: { type: string }) => {
+      if (m.type === type) {
+        child.off('message', onMsg);
+        resolve(m as T);
+      }
+    };
+    child.on('message', onMsg);
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before '${type}'`)));
+  });
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) {
+    console.error(`--${name} must be a positive number`);
+    process.exit(2);
+  }
+  return v;
+}
+
+export const SMOKE = process.argv.includes('--smoke');

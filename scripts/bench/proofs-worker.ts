@@ -1,0 +1,78 @@
+/**
+ * One process of simulated players for bench-proofs: each client uploads its share of proofs in
+ * batches, one batch in flight per client (as the real player does), as fast as acks come back.
+ */
+import fs from 'node:fs';
+import { io, type Socket } from 'socket.io-client';
+import { encodeProofColumns, newId, type Proof } from '@bangtin/shared';
+
+const tokens = JSON.parse(fs.readFileSync(process.env.BENCH_TOKENS_FILE!, 'utf8')) as string[];
+const perClient = Number(process.env.BENCH_PER_CLIENT);
+const batch = Number(process.env.BENCH_BATCH);
+const send = (m: unknown) => process.send!(m);
+
+function makeProofs(n: number, base: number): Proof[] {
+  const contentId = newId();
+  const playlistId = newId();
+  const scheduleId = newId();
+  return Array.from({ length: n }, (_, i) => {
+    const startedAt = base + i * 10_000;
+    return {
+      id: newId(),
+      contentId,
+      playlistId,
+      scheduleId,
+      startedAt,
+      endedAt: startedAt + 10_000,
+      deviceStartedAt: startedAt - 3,
+      clockOffsetMs: 3,
+      endReason: 'completed' as const,
+      output: 'main',
+    };
+  });
+}
+
+const clients: { s: Socket; proofs: Proof[] }[] = [];
+process.on('message', (m: { type: string; url?: string }) => {
+  void (async () => {
+    if (m.type === 'connect') {
+      const base = Date.now() - 7 * 24 * 3600 * 1000;
+      for (const token of tokens) {
+        const s = io(m.url!, {
+          auth: { token, protocol: 1, playerVersion: 'bench' },
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+        });
+        await new Promise<void>((resolve, reject) => {
+          s.once('connect', () => resolve());
+          s.once('connect_error', reject);
+        });
+        clients.push({ s, proofs: makeProofs(perClient, base) });
+      }
+      send({ type: 'connected', count: clients.length });
+    } else if (m.type === 'go') {
+      let acked = 0;
+      let rejected = 0;
+      await Promise.all(
+        clients.map(async ({ s, proofs }) => {
+          for (let i = 0; i < proofs.length; i += batch) {
+            // As the real player does: the column-wise form (see packages/shared/src/proof-columns.ts).
+            const columns = encodeProofColumns(proofs.slice(i, i + batch));
+            const res = await s.timeout(60_000).emitWithAck('proofs:upload', { columns });
+            if (res.error) throw new Error(`${res.error.code}: ${res.error.message}`);
+            acked += res.acked.length;
+            rejected += res.rejected.length;
+          }
+        }),
+      );
+      send({ type: 'done', acked, rejected });
+    } else if (m.type === 'close') {
+      for (const c of clients) c.s.close();
+      process.exit(0);
+    }
+  })().catch((err) => {
+    console.error('proofs worker failed:', err);
+    process.exit(1);
+  });
+});

@@ -1,0 +1,301 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api } from './support/api';
+import {
+  type ControllerProc,
+  type Proc,
+  ROOT,
+  startControllerProcess,
+  startPlayerProcess,
+  tmpDir,
+  waitFor,
+} from './support/processes';
+
+/**
+ * The admin UI in Debian's Chromium against a real controller and a real headless player: what an
+ * office clerk does, from login to the proof CSV, and that a district editor sees only their district.
+ */
+
+const WEB = path.join(ROOT, 'apps/controller/web');
+const DIST_INDEX = path.join(WEB, 'dist/index.html');
+const SHOTS = path.join(ROOT, 'test-artifacts/ui');
+const ADMIN_PASSWORD = 'mat-khau-thu-nghiem';
+const SLOGAN = 'Tham gia BHXH tự nguyện để được hưởng lương hưu khi về già';
+const SLOGAN_TITLE = 'BHXH tự nguyện';
+
+let controller: ControllerProc;
+let api: Api;
+let context: BrowserContext;
+let page: Page;
+const procs: Proc[] = [];
+const ids = { province: '', districtA: '', districtB: '' };
+
+function buildWebIfMissing(): void {
+  if (fs.existsSync(DIST_INDEX)) return;
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'apps/controller/node_modules/vite/bin/vite.js'), 'build', WEB],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function login(username: string, password: string): Promise<void> {
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+}
+
+/** Follows a navigation link and waits for the screen's own heading (screens load lazily). */
+async function nav(name: string, heading: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+}
+
+beforeAll(async () => {
+  buildWebIfMissing();
+  fs.mkdirSync(SHOTS, { recursive: true });
+  controller = await startControllerProcess({ dataDir: tmpDir('ui-controller'), adminPassword: ADMIN_PASSWORD });
+  procs.push(controller);
+  api = await new Api(controller.url).login('admin', ADMIN_PASSWORD);
+  const g = async (name: string, kind: string, parentId?: string) => {
+    const r = await api.post<{ id: string }>('/groups', { name, kind, parentId });
+    expect(r.status).toBe(201);
+    return r.body.id;
+  };
+  ids.province = await g('Tỉnh Quảng Nam', 'province');
+  ids.districtA = await g('Huyện Duy Xuyên', 'district', ids.province);
+  ids.districtB = await g('Huyện Đại Lộc', 'district', ids.province);
+  expect(
+    (
+      await api.post('/users', {
+        username: 'bientap.dailoc',
+        password: 'mat-khau-bien-tap',
+        role: 'editor',
+        groupId: ids.districtB,
+      })
+    ).status,
+  ).toBe(201);
+  expect((await api.post('/devices', { name: 'Kiosk Đại Lộc', kind: 'kiosk', groupId: ids.districtB })).status).toBe(
+    201,
+  );
+
+  context = await chromium.launchPersistentContext(tmpDir('ui-chromium'), {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+    viewport: { width: 1366, height: 768 },
+    acceptDownloads: true,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('dialog', (d) => void d.accept());
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await Promise.all(procs.map((p) => p.kill9()));
+});
+
+describe('admin UI', () => {
+  it('serves the SPA with a fallback and keeps API 404s as JSON', async () => {
+    const deep = await fetch(`${controller.url}/playlists`);
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('<div id="root">');
+    const missing = await api.get('/khong-co');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('not-found');
+  });
+
+  it('loads under 300 KB of gzipped JavaScript on the first page', () => {
+    const html = fs.readFileSync(DIST_INDEX, 'utf8');
+    const scripts = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    const gz = scripts.reduce((s, f) => s + zlib.gzipSync(fs.readFileSync(path.join(WEB, 'dist', f))).length, 0);
+    expect(gz).toBeLessThan(300 * 1024);
+  });
+
+  it('takes a slogan from the editor to a playing board and a proof CSV', async () => {
+    await page.goto(controller.url);
+    await shot('01-login');
+    // A wrong password is refused beside the password field, and the username stays typed.
+    await page.getByLabel('Tên đăng nhập').fill('admin');
+    await page.getByLabel('Mật khẩu').fill('sai-mat-khau');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByText('Sai tên đăng nhập hoặc mật khẩu.').waitFor();
+    expect(await page.getByLabel('Tên đăng nhập').inputValue()).toBe('admin');
+    await login('admin', ADMIN_PASSWORD);
+    await page.getByRole('heading', { name: 'Tổng quan thiết bị' }).waitFor();
+
+    // Enrol the board through the UI and start a player with the token it shows once.
+    await nav('Thiết bị', 'Thiết bị');
+    await page.getByLabel('Tên thiết bị').fill('Bảng LED Duy Xuyên');
+    await page.getByLabel('Loại thiết bị').selectOption({ label: 'Bảng LED' });
+    await page.getByLabel('Thuộc địa bàn').selectOption(ids.districtA);
+    await page.getByRole('button', { name: 'Tạo' }).click();
+    const token = (await page.getByTestId('device-token').textContent())!.trim();
+    expect(token.length).toBeGreaterThan(16);
+    await shot('06-devices');
+    procs.push(startPlayerProcess({ controllerUrl: controller.url, token, dataDir: tmpDir('ui-player') }));
+
+    // Slogan with its LED preview, drawn by the drivers' renderer.
+    await nav('Nội dung', 'Thư viện nội dung');
+    await page.getByLabel('Tiêu đề (không bắt buộc)').fill(SLOGAN_TITLE);
+    await page.getByLabel('Nội dung khẩu hiệu').fill(SLOGAN);
+    const board = page.locator('figure[data-board="96×16"] canvas');
+    await board.waitFor();
+    await waitFor(async () => Number(await board.getAttribute('data-lit')) > 0, 'LED preview to light up');
+    // The canvas really shows lit LEDs (not only an attribute): count non-dark pixels.
+    // The tests project has no DOM types: describe the little of the canvas this uses.
+    type Canvas = {
+      width: number;
+      height: number;
+      getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+    };
+    const litOnCanvas = await board.evaluate((el) => {
+      const c = el as unknown as Canvas;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i]! > 200 && d[i + 1]! < 80) n++;
+      return n;
+    });
+    expect(litOnCanvas).toBeGreaterThan(100);
+    expect(Number(await board.getAttribute('data-frames'))).toBeGreaterThan(1); // too long for 96 px: it scrolls
+    await page.getByText('Bố cục:').first().waitFor();
+    await shot('03-content-editor');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Đã lưu khẩu hiệu.').waitFor();
+    await page.getByRole('cell', { name: SLOGAN }).waitFor();
+
+    // Playlist: an API refusal shows beside the item's duration and keeps what was typed.
+    await nav('Danh sách phát', 'Danh sách phát');
+    await page.getByLabel('Tên danh sách phát').fill('Chiến dịch BHXH tháng 7');
+    await page.getByLabel('Thêm nội dung').selectOption({ label: SLOGAN_TITLE });
+    await page.getByRole('button', { name: 'Thêm vào danh sách' }).click();
+    const duration = page.getByLabel('Thời lượng mục 1 (giây)');
+    await duration.fill('0,5');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    const durationError = page.locator('.playlist-items .error');
+    await durationError.waitFor();
+    expect(await durationError.textContent()).toMatch(/items\.0\.durationMs/);
+    expect(await duration.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Tên danh sách phát').inputValue()).toBe('Chiến dịch BHXH tháng 7');
+    await shot('04-playlist-error');
+    await duration.fill('2');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Đã lưu danh sách phát.').waitFor();
+    await page.getByRole('cell', { name: /Chiến dịch BHXH tháng 7/ }).waitFor();
+
+    // Schedule it for district Duy Xuyên from the district tree.
+    await nav('Lịch phát', 'Lịch phát');
+    await page
+      .getByRole('combobox', { name: 'Danh sách phát', exact: true })
+      .selectOption({ label: 'Chiến dịch BHXH tháng 7' });
+    await page.getByRole('checkbox', { name: 'Huyện Duy Xuyên' }).check();
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Đã lên lịch.').waitFor();
+    await page.getByRole('cell', { name: 'Huyện Duy Xuyên' }).waitFor();
+    await shot('05-schedules');
+
+    // The dashboard shows the board playing the slogan, refreshed by polling.
+    await nav('Tổng quan', 'Tổng quan thiết bị');
+    const row = page.locator('[data-device="Bảng LED Duy Xuyên"]');
+    await row.locator('.now-playing', { hasText: SLOGAN_TITLE }).waitFor({ timeout: 20_000 });
+    await row.locator('.status-online').waitFor();
+    await shot('02-dashboard');
+
+    // Proofs arrive; the report shows them and exports the CSV.
+    await waitFor(async () => (await api.get<unknown[]>('/proofs')).body.length >= 2, 'proofs to arrive', 30_000);
+    await nav('Báo cáo', 'Báo cáo phát sóng');
+    await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+    await page.locator('.summary', { hasText: /[1-9]\d* lượt phát/ }).waitFor({ timeout: 15_000 });
+    await page.getByRole('cell', { name: 'Bảng LED Duy Xuyên' }).first().waitFor();
+    await shot('07-reports');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Tải tệp CSV' }).click(),
+    ]);
+    const csvPath = path.join(tmpDir('ui-csv'), 'proofs.csv');
+    await download.saveAs(csvPath);
+    const csv = fs.readFileSync(csvPath, 'utf8');
+    const devices = (await api.get<{ id: string; name: string }[]>('/devices')).body;
+    const board96 = devices.find((d) => d.name === 'Bảng LED Duy Xuyên')!;
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv).toContain(board96.id);
+    expect(csv.trim().split('\n').length).toBeGreaterThanOrEqual(3); // header + at least two plays
+
+    await nav('Người dùng', 'Người dùng');
+    await page.getByRole('cell', { name: 'bientap.dailoc' }).waitFor();
+    await shot('08-users');
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByLabel('Tên đăng nhập').waitFor();
+  });
+
+  it('shows a district editor only their own district', async () => {
+    // Start from a fresh tab session whatever the test before left behind.
+    await page.evaluate(() => sessionStorage.clear());
+    await page.goto(controller.url);
+    await login('bientap.dailoc', 'mat-khau-bien-tap');
+    await page.getByText('Kiosk Đại Lộc').waitFor();
+    await page.locator('.summary', { hasText: 'tổng 1' }).waitFor();
+    expect(await page.locator('[data-device="Bảng LED Duy Xuyên"]').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Người dùng' }).count()).toBe(0);
+    await shot('09-editor-dashboard');
+
+    await nav('Lịch phát', 'Lịch phát');
+    await page.getByRole('heading', { name: 'Lịch đã có' }).waitFor();
+    await page.getByText('Chưa có lịch phát.').waitFor();
+    expect(await page.getByRole('cell', { name: 'Huyện Duy Xuyên' }).count()).toBe(0);
+    expect(await page.getByRole('checkbox', { name: 'Huyện Duy Xuyên' }).count()).toBe(0);
+    // The editor schedules on their own district, weekdays 07:00–17:00 (issue 3's weekly recurrence).
+    await page.getByRole('combobox', { name: 'Danh sách phát', exact: true }).selectOption({
+      label: 'Chiến dịch BHXH tháng 7',
+    });
+    await page.getByRole('checkbox', { name: 'Huyện Đại Lộc' }).check();
+    await page.getByRole('checkbox', { name: 'Chỉ phát vào một số ngày trong tuần' }).check();
+    for (const d of ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu'])
+      await page.getByRole('checkbox', { name: d, exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    // No day picked: the API's complaint shows under the weekdays and the choices stay.
+    await page.getByText(/recurrence\.days/).waitFor();
+    expect(await page.getByRole('checkbox', { name: 'Huyện Đại Lộc' }).isChecked()).toBe(true);
+    for (const d of ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu'])
+      await page.getByRole('checkbox', { name: d, exact: true }).check();
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Đã lên lịch.').waitFor();
+    await page.getByRole('cell', { name: /07:00–17:00/ }).waitFor();
+    await shot('10-editor-weekly-schedule');
+
+    await nav('Thiết bị', 'Thiết bị');
+    await page.getByRole('cell', { name: 'Kiosk Đại Lộc', exact: true }).waitFor();
+    expect(await page.getByRole('cell', { name: 'Bảng LED Duy Xuyên', exact: true }).count()).toBe(0);
+
+    // A deep link to an admin-only screen is not there for an editor.
+    await page.goto(`${controller.url}/users`);
+    await page.getByRole('heading', { name: 'Không có trang này' }).waitFor();
+
+    // One switch turns the whole UI to English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'No such page' }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Schedules', exact: true }).waitFor();
+  });
+});

@@ -1,0 +1,299 @@
+/// <reference lib="dom" />
+// page.evaluate callbacks run in Chromium: they need the DOM types.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api } from './support/api';
+import {
+  type ControllerProc,
+  type Proc,
+  ROOT,
+  startControllerProcess,
+  startPlayerProcess,
+  tmpDir,
+  waitFor,
+} from './support/processes';
+
+const ARTIFACTS = path.join(ROOT, 'test-artifacts/player');
+const IDLE_MS = 4000;
+
+let controller: ControllerProc;
+let player: Proc;
+let api: Api;
+let deviceId: string;
+let context: BrowserContext;
+let page: Page;
+let priority = 10;
+const work = tmpDir('renderer');
+
+function ffmpeg(args: string[]): void {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
+}
+
+async function upload(file: string, title: string): Promise<{ id: string; sha256: string; type: string }> {
+  const form = new FormData();
+  form.append('title', title);
+  form.append('file', new Blob([fs.readFileSync(file)]), path.basename(file));
+  const res = await fetch(`${controller.url}/api/v1/content`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.token}` },
+    body: form,
+  });
+  const body = (await res.json()) as { id: string; sha256: string; type: string };
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return body;
+}
+
+/** A playlist of these items scheduled on the device above everything scheduled before. */
+async function schedule(items: { contentId: string; durationMs: number }[]): Promise<string> {
+  const p = await api.post<{ id: string }>('/playlists', { name: `Danh sách ${priority}`, items });
+  expect(p.status).toBe(201);
+  const s = await api.post<{ id: string }>('/schedules', {
+    playlistId: p.body.id,
+    target: { deviceIds: [deviceId] },
+    priority: (priority += 10),
+  });
+  expect(s.status, s.text).toBe(201);
+  return s.body.id;
+}
+
+const showing = () => page.evaluate(() => document.documentElement.dataset.showing ?? null);
+const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+
+beforeAll(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // The renderer as shipped: built by Vite, served by the player's browser mode.
+  const vite = spawnSync(
+    path.join(ROOT, 'apps/player/node_modules/.bin/vite'),
+    ['build', '-c', 'src/renderer/vite.config.ts', '--logLevel', 'warn'],
+    { cwd: path.join(ROOT, 'apps/player'), encoding: 'utf8' },
+  );
+  if (vite.status !== 0) throw new Error(`renderer build failed: ${vite.stderr}`);
+
+  controller = await startControllerProcess({ dataDir: path.join(work, 'controller') });
+  api = await new Api(controller.url).login('admin', 'mat-khau-thu-nghiem');
+  const dev = await api.post<{ id: string; token: string }>('/devices', { name: 'Kiosk sảnh Hội An', kind: 'kiosk' });
+  expect(dev.status).toBe(201);
+  deviceId = dev.body.id;
+  player = startPlayerProcess({
+    controllerUrl: controller.url,
+    token: dev.body.token,
+    dataDir: path.join(work, 'player'),
+    extraArgs: ['--renderer-port', '0', '--kiosk', '--kiosk-idle-ms', String(IDLE_MS)],
+  });
+  const m = await waitFor(
+    () => /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"[^\n]*renderer served in browser mode/.exec(player.output()),
+    'browser mode to listen',
+    30_000,
+  );
+  context = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+    viewport: { width: 960, height: 540 },
+    hasTouch: true,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(m[1]!);
+}, 90_000);
+
+afterAll(async () => {
+  await context?.close();
+  await player?.kill9();
+  await controller?.kill9();
+});
+
+describe('player renderer in browser mode (real controller, player and Chromium)', () => {
+  it('shows the scheduled slogan with every Vietnamese diacritic', async () => {
+    const text = 'Tham gia bảo hiểm xã hội tự nguyện — an sinh cho mọi người';
+    const c = await api.post<{ id: string }>('/content', { type: 'slogan', text });
+    expect(c.status).toBe(201);
+    await schedule([{ contentId: c.body.id, durationMs: 3000 }]);
+    await waitFor(async () => (await showing()) === c.body.id, 'slogan on screen');
+    const visible = page.locator('.layer.visible .slogan');
+    expect(await visible.textContent()).toBe(text.normalize('NFC'));
+    // Auto-fitted: large, and not overflowing its box.
+    const fit = await visible.evaluate((el) => ({
+      size: parseFloat(getComputedStyle(el.firstElementChild!).fontSize),
+      overflow: el.scrollHeight > el.clientHeight || el.scrollWidth > el.clientWidth,
+    }));
+    expect(fit.overflow).toBe(false);
+    expect(fit.size).toBeGreaterThan(30);
+    await shot('slogan');
+  });
+
+  it('plays an uploaded image and video in order, and their proofs record the screen', async () => {
+    const png = path.join(work, 'bang-xanh.png');
+    const webm = path.join(work, 'clip.webm');
+    ffmpeg(['-f', 'lavfi', '-i', 'color=c=0x0b3d91:s=320x180:d=1', '-frames:v', '1', png]);
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x180:r=25:d=1.5', '-c:v', 'libvpx', '-b:v', '300k', webm]);
+    const image = await upload(png, 'Ảnh nền xanh');
+    const video = await upload(webm, 'Đoạn phim ngắn');
+    expect([image.type, video.type]).toEqual(['image', 'video']);
+
+    await page.evaluate(() => {
+      const w = window as unknown as { seen: string[] };
+      w.seen = [];
+      new MutationObserver(() => {
+        const id = document.documentElement.dataset.showing;
+        if (id && w.seen.at(-1) !== id) w.seen.push(id);
+      }).observe(document.documentElement, { attributes: true, attributeFilter: ['data-showing'] });
+    });
+    await schedule([
+      { contentId: image.id, durationMs: 2000 },
+      { contentId: video.id, durationMs: 2000 },
+    ]);
+    await waitFor(async () => (await showing()) === image.id, 'image on screen', 20_000);
+    const img = page.locator('.layer.visible img');
+    expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(320);
+    await shot('image');
+    await waitFor(async () => (await showing()) === video.id, 'video on screen after the image', 10_000);
+    await waitFor(
+      () => page.locator('.layer.visible video').evaluate((v: HTMLVideoElement) => v.currentTime > 0.2),
+      'video playing',
+    );
+    await shot('video');
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    const i = seen.indexOf(image.id);
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(seen[i + 1]).toBe(video.id);
+
+    // Image proofs come from the renderer's reports, for the screen output. The first slot may be
+    // short (the image was still downloading when it began: the proof starts when it was really
+    // shown); wait for a whole 2 s slot.
+    const span = (p: { startedAt: string; endedAt: string }) => Date.parse(p.endedAt) - Date.parse(p.startedAt);
+    const proofs = await waitFor(
+      async () => {
+        const r = await api.get<
+          { contentId: string; output: string; endReason: string; startedAt: string; endedAt: string }[]
+        >(`/proofs?deviceId=${deviceId}`);
+        const mine = r.body.filter((p) => p.contentId === image.id);
+        return mine.some((p) => span(p) > 1500) ? mine : null;
+      },
+      'a whole image slot proven at the controller',
+      20_000,
+    );
+    for (const p of proofs) {
+      expect(p.output).toBe('screen');
+      expect(p.endReason).toBe('completed');
+      expect(span(p)).toBeLessThanOrEqual(2600);
+    }
+  });
+
+  it('kiosk: touch opens the menu, a page in a script-free frame, the survey; the answer reaches the controller; idle returns to the loop', async () => {
+    const loop = await api.post<{ id: string }>('/content', { type: 'slogan', text: 'Chạm để tra cứu thủ tục BHXH' });
+    const info = await api.post<{ id: string }>('/content', {
+      type: 'page',
+      title: 'Thủ tục cấp lại thẻ BHYT',
+      html: '<h1>Cấp lại thẻ bảo hiểm y tế</h1><p>Mang theo căn cước công dân.</p><script>document.title="hacked"</script><img src=x onerror="parent.postMessage(1,\'*\')">',
+      qrCodes: [{ url: 'https://vssid.baohiemxahoi.gov.vn', label: 'Tải ứng dụng VssID' }],
+    });
+    expect(info.status, info.text).toBe(201);
+    expect(info.body).not.toHaveProperty('html', expect.stringContaining('<script'));
+    await schedule([
+      { contentId: loop.body.id, durationMs: 2000 },
+      { contentId: info.body.id, durationMs: 2000 },
+    ]);
+    // The page is a menu entry, not a loop item: the loop keeps showing the slogan.
+    await waitFor(async () => (await showing()) === loop.body.id, 'kiosk loop');
+    const touchedProof = await page.evaluate(() => document.documentElement.dataset.proof);
+
+    await page.touchscreen.tap(480, 270);
+    await page.waitForSelector(`[data-testid="page-${info.body.id}"]`, { timeout: 10_000 });
+    expect(await page.evaluate(() => document.body.dataset.kiosk)).toBe('menu');
+    await shot('kiosk-menu');
+    // The kiosk ignores taps for 0.5 s after waking (the waking touch must not press a button).
+    await page.waitForTimeout(600);
+
+    await page.tap(`[data-testid="page-${info.body.id}"]`);
+    const frame = page.locator('iframe.page-frame');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    await expect
+      .poll(() => page.frameLocator('iframe.page-frame').locator('h1').textContent(), { timeout: 10_000 })
+      .toBe('Cấp lại thẻ bảo hiểm y tế');
+    expect(await page.frameLocator('iframe.page-frame').locator('figure.qr img').count()).toBe(1);
+    await shot('kiosk-page');
+
+    await page.tap('[data-testid="open-survey"]');
+    await page.tap('[data-testid="rating-5"]');
+    await shot('kiosk-survey');
+    await page.tap('[data-testid="choice-bhyt"]');
+    expect(await page.evaluate(() => document.body.dataset.kiosk)).toBe('thanks');
+
+    const answers = await waitFor(async () => {
+      const r =
+        await api.get<{ deviceId: string; rating: number; choice: string | null; surveyId: string }[]>('/surveys');
+      return r.body.length > 0 ? r.body : null;
+    }, 'survey answer at the controller');
+    expect(answers).toEqual([
+      expect.objectContaining({ deviceId, rating: 5, choice: 'bhyt', surveyId: 'hai-long-2025' }),
+    ]);
+
+    await waitFor(
+      async () => (await page.evaluate(() => document.body.dataset.kiosk)) === 'loop',
+      'back to loop',
+      10_000,
+    );
+    await waitFor(async () => (await showing()) === loop.body.id, 'loop item shown again');
+
+    // Touch, then leave it: after the idle timeout the kiosk goes back to the loop by itself.
+    await page.touchscreen.tap(100, 100);
+    expect(await page.evaluate(() => document.body.dataset.kiosk)).toBe('menu');
+    await waitFor(
+      async () => (await page.evaluate(() => document.body.dataset.kiosk)) === 'loop',
+      'idle timeout',
+      IDLE_MS + 5000,
+    );
+    await waitFor(() => page.locator('#stage').isVisible(), 'stage visible again');
+    await shot('kiosk-back-to-loop');
+
+    // The play the first touch interrupted is recorded as such.
+    const interrupted = await waitFor(async () => {
+      const r = await api.get<{ id: string; endReason: string }[]>(`/proofs?deviceId=${deviceId}`);
+      return r.body.find((p) => p.id === touchedProof && p.endReason === 'user-interaction');
+    }, 'touch-interrupted proof');
+    expect(interrupted.endReason).toBe('user-interaction');
+  });
+
+  it('going offline changes nothing on screen', async () => {
+    const text = 'Bảo hiểm y tế — chỗ dựa khi ốm đau';
+    const c = await api.post<{ id: string }>('/content', { type: 'slogan', text });
+    await schedule([{ contentId: c.body.id, durationMs: 1500 }]);
+    await waitFor(async () => (await showing()) === c.body.id, 'slogan before going offline');
+    await page.evaluate(() => {
+      const w = window as unknown as { proofs: string[]; blank: number };
+      w.proofs = [];
+      w.blank = 0;
+      new MutationObserver(() => {
+        const d = document.documentElement.dataset;
+        if (!d.showing) w.blank++;
+        if (d.proof && !w.proofs.includes(d.proof)) w.proofs.push(d.proof);
+      }).observe(document.documentElement, { attributes: true });
+    });
+    const before = await page.locator('#stage').screenshot();
+    await controller.stop();
+
+    // Several more slots go by with the controller gone.
+    await waitFor(
+      () => page.evaluate(() => (window as unknown as { proofs: string[] }).proofs.length >= 3),
+      'playback continues offline',
+      15_000,
+    );
+    expect(await showing()).toBe(c.body.id);
+    expect(await page.evaluate(() => (window as unknown as { blank: number }).blank)).toBe(0);
+    const after = await page.locator('#stage').screenshot();
+    await shot('offline');
+    expect(after.equals(before)).toBe(true);
+  });
+});
