@@ -5,6 +5,12 @@ import { ensureBuilt, ensureNodeModules, ensureSystemPackages, ROOT } from './bo
 
 ensureNodeModules();
 ensureBuilt('the admin web app', 'build:web', 'apps/controller/web/src', 'apps/controller/web/dist/index.html');
+ensureBuilt(
+  'the player renderer',
+  'build:renderer',
+  'apps/player/src/renderer',
+  'apps/player/dist/renderer/index.html',
+);
 // socat gives the demo's LED board a virtual serial port; without it the demo runs without the board.
 ensureSystemPackages([{ cmd: 'socat', apt: 'socat' }]);
 const child = spawn(

@@ -68,6 +68,7 @@ if (!only || only === 'unit') {
 if (!only || only === 'e2e') {
   // The browser tests run against the built apps: build them from the sources under test.
   step('build web', () => pnpm(['run', 'build:web']));
+  step('build renderer', () => pnpm(['run', 'build:renderer']));
   vitest('e2e', 'e2e');
 }
 if (!only || only === 'bench') {

@@ -88,7 +88,11 @@ describe('foundation: controller + headless player, end to end', () => {
     }, 'device to report the new slogan');
     // The player's own start time of the play, in controller time: within a second of the API call.
     expect(Date.parse(shown.nowPlaying.startedAt) - sent).toBeLessThan(1000);
-    expect(shown.ackedBundleVersion).toBe(shown.bundleVersion);
+    // The player acknowledges the bundle it plays (acks are written to the store in batches).
+    await waitFor(async () => {
+      const d = (await api.get(`/devices/${device.id}`)).body;
+      return d.ackedBundleVersion === d.bundleVersion;
+    }, 'bundle ack');
 
     const ps = await waitFor(async () => {
       const all = await proofsOf(api, device.id);

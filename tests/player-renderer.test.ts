@@ -131,6 +131,13 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     expect(fit.overflow).toBe(false);
     expect(fit.size).toBeGreaterThan(30);
     await shot('slogan');
+
+    // Remote command from the device page: the identify overlay shows on this screen.
+    const cmd = await api.post(`/devices/${deviceId}/commands`, { command: 'identify', durationMs: 5000 });
+    expect(cmd.status, cmd.text).toBe(202);
+    await page.waitForSelector('#identify:not([hidden])', { timeout: 10_000 });
+    expect(await page.locator('#identify').textContent()).toBe('Kiosk sảnh Hội An');
+    await waitFor(() => page.locator('#identify').isHidden(), 'identify overlay to go away', 10_000);
   });
 
   it('plays an uploaded image and video in order, and their proofs record the screen', async () => {

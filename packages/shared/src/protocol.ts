@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Bundle, BundleAck, DeviceConfig, Heartbeat, MediaProgress } from './domain';
+import type { Bundle, BundleAck, DeviceCommand, DeviceConfig, Heartbeat, MediaProgress } from './domain';
 import type { ApiError } from './errors';
 import type { ProofColumns } from './proof-columns';
 
@@ -44,6 +44,8 @@ export interface ControllerToPlayerEvents {
   bundle: (bundle: Bundle) => void;
   /** LED boards configured for this device on the controller; sent after `hello` and on every change. */
   'device:config': (config: DeviceConfig) => void;
+  /** Remote commands for screen outputs (identify overlay, reload the renderer, clear the media cache). */
+  'device:command': (command: DeviceCommand) => void;
 }
 
 export interface PlayerToControllerEvents {

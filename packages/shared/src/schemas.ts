@@ -453,6 +453,13 @@ export const SurveyBatchSchema = z.object({
   answers: z.array(z.unknown()).min(1).max(5000),
 });
 
+/** A remote command from the device page to a screen player. */
+export const DeviceCommandSchema = z.object({
+  command: z.enum(['identify', 'reload', 'clear-cache']),
+  /** identify: how long the device name stays on screen. */
+  durationMs: z.number().int().min(1000).max(120_000).optional(),
+});
+
 /** The player's media cache, as it reports it to the controller. */
 export const MediaProgressSchema = z.object({
   /** Files the current bundle needs. */

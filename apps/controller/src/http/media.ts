@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   apiError,
+  DeviceCommandSchema,
   HlsUrlSchema,
   IdSchema,
   InstantSchema,
@@ -111,6 +112,7 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
       return reply
         .status(416)
         .header('content-range', `bytes */${size}`)
+        .header('content-type', 'application/json; charset=utf-8')
         .send(apiError('range-not-satisfiable', `file has ${size} bytes`, 'range'));
     }
     const { start, end } = range ?? { start: 0, end: size - 1 };
@@ -269,6 +271,19 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
     if (!d || !inScope(scopeOf(store, user), d.groupId)) throw notFound('device');
     const p = progress.get(id);
     return p ? { ...p, at: toIso(p.at) } : null;
+  });
+
+  // Remote commands for a screen player: identify overlay, reload the renderer, clear the media cache.
+  app.post('/api/v1/devices/:id/commands', async (req, reply) => {
+    const user = requireRole(req, 'admin', 'editor');
+    const id = parse(z.object({ id: IdSchema }), req.params).id;
+    const d = store.devices.get(id);
+    if (!d || !inScope(scopeOf(store, user), d.groupId)) throw notFound('device');
+    const command = parse(DeviceCommandSchema, req.body);
+    const sockets = (await hub().io.fetchSockets()).filter((s) => s.data.deviceId === id);
+    if (sockets.length === 0) throw new HttpError(409, 'device-offline', 'the device is not connected now');
+    for (const s of sockets) s.emit('device:command', command);
+    return reply.status(202).send({ delivered: sockets.length });
   });
 
   // The hub exists only once the HTTP server is ready; attach the player events when it listens.

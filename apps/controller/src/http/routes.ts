@@ -15,7 +15,7 @@ import type { DeviceRecord } from '../store/devices';
 import type { Hub } from '../hub/hub';
 import { forbidden, HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
-import { inScope, scopeOf } from './scope';
+import { inScope, scopeOf, visibleDeviceIds } from './scope';
 import { proofsToCsv } from './csv';
 import { type DeviceStatus, deviceStatus } from '../jobs/device-status';
 
@@ -149,17 +149,7 @@ export function registerRoutes(app: FastifyInstance, store: Store, hub: () => Hu
     const user = requireUser(req);
     const q = parse(ProofQuerySchema, req.query);
     const scope = scopeOf(store, user);
-    let deviceIds: string[] | null = null;
-    if (q.deviceId) {
-      const d = store.devices.get(q.deviceId);
-      if (!d || !inScope(scope, d.groupId)) throw notFound('device', 'deviceId');
-      deviceIds = [d.id];
-    } else if (!scope.all) {
-      deviceIds = store.devices
-        .list()
-        .filter((d) => inScope(scope, d.groupId))
-        .map((d) => d.id);
-    }
+    const deviceIds = visibleDeviceIds(store, scope, q.deviceId);
     const from = q.from ? Date.parse(q.from) : null;
     const to = q.to ? Date.parse(q.to) : null;
     if (from !== null && to !== null && to <= from)

@@ -6,6 +6,7 @@ import { registerGroupRoutes } from './groups';
 import { registerHolidayRoutes } from './holidays';
 import { registerCalendarRoutes } from './ical';
 import { registerInterruptRoutes } from './interrupts';
+import { registerRollupRoutes } from './rollups';
 import { registerScheduleRoutes } from './schedules';
 import { registerTimelineRoutes } from './timeline';
 
@@ -18,4 +19,5 @@ export function registerSchedulingRoutes(app: FastifyInstance, store: Store, hub
   registerInterruptRoutes(app, store, hub);
   registerTimelineRoutes(app, store, hub);
   registerCalendarRoutes(app, store, hub);
+  registerRollupRoutes(app, store);
 }

@@ -1,4 +1,5 @@
 import type { Store } from '../store';
+import { notFound } from './errors';
 import type { User } from '../store/users';
 
 /**
@@ -17,4 +18,21 @@ export function scopeOf(store: Store, user: User): Scope {
 
 export function inScope(scope: Scope, groupId: string | null): boolean {
   return scope.all || (groupId !== null && scope.groupIds.has(groupId));
+}
+
+/**
+ * The device ids a proof query may read: the one asked for (404 if it is not visible), or every
+ * device in scope, or null for "all devices" when the user sees the whole province.
+ */
+export function visibleDeviceIds(store: Store, scope: Scope, deviceId: string | undefined): string[] | null {
+  if (deviceId) {
+    const d = store.devices.get(deviceId);
+    if (!d || !inScope(scope, d.groupId)) throw notFound('device', 'deviceId');
+    return [d.id];
+  }
+  if (scope.all) return null;
+  return store.devices
+    .list()
+    .filter((d) => inScope(scope, d.groupId))
+    .map((d) => d.id);
 }

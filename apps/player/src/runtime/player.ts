@@ -7,6 +7,8 @@ import {
   bundleForOutput,
   bundleHashInput,
   type ContentType,
+  type DeviceCommand,
+  DeviceCommandSchema,
   type DeviceConfig,
   DeviceConfigSchema,
   type EndReason,
@@ -76,6 +78,8 @@ export interface PlayerEvents {
   bundle: [bundle: Bundle];
   uploaded: [count: number];
   refused: [code: string, message: string];
+  /** A remote command for the screen outputs (`device:command`). */
+  command: [command: DeviceCommand];
   /** Boards configured for this device on the controller (`device:config`). */
   config: [config: DeviceConfig];
 }
@@ -83,6 +87,8 @@ export interface PlayerEvents {
 export interface Player extends EventEmitter<PlayerEvents> {
   readonly deviceId: string | null;
   bundle(): Bundle | null;
+  /** The name staff gave this device (from the controller's hello; kept for offline starts). */
+  deviceName(): string | null;
   nowPlaying(): CurrentPlay | null;
   outboxSize(): number;
   connected(): boolean;
@@ -112,6 +118,7 @@ export function startPlayer(opts: PlayerOptions): Player {
   const emitter = new EventEmitter<PlayerEvents>();
   const startedAt = Date.now();
   let deviceId: string | null = state.get('device_id');
+  let deviceName: string | null = state.get('device_name');
   let bundle = state.loadBundle();
 
   const outputs: OutputSpec[] = opts.outputs ?? [{ id: 'main', accepts: null }];
@@ -195,6 +202,8 @@ export function startPlayer(opts: PlayerOptions): Player {
       onHello: (hello: Hello) => {
         deviceId = hello.deviceId;
         state.set('device_id', hello.deviceId);
+        deviceName = hello.deviceName;
+        state.set('device_name', hello.deviceName);
         // A first rough offset from the hello; the probes refine it right after.
         if (state.get('clock_offset_ms') === null) setOffsetAll(hello.serverTime - (opts.deviceNow ?? Date.now)());
       },
@@ -237,6 +246,12 @@ export function startPlayer(opts: PlayerOptions): Player {
         emitter.emit('power', st);
       })
     : null;
+  conn.socket.on('device:command', (raw) => {
+    const parsed = DeviceCommandSchema.safeParse(raw);
+    if (!parsed.success) return log.error({ issue: parsed.error.issues[0] }, 'ignoring malformed device command');
+    log.info(parsed.data, 'remote command');
+    emitter.emit('command', parsed.data);
+  });
   conn.socket.on('device:config', (raw) => {
     const parsed = DeviceConfigSchema.safeParse(raw);
     if (!parsed.success) return log.error({ issue: parsed.error.issues[0] }, 'ignoring malformed device config');
@@ -330,6 +345,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       return deviceId;
     },
     bundle: () => bundle,
+    deviceName: () => deviceName,
     nowPlaying: () => playback.nowPlaying,
     outboxSize: () => outbox.size(),
     surveyOutboxSize: () => surveyOutbox.size(),

@@ -131,6 +131,14 @@ export function createScreenOutput(opts: ScreenOutputOptions): ScreenOutput {
       player = p;
       sendPages(p.bundle());
       p.on('bundle', (b) => sendPages(b));
+      p.on('command', (c) => {
+        if (player !== p) return; // a restarted player's output is closed
+        if (c.command === 'identify') {
+          const text = opts.deviceName ?? p.deviceName() ?? 'bangtin';
+          channel.send({ type: 'identify', text, durationMs: c.durationMs ?? 10_000 });
+        } else if (c.command === 'reload') channel.send({ type: 'reload' });
+        else if (c.command === 'clear-cache') void cache?.clear();
+      });
     },
     show(pos: PlayPosition | null, play: CurrentPlay | null) {
       waiting = null;

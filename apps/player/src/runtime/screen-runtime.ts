@@ -8,8 +8,9 @@ import { type BrowserMode, startBrowserMode } from './browser-mode';
 import type { ScreenConfig } from './config';
 import { createScreenOutput, type ScreenOutput } from './screen-output';
 
-/** Where `pnpm build:renderer` puts the renderer. */
-export const RENDERER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
+/** Where `pnpm build:renderer` puts the renderer; `BANGTIN_RENDERER_DIR` overrides (bundled builds). */
+export const RENDERER_DIR =
+  process.env.BANGTIN_RENDERER_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
 
 export interface ScreenRuntime {
   cache: MediaCache;
