@@ -16,6 +16,7 @@ import { startPlayer, type Player } from '@bangtin/player';
 import { bitmapToAscii, bitmapToPng, type BoardSimulator, createBoardSimulator } from '../apps/player/src/led';
 import { createPtyPair, type PtyPair } from '../apps/player/src/led/testing/pty-pair';
 import { createLedOutput } from '../apps/player/src/runtime/led-outputs';
+import { type ScreenRuntime, startScreenRuntime } from '../apps/player/src/runtime/screen-runtime';
 import { newId } from '@bangtin/shared';
 import { CAMPAIGN_SLOGANS, DISTRICTS, PROVINCE, SLOGANS } from './demo-data';
 
@@ -151,6 +152,7 @@ async function startSimulatedBoard(): Promise<{ pair: PtyPair; sim: BoardSimulat
 
 const players: Player[] = [];
 let board: { pair: PtyPair; sim: BoardSimulator } | null = null;
+let kioskScreen: ScreenRuntime | null = null;
 if (!values['no-players']) {
   board = await startSimulatedBoard();
   for (const d of secrets.devices) {
@@ -164,14 +166,40 @@ if (!values['no-players']) {
           )
         : null;
     if (led) await led.open();
+    const playerDir = path.join(dataDir, 'players', d.id);
+    // The second demo device is the lobby kiosk: its screen is served on loopback for any browser.
+    let screen: ScreenRuntime | null = null;
+    if (d === secrets.devices[1]) {
+      try {
+        screen = await startScreenRuntime({
+          screen: {
+            rendererPort: 0,
+            kiosk: true,
+            kioskIdleMs: 30_000,
+            mediaQuotaBytes: 512 * 1024 * 1024,
+            transitionMs: 300,
+          },
+          controllerUrl: controller.url,
+          token: d.token,
+          dataDir: playerDir,
+          log,
+        });
+        kioskScreen = screen;
+      } catch (err) {
+        console.warn(`bangtin demo: kiosk screen not started (${(err as Error).message})`);
+      }
+    }
+    const screenOutput = screen?.output() ?? null;
     const p = startPlayer({
       controllerUrl: controller.url,
       token: d.token,
-      dataDir: path.join(dataDir, 'players', d.id),
+      dataDir: playerDir,
       heartbeatMs: 5000,
       log,
       ...(led ? { outputs: [led] } : {}),
+      ...(screen && screenOutput ? { outputs: [screenOutput], mediaCache: screen.cache } : {}),
     });
+    if (screen && screenOutput) screen.attach(p, screenOutput);
     p.on('show', (pos) => {
       if (pos?.content.type === 'slogan') console.log(`▶ ${d.name}: ${pos.content.text}`);
     });
@@ -188,6 +216,7 @@ bangtin demo đang chạy / is running
   Lãnh đạo / viewer            : lanhdao / ${secrets.viewerPassword}
   Dữ liệu / data               : ${dataDir}
   Thiết bị mô phỏng / players  : ${secrets.devices.map((d) => d.name).join(', ')}
+  Màn hình kiosk / kiosk screen: ${kioskScreen ? kioskScreen.browser.url : 'không có / none'}
   Bảng LED mô phỏng / LED board: ${board ? `${path.join(dataDir, 'led-board.png')} (cổng / port ${board.pair.a})` : 'không có / none (socat missing)'}
 Nhấn Ctrl+C để dừng / press Ctrl+C to stop.
 `);
@@ -197,6 +226,7 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await Promise.all(players.map((p) => p.close()));
+  await kioskScreen?.close();
   await board?.sim.close();
   await board?.pair.close();
   await controller.close();
