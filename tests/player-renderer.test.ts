@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './support/api';
 import {
@@ -140,6 +141,71 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     await waitFor(() => page.locator('#identify').isHidden(), 'identify overlay to go away', 10_000);
   });
 
+  it('remote screenshot: the command makes the renderer draw its output, and the PNG reaches the controller', async () => {
+    const text = 'Chụp màn hình từ xa — BHXH Việt Nam';
+    const c = await api.post<{ id: string }>('/content', { type: 'slogan', text });
+    await schedule([{ contentId: c.body.id, durationMs: 4000 }]);
+    await waitFor(async () => (await showing()) === c.body.id, 'slogan before the screenshot');
+    const none = await fetch(`${controller.url}/api/v1/devices/${deviceId}/screenshot`, {
+      headers: { authorization: `Bearer ${api.token}` },
+    });
+    expect(none.status).toBe(404);
+
+    const asked = Date.now();
+    const cmd = await api.post(`/devices/${deviceId}/commands`, { command: 'screenshot' });
+    expect(cmd.status, cmd.text).toBe(202);
+    const res = await waitFor(async () => {
+      const r = await fetch(`${controller.url}/api/v1/devices/${deviceId}/screenshot`, {
+        headers: { authorization: `Bearer ${api.token}` },
+      });
+      return r.status === 200 ? r : null;
+    }, 'screenshot at the controller');
+    expect(res.headers.get('content-type')).toBe('image/png');
+    const capturedAt = Date.parse(res.headers.get('x-captured-at') ?? '');
+    expect(capturedAt).toBeGreaterThan(asked - 60_000);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    fs.writeFileSync(path.join(ARTIFACTS, 'remote-screenshot.png'), bytes);
+    const png = PNG.sync.read(bytes);
+    // The output is the 960×540 window.
+    expect([png.width, png.height]).toEqual([960, 540]);
+    const colours = new Set<number>();
+    let accent = 0; // the slogan's yellow text (#ffd400)
+    let box = 0; // the slogan box's red (#a50000)
+    for (let i = 0; i < png.data.length; i += 4) {
+      const [r, g, b] = [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+      colours.add((r << 16) | (g << 8) | b);
+      if (r > 230 && g > 190 && g < 230 && b < 40) accent++;
+      if (r > 150 && r < 180 && g < 15 && b < 15) box++;
+    }
+    expect(colours.size).toBeGreaterThan(2);
+    expect(box).toBeGreaterThan(960 * 540 * 0.5);
+    expect(accent).toBeGreaterThan(2000);
+
+    // The same pixels the browser shows: compare with Chromium's own screenshot of the page.
+    const own = PNG.sync.read(await page.screenshot());
+    let same = 0;
+    for (let i = 0; i < own.data.length; i += 4) {
+      const d =
+        Math.abs(own.data[i]! - png.data[i]!) +
+        Math.abs(own.data[i + 1]! - png.data[i + 1]!) +
+        Math.abs(own.data[i + 2]! - png.data[i + 2]!);
+      if (d < 60) same++;
+    }
+    expect(same / (own.data.length / 4)).toBeGreaterThan(0.9);
+
+    const viewer = await api.post<{ id: string }>('/users', {
+      username: 'xem-man-hinh',
+      password: 'mat-khau-thu-nghiem-2',
+      role: 'viewer',
+    });
+    expect(viewer.status, viewer.text).toBe(201);
+    const v = await new Api(controller.url).login('xem-man-hinh', 'mat-khau-thu-nghiem-2');
+    const denied = await fetch(`${controller.url}/api/v1/devices/${deviceId}/screenshot`, {
+      headers: { authorization: `Bearer ${v.token}` },
+    });
+    expect(denied.status).toBe(403);
+  });
+
   it('plays an uploaded image and video in order, and their proofs record the screen', async () => {
     const png = path.join(work, 'bang-xanh.png');
     const webm = path.join(work, 'clip.webm');
@@ -199,6 +265,24 @@ describe('player renderer in browser mode (real controller, player and Chromium)
   });
 
   it('kiosk: touch opens the menu, a page in a script-free frame, the survey; the answer reaches the controller; idle returns to the loop', async () => {
+    // The survey's questions come from the controller (not the renderer's built-in default).
+    const bad = await api.request('PUT', '/surveys/config', { id: 'x', question: '', ratingLabels: ['Tốt'] });
+    expect(bad.status).toBe(400);
+    const survey = await api.request('PUT', '/surveys/config', {
+      id: 'hoi-an-2026',
+      question: 'Ông/bà đánh giá thái độ phục vụ của cán bộ hôm nay thế nào?'.normalize('NFD'),
+      ratingLabels: ['Chưa tốt', 'Bình thường', 'Tốt', 'Rất tốt'],
+      choiceQuestion: {
+        question: 'Ông/bà chờ bao lâu?',
+        options: [
+          { key: 'duoi-15-phut', label: 'Dưới 15 phút' },
+          { key: 'tren-15-phut', label: 'Trên 15 phút' },
+        ],
+      },
+    });
+    expect(survey.status, survey.text).toBe(200);
+    expect(survey.body.question).toBe('Ông/bà đánh giá thái độ phục vụ của cán bộ hôm nay thế nào?'.normalize('NFC'));
+    expect((await api.get<{ id: string }>('/surveys/config')).body.id).toBe('hoi-an-2026');
     const loop = await api.post<{ id: string }>('/content', { type: 'slogan', text: 'Chạm để tra cứu thủ tục BHXH' });
     const info = await api.post<{ id: string }>('/content', {
       type: 'page',
@@ -233,9 +317,16 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     await shot('kiosk-page');
 
     await page.tap('[data-testid="open-survey"]');
-    await page.tap('[data-testid="rating-5"]');
+    expect(await page.locator('#kiosk h1').textContent()).toBe(
+      'Ông/bà đánh giá thái độ phục vụ của cán bộ hôm nay thế nào?'.normalize('NFC'),
+    );
+    // A four-point scale, as configured.
+    expect(await page.locator('#kiosk .rating button').count()).toBe(4);
+    expect(await page.locator('[data-testid="rating-4"]').textContent()).toBe('4 · Rất tốt');
+    await page.tap('[data-testid="rating-4"]');
     await shot('kiosk-survey');
-    await page.tap('[data-testid="choice-bhyt"]');
+    expect(await page.locator('#kiosk h1').textContent()).toBe('Ông/bà chờ bao lâu?');
+    await page.tap('[data-testid="choice-duoi-15-phut"]');
     expect(await page.evaluate(() => document.body.dataset.kiosk)).toBe('thanks');
 
     const answers = await waitFor(async () => {
@@ -244,7 +335,7 @@ describe('player renderer in browser mode (real controller, player and Chromium)
       return r.body.length > 0 ? r.body : null;
     }, 'survey answer at the controller');
     expect(answers).toEqual([
-      expect.objectContaining({ deviceId, rating: 5, choice: 'bhyt', surveyId: 'hai-long-2025' }),
+      expect.objectContaining({ deviceId, rating: 4, choice: 'duoi-15-phut', surveyId: 'hoi-an-2026' }),
     ]);
 
     await waitFor(

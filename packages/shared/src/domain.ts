@@ -78,11 +78,19 @@ export type HolidayList = z.infer<typeof HolidayListSchema>;
 export type Interrupt = z.infer<typeof InterruptSchema>;
 
 // Media, kiosk surveys (issue 5).
-import type { DeviceCommandSchema, MediaProgressSchema, SurveyAnswerSchema } from './schemas';
+import type {
+  DeviceCommandSchema,
+  MediaProgressSchema,
+  ScreenshotUploadSchema,
+  SurveyAnswerSchema,
+  SurveyConfigSchema,
+} from './schemas';
 
 export type SurveyAnswer = z.infer<typeof SurveyAnswerSchema>;
 export type MediaProgress = z.infer<typeof MediaProgressSchema>;
 export type DeviceCommand = z.infer<typeof DeviceCommandSchema>;
+export type ScreenshotUpload = z.infer<typeof ScreenshotUploadSchema>;
+export type SurveyConfig = z.output<typeof SurveyConfigSchema>;
 /** Content items backed by a file in the media store. */
 export type MediaContentItem = Extract<ContentItem, { type: 'image' | 'video' }>;
 

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import type { Bundle, BundleAck, DeviceCommand, DeviceConfig, Heartbeat, MediaProgress } from './domain';
+import type {
+  Bundle,
+  BundleAck,
+  DeviceCommand,
+  DeviceConfig,
+  Heartbeat,
+  MediaProgress,
+  ScreenshotUpload,
+  SurveyConfig,
+} from './domain';
 import type { ApiError } from './errors';
 import type { ProofColumns } from './proof-columns';
 
@@ -46,6 +55,8 @@ export interface ControllerToPlayerEvents {
   'device:config': (config: DeviceConfig) => void;
   /** Remote commands for screen outputs (identify overlay, reload the renderer, clear the media cache). */
   'device:command': (command: DeviceCommand) => void;
+  /** The kiosk survey's questions; sent after `hello` and whenever an administrator changes them. */
+  'survey:config': (config: SurveyConfig) => void;
 }
 
 export interface PlayerToControllerEvents {
@@ -64,6 +75,11 @@ export interface PlayerToControllerEvents {
   'media:progress': (progress: MediaProgress) => void;
   /** NTP-style probe: the controller answers with its clock in ms. */
   'clock:sync': (clientSentAt: number, ack: (serverTime: number) => void) => void;
+  /** Answer to the `screenshot` command: a PNG of what the screen output shows now. */
+  'screenshot:upload': (
+    shot: ScreenshotUpload,
+    ack: (res: { stored: true; width: number; height: number } | ApiError) => void,
+  ) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

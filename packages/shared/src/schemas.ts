@@ -455,7 +455,7 @@ export const SurveyBatchSchema = z.object({
 
 /** A remote command from the device page to a screen player. */
 export const DeviceCommandSchema = z.object({
-  command: z.enum(['identify', 'reload', 'clear-cache']),
+  command: z.enum(['identify', 'reload', 'clear-cache', 'screenshot']),
   /** identify: how long the device name stays on screen. */
   durationMs: z.number().int().min(1000).max(120_000).optional(),
 });
@@ -471,3 +471,65 @@ export const MediaProgressSchema = z.object({
   /** Failures by sha256 with the reason, for the device page. */
   failed: z.array(z.object({ sha256: z.string(), reason: z.string().max(300) })).max(100),
 });
+
+/** Largest screenshot a player may upload (a 4K PNG of a busy frame stays well under this). */
+export const SCREENSHOT_MAX_BYTES = 6 * 1024 * 1024;
+
+/**
+ * A player's screenshot of what its screen output shows, answered to the `screenshot` command. The
+ * PNG travels as a socket.io binary attachment (Buffer on Node, Uint8Array in the shared types).
+ */
+export const ScreenshotUploadSchema = z.object({
+  // z.custom, not z.instanceof: Node's Buffer is a Uint8Array over an ArrayBufferLike.
+  png: z
+    .custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected PNG bytes (binary)' })
+    .refine((b) => b.byteLength <= SCREENSHOT_MAX_BYTES, {
+      message: `must be at most ${SCREENSHOT_MAX_BYTES} bytes`,
+    }),
+  /** Controller-clock instant of the capture, ms UTC (the player applies its measured clock offset). */
+  capturedAt: z.number().int().positive(),
+  output: z.string().min(1).max(64),
+});
+
+const SurveyKey = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'use lowercase letters, digits and hyphens (at most 64)');
+
+/**
+ * The kiosk satisfaction survey, managed on the controller and delivered to kiosks (`survey:config`):
+ * a rating question on a scale of 2 to 5 labelled points (answers are 1..n) and an optional
+ * choice question. Changing the questions should change `id`, so answers to different wordings
+ * are not mixed up in reports.
+ */
+export const SurveyConfigSchema = z.object({
+  id: SurveyKey,
+  question: NfcText(300),
+  /** Labels of the rating points, worst first; the answer's `rating` is the 1-based position. */
+  ratingLabels: z.array(NfcText(60)).min(2).max(5),
+  choiceQuestion: z
+    .object({
+      question: NfcText(300),
+      options: z
+        .array(z.object({ key: SurveyKey, label: NfcText(100) }))
+        .min(2)
+        .max(10)
+        .refine((o) => new Set(o.map((x) => x.key)).size === o.length, { message: 'option keys must be unique' }),
+    })
+    .nullable(),
+});
+
+/** The survey kiosks use until an administrator configures one, in Vietnamese (the lobby's language). */
+export const DEFAULT_SURVEY_CONFIG: z.output<typeof SurveyConfigSchema> = {
+  id: 'hai-long-2025',
+  question: 'Ông/bà có hài lòng với việc giải quyết thủ tục hôm nay không?',
+  ratingLabels: ['Rất không hài lòng', 'Không hài lòng', 'Bình thường', 'Hài lòng', 'Rất hài lòng'],
+  choiceQuestion: {
+    question: 'Ông/bà đến làm thủ tục gì?',
+    options: [
+      { key: 'bhxh-tu-nguyen', label: 'BHXH tự nguyện' },
+      { key: 'bhyt', label: 'Bảo hiểm y tế' },
+      { key: 'che-do', label: 'Hưởng chế độ (ốm đau, thai sản, hưu trí)' },
+      { key: 'khac', label: 'Việc khác' },
+    ],
+  },
+};

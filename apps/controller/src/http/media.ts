@@ -20,17 +20,20 @@ import {
   type ProofUploadResult,
   Sha256Schema,
   SurveyAnswerSchema,
+  ScreenshotUploadSchema,
   SurveyBatchSchema,
   type SurveyAnswer,
+  SurveyConfigSchema,
   toIso,
 } from '@bangtin/shared';
 import type { Store } from '../store';
 import type { Hub } from '../hub/hub';
-import { MediaStore, SurveyStore } from '../store/media';
+import { MediaStore, ScreenshotStore, SurveyConfigStore, SurveyStore } from '../store/media';
 import { bearer, requireRole, requireUser } from './auth';
 import { HttpError, notFound, parse } from './errors';
 import { makeThumbnail, PLAYABLE_CODECS, probeMedia, sniffMime } from './media-probe';
 import { qrFigures, sanitizePageHtml } from './page-html';
+import { pngSize } from './png-header';
 import { inScope, scopeOf } from './scope';
 
 /** Upload limit; 512 MiB by default (a few minutes of 1080p H.264), `BANGTIN_MEDIA_MAX_BYTES` to change. */
@@ -77,6 +80,10 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
   fs.mkdirSync(thumbDir, { recursive: true });
   const media = new MediaStore(store.db);
   const surveys = new SurveyStore(store.db);
+  const surveyConfig = new SurveyConfigStore(store.db);
+  const screenshots = new ScreenshotStore(store.db);
+  const screenshotDir = path.join(path.dirname(store.db.name), 'screenshots');
+  fs.mkdirSync(screenshotDir, { recursive: true });
   const maxBytes = Number(process.env.BANGTIN_MEDIA_MAX_BYTES ?? DEFAULT_MEDIA_MAX_BYTES);
   const progress = new Map<string, MediaProgress & { at: number }>();
 
@@ -273,7 +280,21 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
     return p ? { ...p, at: toIso(p.at) } : null;
   });
 
-  // Remote commands for a screen player: identify overlay, reload the renderer, clear the media cache.
+  // The kiosk survey's questions: one set for the deployment, pushed to every connected player.
+  app.get('/api/v1/surveys/config', async (req) => {
+    requireRole(req, 'admin');
+    return surveyConfig.get();
+  });
+  app.put('/api/v1/surveys/config', async (req) => {
+    requireRole(req, 'admin');
+    const config = parse(SurveyConfigSchema, req.body, 'invalid-survey-config');
+    surveyConfig.set(config);
+    hub().io.emit('survey:config', config);
+    return config;
+  });
+
+  // Remote commands for a screen player: identify overlay, reload the renderer, clear the media
+  // cache, take a screenshot (the player answers with `screenshot:upload`).
   app.post('/api/v1/devices/:id/commands', async (req, reply) => {
     const user = requireRole(req, 'admin', 'editor');
     const id = parse(z.object({ id: IdSchema }), req.params).id;
@@ -285,6 +306,49 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
     for (const s of sockets) s.emit('device:command', command);
     return reply.status(202).send({ delivered: sockets.length });
   });
+
+  // The latest screenshot of a device, with its capture time (`x-captured-at`, controller clock).
+  app.get('/api/v1/devices/:id/screenshot', async (req, reply) => {
+    const user = requireRole(req, 'admin', 'editor');
+    const id = parse(z.object({ id: IdSchema }), req.params).id;
+    const d = store.devices.get(id);
+    if (!d || !inScope(scopeOf(store, user), d.groupId)) throw notFound('device');
+    const rec = screenshots.get(id);
+    const file = path.join(screenshotDir, `${id}.png`);
+    if (!rec || !fs.existsSync(file)) throw notFound('screenshot');
+    return reply
+      .header('content-type', 'image/png')
+      .header('cache-control', 'no-store')
+      .header('x-content-type-options', 'nosniff')
+      .header('x-captured-at', toIso(rec.capturedAt))
+      .header('x-screenshot-output', rec.output)
+      .header('last-modified', new Date(rec.capturedAt).toUTCString())
+      .send(fs.readFileSync(file));
+  });
+
+  function storeScreenshot(deviceId: string, raw: unknown) {
+    const r = ScreenshotUploadSchema.safeParse(raw);
+    if (!r.success) {
+      const issue = r.error.issues[0]!;
+      return apiError('invalid-screenshot', issue.message, issue.path.join('.') || null);
+    }
+    const size = pngSize(r.data.png);
+    if (!size) return apiError('unsupported-media-type', 'the screenshot is not a whole PNG image', 'png');
+    const file = path.join(screenshotDir, `${deviceId}.png`);
+    const tmp = `${file}.${newId()}.tmp`;
+    // Renamed into place: a staff browser never reads half a file.
+    fs.writeFileSync(tmp, r.data.png);
+    fs.renameSync(tmp, file);
+    screenshots.put({
+      deviceId,
+      output: r.data.output,
+      ...size,
+      size: r.data.png.byteLength,
+      capturedAt: r.data.capturedAt,
+      receivedAt: Date.now(),
+    });
+    return { stored: true as const, ...size };
+  }
 
   // The hub exists only once the HTTP server is ready; attach the player events when it listens.
   app.addHook('onListen', async () => {
@@ -310,6 +374,15 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
           return ack(apiError('internal', 'storing survey answers failed; retry later'));
         }
         ack(res);
+      });
+      socket.emit('survey:config', surveyConfig.get());
+      socket.on('screenshot:upload', (raw, ack) => {
+        if (typeof ack !== 'function') return;
+        try {
+          ack(storeScreenshot(deviceId, raw));
+        } catch {
+          ack(apiError('internal', 'storing the screenshot failed; retry later'));
+        }
       });
       socket.on('media:progress', (raw) => {
         const r = MediaProgressSchema.safeParse(raw);

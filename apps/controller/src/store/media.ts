@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SurveyAnswer } from '@bangtin/shared';
+import { DEFAULT_SURVEY_CONFIG, type SurveyAnswer, type SurveyConfig, SurveyConfigSchema } from '@bangtin/shared';
 
 export interface MediaRecord {
   sha256: string;
@@ -117,5 +117,80 @@ export class SurveyStore {
       answeredAt: r.answered_at,
       receivedAt: r.received_at,
     }));
+  }
+}
+
+export interface ScreenshotRecord {
+  deviceId: string;
+  output: string;
+  width: number;
+  height: number;
+  size: number;
+  /** Controller-clock instant of the capture, ms UTC. */
+  capturedAt: number;
+  receivedAt: number;
+}
+
+/** The latest screenshot of each device (the PNG is `<data-dir>/screenshots/<device id>.png`). */
+export class ScreenshotStore {
+  constructor(private readonly db: Database.Database) {}
+
+  put(s: ScreenshotRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO device_screenshots (device_id, output, width, height, size, captured_at, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET output = excluded.output, width = excluded.width,
+           height = excluded.height, size = excluded.size, captured_at = excluded.captured_at,
+           received_at = excluded.received_at`,
+      )
+      .run(s.deviceId, s.output, s.width, s.height, s.size, s.capturedAt, s.receivedAt);
+  }
+
+  get(deviceId: string): ScreenshotRecord | null {
+    const r = this.db.prepare('SELECT * FROM device_screenshots WHERE device_id = ?').get(deviceId) as
+      | {
+          device_id: string;
+          output: string;
+          width: number;
+          height: number;
+          size: number;
+          captured_at: number;
+          received_at: number;
+        }
+      | undefined;
+    return r
+      ? {
+          deviceId: r.device_id,
+          output: r.output,
+          width: r.width,
+          height: r.height,
+          size: r.size,
+          capturedAt: r.captured_at,
+          receivedAt: r.received_at,
+        }
+      : null;
+  }
+}
+
+const SURVEY_CONFIG_KEY = 'survey_config';
+
+/** The kiosk survey's questions (one for the deployment), in the `meta` table as JSON. */
+export class SurveyConfigStore {
+  constructor(private readonly db: Database.Database) {}
+
+  /** The stored configuration, or the shared default when none was saved (or it no longer parses). */
+  get(): SurveyConfig {
+    const r = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(SURVEY_CONFIG_KEY) as
+      { value: string } | undefined;
+    if (!r) return DEFAULT_SURVEY_CONFIG;
+    const parsed = SurveyConfigSchema.safeParse(JSON.parse(r.value));
+    return parsed.success ? parsed.data : DEFAULT_SURVEY_CONFIG;
+  }
+
+  set(config: SurveyConfig): void {
+    this.db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(SURVEY_CONFIG_KEY, JSON.stringify(config));
   }
 }

@@ -274,6 +274,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'Screen players: latest remote screenshot per device',
+    up: (db) => {
+      db.exec(`
+        -- The PNG itself is <data-dir>/screenshots/<device id>.png; one row (the latest) per device.
+        CREATE TABLE device_screenshots (
+          device_id TEXT PRIMARY KEY REFERENCES devices (id),
+          output TEXT NOT NULL,
+          width INTEGER NOT NULL,
+          height INTEGER NOT NULL,
+          size INTEGER NOT NULL,
+          captured_at INTEGER NOT NULL,
+          received_at INTEGER NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export function currentVersion(db: Database.Database): number {

@@ -8,7 +8,9 @@ import type { RendererChannel } from '../runtime/browser-mode';
 import { startScreenRuntime } from '../runtime/screen-runtime';
 import { createScreenOutput, type ScreenOutput } from '../runtime/screen-output';
 import { RendererToRuntimeSchema, type RendererToRuntime, type RuntimeToRenderer } from '../renderer/bridge-protocol';
+import { CaptureError } from '../runtime/screen-capture';
 import { splitElectronArgs } from './app-args';
+import { frameFromImage } from './capture-image';
 import { FROM_RENDERER, TO_RENDERER } from './ipc-channels';
 import { isTrustedAppUrl, permissionAllowed } from './trusted-url';
 import { placementOptions, type ScreenPlacement } from './window-geometry';
@@ -45,12 +47,18 @@ function ipcChannel(win: BrowserWindow, appUrl: string): RendererChannel {
   });
   return {
     send(m) {
-      if (m.type !== 'identify' && m.type !== 'reload') latest.set(m.type === 'idle' ? 'play' : m.type, m);
+      if (m.type !== 'identify' && m.type !== 'reload' && m.type !== 'capture')
+        latest.set(m.type === 'idle' ? 'play' : m.type, m);
       if (!win.isDestroyed()) win.webContents.send(TO_RENDERER, m);
     },
     onMessage(listener) {
       listeners.push(listener);
       return () => listeners.splice(listeners.indexOf(listener), 1);
+    },
+    // The compositor's own frame: exactly what the window shows, page frames and streams included.
+    async capture() {
+      if (win.isDestroyed()) throw new CaptureError('the window is closed');
+      return frameFromImage(await win.webContents.capturePage());
     },
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ContentItem } from '@bangtin/shared';
+import type { ContentItem, SurveyConfig } from '@bangtin/shared';
 
 /**
  * The one channel between a renderer (Electron window or a kiosk browser in browser mode) and the
@@ -16,11 +16,8 @@ export interface KioskConfig {
   survey: SurveyDefinition;
 }
 
-export interface SurveyDefinition {
-  id: string;
-  question: string;
-  choiceQuestion: { question: string; options: { key: string; label: string }[] } | null;
-}
+/** The survey managed on the controller (`survey:config`), or the shared default before any arrived. */
+export type SurveyDefinition = SurveyConfig;
 
 export interface PlayMessage {
   type: 'play';
@@ -47,7 +44,12 @@ export type RuntimeToRenderer =
   /** Kiosk information pages (the menu), in order. */
   | { type: 'pages'; pages: RenderItem[] }
   | { type: 'identify'; text: string; durationMs: number }
-  | { type: 'reload' };
+  | { type: 'reload' }
+  /** Draw what the stage shows now and answer with a `screenshot` message carrying the same id. */
+  | { type: 'capture'; requestId: string };
+
+/** Largest PNG a renderer may send back, as base64 text (about 6 MiB of bytes). */
+export const SCREENSHOT_BASE64_MAX = 8 * 1024 * 1024;
 
 const at = z.number().finite().positive();
 
@@ -73,6 +75,22 @@ export const RendererToRuntimeSchema = z.discriminatedUnion('type', [
     }),
   }),
   z.object({ type: z.literal('kiosk'), state: z.enum(['loop', 'menu', 'page', 'survey', 'thanks']) }),
+  /** Answer to `capture`: a PNG (base64, no data: prefix) of the output, or why it could not be made. */
+  z.object({
+    type: z.literal('screenshot'),
+    requestId: z.string().uuid(),
+    result: z.union([
+      z.object({
+        png: z
+          .string()
+          .max(SCREENSHOT_BASE64_MAX)
+          .regex(/^[A-Za-z0-9+/]+={0,2}$/),
+        width: z.number().int().positive().max(16_384),
+        height: z.number().int().positive().max(16_384),
+      }),
+      z.object({ error: z.string().max(300) }),
+    ]),
+  }),
   /** Timing marks for the benchmark (gap between items measured in the renderer). */
   z.object({ type: z.literal('mark'), name: z.string().max(64), ms: z.number().finite() }),
 ]);
@@ -85,18 +103,3 @@ export interface PlayerBridge {
   onMessage(listener: (m: RuntimeToRenderer) => void): () => void;
   send(m: RendererToRuntime): void;
 }
-
-/** The default kiosk survey, in Vietnamese first (the lobby's language). */
-export const DEFAULT_SURVEY: SurveyDefinition = {
-  id: 'hai-long-2025',
-  question: 'Ông/bà có hài lòng với việc giải quyết thủ tục hôm nay không?',
-  choiceQuestion: {
-    question: 'Ông/bà đến làm thủ tục gì?',
-    options: [
-      { key: 'bhxh-tu-nguyen', label: 'BHXH tự nguyện' },
-      { key: 'bhyt', label: 'Bảo hiểm y tế' },
-      { key: 'che-do', label: 'Hưởng chế độ (ốm đau, thai sản, hưu trí)' },
-      { key: 'khac', label: 'Việc khác' },
-    ],
-  },
-};

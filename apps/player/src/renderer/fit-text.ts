@@ -13,5 +13,7 @@ export function fitText(box: HTMLElement, text: HTMLElement, min = 8, max = 600)
     else hi = mid;
   }
   text.style.fontSize = `${lo}px`;
+  // Kept on the element: a screenshot redraws the text at exactly this size (capture.ts).
+  text.dataset.fitPx = String(lo);
   return lo;
 }

@@ -5,8 +5,6 @@ import type { Stage } from './stage';
 type PageItem = Extract<RenderItem, { type: 'page' }>;
 export type KioskState = 'loop' | 'menu' | 'page' | 'survey' | 'thanks';
 
-const RATING_LABELS = ['Rất không hài lòng', 'Không hài lòng', 'Bình thường', 'Hài lòng', 'Rất hài lòng'];
-
 function button(label: string, onClick: () => void, opts: { secondary?: boolean; testId?: string } = {}) {
   const b = document.createElement('button');
   b.type = 'button';
@@ -156,7 +154,9 @@ export class Kiosk {
       panel.append(heading('h1', s.question));
       const grid = document.createElement('div');
       grid.className = 'buttons rating';
-      RATING_LABELS.forEach((label, i) =>
+      // The scale and its labels come from the controller (`survey:config`), worst first.
+      grid.style.gridTemplateColumns = `repeat(${s.ratingLabels.length}, 1fr)`;
+      s.ratingLabels.forEach((label, i) =>
         grid.append(
           button(
             `${i + 1} · ${label}`,

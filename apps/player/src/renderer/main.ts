@@ -1,4 +1,5 @@
 import { currentBridge } from './bridge-client';
+import { captureScreen } from './capture';
 import { Kiosk } from './kiosk';
 import { Stage } from './stage';
 
@@ -41,6 +42,13 @@ bridge.onMessage((m) => {
     }
     case 'reload':
       location.reload();
+      return;
+    case 'capture':
+      captureScreen().then(
+        (shot) => bridge.send({ type: 'screenshot', requestId: m.requestId, result: shot }),
+        (err: unknown) =>
+          bridge.send({ type: 'screenshot', requestId: m.requestId, result: { error: String(err).slice(0, 300) } }),
+      );
       return;
   }
 });

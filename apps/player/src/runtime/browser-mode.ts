@@ -5,13 +5,24 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseByteRange } from '@bangtin/shared';
-import { type RendererToRuntime, RendererToRuntimeSchema, type RuntimeToRenderer } from '../renderer/bridge-protocol';
+import {
+  type RendererToRuntime,
+  RendererToRuntimeSchema,
+  type RuntimeToRenderer,
+  SCREENSHOT_BASE64_MAX,
+} from '../renderer/bridge-protocol';
+import type { CapturedFrame } from './screen-capture';
 
 /** Where the runtime talks to its renderer(s): a WebSocket in browser mode, IPC in Electron. */
 export interface RendererChannel {
   send(m: RuntimeToRenderer): void;
   /** Returns the unsubscribe function. */
   onMessage(listener: (m: RendererToRuntime) => void): () => void;
+  /**
+   * Captures the output as the window shows it, where the shell can (Electron: `capturePage()` in
+   * main). Absent in browser mode: there the renderer draws its own screenshot (screen-capture.ts).
+   */
+  capture?(): Promise<CapturedFrame>;
 }
 
 export interface BrowserModeOptions {
@@ -99,7 +110,8 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
     fs.createReadStream(m.file, { start, end }).pipe(res);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // Room for one screenshot answer (base64 PNG); everything else the renderer sends is tiny.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: SCREENSHOT_BASE64_MAX + 4096 });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Only our own page may connect: another site open in the kiosk's browser must not drive the bridge.
@@ -142,7 +154,7 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
     send(m) {
       // One slot per kind of state; 'play' and 'idle' replace each other (what is on screen now).
       const key = m.type === 'idle' ? 'play' : m.type;
-      if (m.type !== 'identify' && m.type !== 'reload') latest.set(key, m);
+      if (m.type !== 'identify' && m.type !== 'reload' && m.type !== 'capture') latest.set(key, m);
       const text = JSON.stringify(m);
       for (const ws of sockets) ws.send(text);
     },

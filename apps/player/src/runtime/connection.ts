@@ -11,6 +11,7 @@ import {
   type Proof,
   type ProofUploadResult,
   PROTOCOL_VERSION,
+  type ScreenshotUpload,
   type SurveyAnswer,
   encodeProofColumns,
 } from '@bangtin/shared';
@@ -161,6 +162,13 @@ export class Connection {
   /** Kiosk survey answers; same result shape as proofs (acked ids, rejected with reasons). */
   async uploadSurveys(answers: SurveyAnswer[], timeoutMs = 15_000): Promise<ProofUploadResult> {
     const res = await this.socket.timeout(timeoutMs).emitWithAck('surveys:upload', { answers });
+    if ('error' in res) throw new Error(`${res.error.code}: ${res.error.message}`);
+    return res;
+  }
+
+  /** A screenshot for the `screenshot` command; the PNG goes as a binary attachment, not base64. */
+  async uploadScreenshot(shot: ScreenshotUpload, timeoutMs = 30_000): Promise<{ width: number; height: number }> {
+    const res = await this.socket.timeout(timeoutMs).emitWithAck('screenshot:upload', shot);
     if ('error' in res) throw new Error(`${res.error.code}: ${res.error.message}`);
     return res;
   }

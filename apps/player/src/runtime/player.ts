@@ -18,6 +18,8 @@ import {
   type PlayPosition,
   type Proof,
   type SurveyAnswer,
+  type SurveyConfig,
+  SurveyConfigSchema,
 } from '@bangtin/shared';
 import { type MediaCache, mediaRefs } from '../cache/media-cache';
 import { SurveyOutbox } from './survey-outbox';
@@ -82,6 +84,8 @@ export interface PlayerEvents {
   command: [command: DeviceCommand];
   /** Boards configured for this device on the controller (`device:config`). */
   config: [config: DeviceConfig];
+  /** The kiosk survey's questions changed on the controller (`survey:config`). */
+  survey: [config: SurveyConfig];
 }
 
 export interface Player extends EventEmitter<PlayerEvents> {
@@ -99,6 +103,10 @@ export interface Player extends EventEmitter<PlayerEvents> {
   /** Queues a kiosk survey answer in the outbox; `deviceAt` is the device's clock. */
   recordSurvey(a: Omit<SurveyAnswer, 'id' | 'answeredAt'> & { deviceAt: number }): SurveyAnswer;
   surveyOutboxSize(): number;
+  /** The kiosk survey from the controller, kept for offline starts; null until one ever arrived. */
+  surveyConfig(): SurveyConfig | null;
+  /** Sends a screenshot of `output` taken at `deviceAt` (device clock); throws when offline or refused. */
+  uploadScreenshot(png: Uint8Array, output: string, deviceAt: number): Promise<{ width: number; height: number }>;
   /** Uploads what the outbox holds now; resolves when it is empty or the link is down. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -120,6 +128,12 @@ export function startPlayer(opts: PlayerOptions): Player {
   let deviceId: string | null = state.get('device_id');
   let deviceName: string | null = state.get('device_name');
   let bundle = state.loadBundle();
+  const loadSurvey = (): SurveyConfig | null => {
+    const raw = state.get('survey_config');
+    const r = raw === null ? null : SurveyConfigSchema.safeParse(JSON.parse(raw));
+    return r?.success ? r.data : null;
+  };
+  let surveyConfig = loadSurvey();
 
   const outputs: OutputSpec[] = opts.outputs ?? [{ id: 'main', accepts: null }];
   if (new Set(outputs.map((o) => o.id)).size !== outputs.length) throw new Error('output ids must be unique');
@@ -252,6 +266,16 @@ export function startPlayer(opts: PlayerOptions): Player {
     log.info(parsed.data, 'remote command');
     emitter.emit('command', parsed.data);
   });
+  conn.socket.on('survey:config', (raw) => {
+    const parsed = SurveyConfigSchema.safeParse(raw);
+    if (!parsed.success) return log.error({ issue: parsed.error.issues[0] }, 'ignoring malformed survey config');
+    const json = JSON.stringify(parsed.data);
+    if (json === state.get('survey_config')) return;
+    state.set('survey_config', json);
+    surveyConfig = parsed.data;
+    log.info({ surveyId: parsed.data.id }, 'kiosk survey updated');
+    emitter.emit('survey', parsed.data);
+  });
   conn.socket.on('device:config', (raw) => {
     const parsed = DeviceConfigSchema.safeParse(raw);
     if (!parsed.success) return log.error({ issue: parsed.error.issues[0] }, 'ignoring malformed device config');
@@ -349,6 +373,15 @@ export function startPlayer(opts: PlayerOptions): Player {
     nowPlaying: () => playback.nowPlaying,
     outboxSize: () => outbox.size(),
     surveyOutboxSize: () => surveyOutbox.size(),
+    surveyConfig: () => surveyConfig,
+    uploadScreenshot: async (png: Uint8Array, output: string, deviceAt: number) => {
+      if (!conn.connected) throw new Error('not connected to the controller');
+      return conn.uploadScreenshot({
+        png,
+        output,
+        capturedAt: Math.round(deviceAt + playback.clockOffsetMs),
+      });
+    },
     markShown: (output: string, proofId: string, deviceAt: number) => playbackOf(output)?.markShown(proofId, deviceAt),
     markEnded: (output: string, proofId: string, deviceAt: number, reason: EndReason) =>
       playbackOf(output)?.markEnded(proofId, deviceAt, reason),

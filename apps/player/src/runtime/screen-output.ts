@@ -4,11 +4,13 @@ import {
   bundleForOutput,
   type ContentItem,
   type ContentType,
+  DEFAULT_SURVEY_CONFIG,
   itemAt,
   type PlayPosition,
 } from '@bangtin/shared';
 import type { MediaCache } from '../cache/media-cache';
-import { DEFAULT_SURVEY, type KioskConfig, type PlayMessage, type RenderItem } from '../renderer/bridge-protocol';
+import type { KioskConfig, PlayMessage, RenderItem } from '../renderer/bridge-protocol';
+import { captureViaRenderer } from './screen-capture';
 import type { RendererChannel } from './browser-mode';
 import type { CurrentPlay } from './playback';
 import type { OutputSpec, Player } from './player';
@@ -67,7 +69,9 @@ export function createScreenOutput(opts: ScreenOutputOptions): ScreenOutput {
   }
 
   function sendConfig(): void {
-    const kiosk: KioskConfig | null = opts.kiosk ? { idleMs: opts.kiosk.idleMs, survey: DEFAULT_SURVEY } : null;
+    // The controller's survey (cached for offline starts), else the built-in default.
+    const survey = player?.surveyConfig() ?? DEFAULT_SURVEY_CONFIG;
+    const kiosk: KioskConfig | null = opts.kiosk ? { idleMs: opts.kiosk.idleMs, survey } : null;
     channel.send({
       type: 'config',
       output: id,
@@ -113,10 +117,23 @@ export function createScreenOutput(opts: ScreenOutputOptions): ScreenOutput {
         return log.info({ rating: m.answer.rating }, 'survey answer queued');
       case 'ready':
       case 'kiosk':
+      case 'screenshot':
       case 'mark':
         return;
     }
   });
+
+  async function screenshot(p: Player): Promise<void> {
+    // One window answers for the device: the primary output (Electron's further windows are `screen:N`).
+    if (id !== 'screen') return;
+    try {
+      const frame = channel.capture ? await channel.capture() : await captureViaRenderer(channel);
+      const stored = await p.uploadScreenshot(frame.png, id, Date.now());
+      log.info({ ...stored, bytes: frame.png.length }, 'screenshot uploaded');
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'screenshot failed');
+    }
+  }
 
   return {
     id,
@@ -129,8 +146,10 @@ export function createScreenOutput(opts: ScreenOutputOptions): ScreenOutput {
     },
     attach(p) {
       player = p;
+      sendConfig();
       sendPages(p.bundle());
       p.on('bundle', (b) => sendPages(b));
+      p.on('survey', () => player === p && sendConfig());
       p.on('command', (c) => {
         if (player !== p) return; // a restarted player's output is closed
         if (c.command === 'identify') {
@@ -138,6 +157,7 @@ export function createScreenOutput(opts: ScreenOutputOptions): ScreenOutput {
           channel.send({ type: 'identify', text, durationMs: c.durationMs ?? 10_000 });
         } else if (c.command === 'reload') channel.send({ type: 'reload' });
         else if (c.command === 'clear-cache') void cache?.clear();
+        else if (c.command === 'screenshot') void screenshot(p);
       });
     },
     show(pos: PlayPosition | null, play: CurrentPlay | null) {
