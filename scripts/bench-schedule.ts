@@ -112,32 +112,49 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Median ms of `fn` over `runs` runs, after one warm-up. */
-function time(fn: () => unknown, runs: number): number {
-  fn();
+/**
+ * Median ms of `fn` over `runs` runs, after `warm` warm-up runs. Fast paths take a few so the JIT has
+ * compiled them as in a long-running controller or player; otherwise the first size measured pays.
+ */
+function time(fn: () => unknown, runs: number, warm = 1): number {
+  for (let w = 0; w < warm; w++) fn();
   const xs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     fn();
     xs.push(performance.now() - t0);
   }
+  lastBest = Math.min(...xs);
   return median(xs);
 }
+/** The fastest run of the last `time` call: on a shared 2-core machine the median carries others' load. */
+let lastBest = 0;
 
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
 
 // ── 1. One device, 7 days ─────────────────────────────────────────────────────────────────────────
 console.log(`bench:schedule${SMOKE ? ' (smoke)' : ''} — zone ${TIMEZONE}`);
 console.log('\n1. resolve a 7-day timeline for one device (cold: bundle compiled inside the measurement)');
-const sizes = SMOKE ? [25, 50] : [125, 250, 500, 1000];
-let at500 = { ours: 0, naive: 0, segments: 0 };
+const sizes = SMOKE ? [25, 50] : [125, 250, 500, 1000, 2000];
+/** The per-minute baseline takes seconds a run, so it is measured for the typical mix only, up to 1,000. */
+const NAIVE_MAX = 1000;
+let at500 = { ours: 0, best: 0, naive: 0, segments: 0 };
+/** The typical mix's median ms per size, for the summary's scaling line. */
+const typicalMs: [number, number][] = [];
 const scenarios: [string, number, boolean][] = [
   ['typical: 1% always-on routine loops, the rest dayparts and cron; equal priorities share item by item', 0.01, true],
   ['share-heavy: 8% always-on loops sharing nights and weekends item by item', 0.08, true],
   ['no ties: every schedule its own priority (no sharing: segments are whole windows)', 0.01, false],
 ];
+// Warm the engine up first, as in a long-running controller or player; otherwise the JIT's tier-up
+// lands on whichever size is measured first.
+{
+  const warm = timelineBundle(500, 0.01, true, 99);
+  for (let k = 0; k < (SMOKE ? 2 : 30); k++) resolveTimeline({ ...warm }, NOW, NOW + WEEK);
+}
 for (const [label, alwaysShare, ties] of scenarios) {
   console.log(`   ${label}`);
+  const typical = alwaysShare === 0.01 && ties;
   let prevMs = 0;
   for (const n of sizes) {
     const base = timelineBundle(n, alwaysShare, ties);
@@ -147,23 +164,27 @@ for (const [label, alwaysShare, ties] of scenarios) {
       () => {
         segs = resolveTimeline({ ...base }, NOW, NOW + WEEK).length;
       },
-      SMOKE ? 3 : 15,
+      SMOKE ? 3 : 31,
+      SMOKE ? 1 : 5,
     );
-    const naive = time(
-      () => {
+    const best = lastBest;
+    let naive = NaN;
+    if (typical && n <= NAIVE_MAX) {
+      naive = time(() => {
         const b = { ...base };
         for (let t = NOW; t < NOW + WEEK; t += 60_000) itemAt(b, t);
-      },
-      SMOKE ? 1 : 3,
-    );
+      }, 1);
+    }
+    const vsNaive = Number.isNaN(naive)
+      ? ''
+      : `; naive per-minute itemAt ${fmt(naive)} ms (ours ${(naive / ms).toFixed(0)}× faster)`;
     const growth = prevMs ? `  ×${(ms / prevMs).toFixed(2)} for ×2 schedules` : '';
     console.log(
-      `   ${String(n).padStart(5)} schedules: ${fmt(ms).padStart(7)} ms, ${String(segs).padStart(5)} segments;` +
-        ` naive per-minute itemAt ${fmt(naive)} ms (ours ${(naive / ms).toFixed(0)}× faster)${growth}`,
+      `   ${String(n).padStart(5)} schedules: ${fmt(ms).padStart(7)} ms, ${String(segs).padStart(5)} segments${vsNaive}${growth}`,
     );
     prevMs = ms;
-    if (alwaysShare === 0.01 && ties && (n === 500 || (SMOKE && n === sizes.at(-1))))
-      at500 = { ours: ms, naive, segments: segs };
+    if (typical) typicalMs.push([n, ms]);
+    if (typical && (n === 500 || (SMOKE && n === sizes.at(-1)))) at500 = { ours: ms, best, naive, segments: segs };
   }
 }
 
@@ -317,8 +338,13 @@ for (const [devicesN, schedulesN] of runs) {
 }
 
 console.log('\nsummary');
+const verdict = SMOKE ? 'smoke run, not judged against' : at500.ours < 5 ? 'meets' : 'MISSES';
 console.log(
-  `   7-day timeline, ${SMOKE ? sizes.at(-1) : 500} schedules (typical mix, ${at500.segments} segments): ${fmt(at500.ours)} ms (target < 5 ms) — ${(at500.naive / at500.ours).toFixed(0)}× faster than per-minute itemAt`,
+  `   7-day timeline, ${SMOKE ? sizes.at(-1) : 500} schedules (typical mix, ${at500.segments} segments): ${fmt(at500.ours)} ms median, ${fmt(at500.best)} ms fastest — ${verdict} the < 5 ms target; ${(at500.naive / at500.ours).toFixed(0)}× faster than per-minute itemAt (${fmt(at500.naive)} ms)`,
+);
+const steps = typicalMs.slice(1).map(([n, ms], k) => `${n}: ×${(ms / typicalMs[k]![1]).toFixed(2)}`);
+console.log(
+  `   scaling as schedules double (typical mix; ×2 is linear, ×4 quadratic): ${typicalMs.map(([n, ms]) => `${n} → ${fmt(ms)} ms`).join(', ')} (${steps.join(', ')})`,
 );
 console.log(
   `   bundles, ${fleetFigure.devices} devices × ${fleetFigure.schedules} schedules: ${fmt(fleetFigure.ms)} ms (target < 10 s) — ` +

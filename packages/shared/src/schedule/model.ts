@@ -87,7 +87,8 @@ export function compileBundle(bundle: Bundle): CompiledBundle {
     if (items.length === 0) continue;
     playlists.set(p.id, { playlist: p, items, cycleMs: items.reduce((n, i) => n + i.item.durationMs, 0) });
   }
-  const holidays = new Map((bundle.holidayLists ?? []).map((h) => [h.id, h.dates]));
+  // Parsed once per bundle, not once per schedule that names the list.
+  const holidays = new Map((bundle.holidayLists ?? []).map((h) => [h.id, parseDays(h.dates)]));
   const schedules = bundle.schedules
     .filter((s) => playlists.has(s.playlistId))
     .sort(compareSchedules)
@@ -120,17 +121,15 @@ function compileSchedule(
   s: BundleSchedule,
   rank: number,
   playlist: CompiledPlaylist,
-  holidays: Map<string, string[]>,
+  holidays: Map<string, number[]>,
 ): CompiledSchedule {
   const n = normalizeSchedule(s);
   const tz = n.timeZone;
-  const exceptionDays = [
-    ...new Set(
-      [...n.exceptions, ...n.holidayListIds.flatMap((id) => holidays.get(id) ?? [])]
-        .map(parseLocalDate)
-        .filter((d): d is number => d !== null),
-    ),
-  ].sort((a, b) => a - b);
+  let exceptionDays: number[] = [];
+  if (n.exceptions.length > 0 || n.holidayListIds.length > 0) {
+    const days = [...parseDays(n.exceptions), ...n.holidayListIds.flatMap((id) => holidays.get(id) ?? [])];
+    exceptionDays = [...new Set(days)].sort((a, b) => a - b);
+  }
   const vs = s.startsAt ?? -Infinity;
   const ve = s.endsAt ?? Infinity;
   const rec = n.recurrence;
@@ -140,7 +139,9 @@ function compileSchedule(
   // keeps looping from its start (or creation) so it resumes where it was after an exception day.
   let reanchor = true;
   if (rec.kind === 'weekly') {
-    const days = new Set(rec.days);
+    let dayMask = 0;
+    // Bit d set for ISO weekday d; anything outside 1–7 can never match, as with a set of days.
+    for (const d of rec.days) if (Number.isInteger(d) && d >= 1 && d <= 7) dayMask |= 1 << d;
     const parts = rec.dayparts
       .map((p) => {
         const a = parseLocalTime(p.start) ?? 0;
@@ -153,7 +154,7 @@ function compileSchedule(
       // An overnight daypart started the previous local day may still run at `from`.
       const last = localDayOf(tz, to - 1);
       for (let day = localDayOf(tz, from) - 1; day <= last; day++) {
-        if (!days.has(isoWeekdayOfDay(day))) continue;
+        if (!(dayMask & (1 << isoWeekdayOfDay(day)))) continue;
         for (const p of parts) {
           const start = localTimeToUtc(tz, day, p.a);
           out.push({ start, end: localTimeToUtc(tz, day, p.b), anchor: start });
@@ -190,6 +191,7 @@ function compileSchedule(
     const gen = raw(lo, hi);
     if (!isSorted(gen)) gen.sort((a, b) => a.start - b.start);
     const pieces: Piece[] = [];
+    const noExceptions = exceptionDays.length === 0;
     for (let i = 0; i < gen.length; i++) {
       const p = gen[i]!;
       const next = gen[i + 1];
@@ -200,8 +202,21 @@ function compileSchedule(
       if (start < vs) start = vs;
       if (end > ve) end = ve;
       if (end <= start) continue;
-      pieces.push({ start, end, anchor: reanchor ? start : p.anchor });
+      const anchor = reanchor ? start : p.anchor;
+      if (noExceptions) {
+        // Nothing left to cut: clip to the range now, reusing the freshly generated piece rather
+        // than copying every piece twice more (a week at 500 schedules has thousands).
+        if (start < from) start = from;
+        if (end > to) end = to;
+        if (end > start) {
+          p.start = start;
+          p.end = end;
+          p.anchor = anchor;
+          pieces.push(p);
+        }
+      } else pieces.push({ start, end, anchor });
     }
+    if (noExceptions) return pieces;
     const cut = subtractExceptions(pieces, exceptionDays, tz, lo, hi, reanchor);
     const out: Piece[] = [];
     for (const p of cut) {
@@ -223,6 +238,15 @@ function compileSchedule(
     playlist,
     piecesIn,
   };
+}
+
+function parseDays(dates: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const d of dates) {
+    const day = parseLocalDate(d);
+    if (day !== null) out.push(day);
+  }
+  return out;
 }
 
 function isSorted(pieces: Piece[]): boolean {

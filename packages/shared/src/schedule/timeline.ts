@@ -1,5 +1,6 @@
 import type { Bundle } from '../domain';
 import { compileBundle, type CompiledBundle, type CompiledInterrupt, type CompiledSchedule } from './model';
+import { IntMinHeap, radixOrder } from './ordering';
 import { dayStartUtc, localDayOf } from './zone';
 
 /**
@@ -51,22 +52,27 @@ export interface Run {
 
 /** The raw runs over [from, to); their ends inside the range are the real change points. */
 export function resolveRuns(cb: CompiledBundle, from: number, to: number): Run[] {
-  // Events live in parallel arrays and are ordered by sorting one Float64Array of packed keys:
-  // with 500 schedules a week has ~10,000 events, and object sorting with a comparator alone
-  // would eat most of the 5 ms budget.
-  const evT: number[] = [];
-  const evWho: number[] = [];
-  const evAnchor: number[] = [];
-  const evOpen: boolean[] = [];
-  const add = (t: number, open: boolean, who: number, anchor: number) => {
-    evT.push(t);
-    evOpen.push(open);
-    evWho.push(who);
-    evAnchor.push(anchor);
-  };
+  // Events live in parallel typed arrays, sized once the pieces are known, and are ordered by
+  // sorting packed keys: with 500 schedules a week has ~10,000 events, and sorting objects with a
+  // comparator (or growing plain arrays push by push) would eat much of the 5 ms budget.
   const scheds = cb.schedules;
-  for (let i = 0; i < scheds.length; i++) {
-    for (const p of scheds[i]!.piecesIn(from, to)) {
+  const pieces = scheds.map((cs) => cs.piecesIn(from, to));
+  let n = 2 * cb.interrupts.length;
+  for (const ps of pieces) n += 2 * ps.length;
+  const evT = new Float64Array(n);
+  const evWho = new Int32Array(n);
+  const evAnchor = new Float64Array(n);
+  const evOpen = new Uint8Array(n);
+  let ne = 0;
+  const add = (t: number, open: boolean, who: number, anchor: number) => {
+    evT[ne] = t;
+    evOpen[ne] = open ? 1 : 0;
+    evWho[ne] = who;
+    evAnchor[ne] = anchor;
+    ne++;
+  };
+  for (let i = 0; i < pieces.length; i++) {
+    for (const p of pieces[i]!) {
       add(p.start, true, i, p.anchor);
       add(p.end, false, i, p.anchor);
     }
@@ -79,85 +85,190 @@ export function resolveRuns(cb: CompiledBundle, from: number, to: number): Run[]
     add(start, true, -1 - j, m.start);
     add(end, false, -1 - j, m.start);
   }
-  const order = sortEvents(evT, evOpen, from, to);
+  const order = sortEvents(evT.subarray(0, ne), evOpen, from, to);
 
-  const anchors = new Map<number, number>();
+  // Who owns the time is decided by the highest level (priority, fallbacks below everything) that
+  // has an active schedule. Levels with one are kept in a min-heap (lazily cleaned), each level's
+  // active schedules in an intrusive doubly linked list, so an event costs O(log levels) and the
+  // owners are rebuilt only when the top level itself changed; events below it cannot change what
+  // plays.
+  const { levelOf, levelCount, levelFallback } = levelsOf(cb);
+  const head = new Int32Array(levelCount).fill(-1);
+  const count = new Int32Array(levelCount);
+  const nextIn = new Int32Array(scheds.length);
+  const prevIn = new Int32Array(scheds.length);
+  const active = new Uint8Array(scheds.length);
+  const inHeap = new Uint8Array(levelCount);
+  const touched = new Int32Array(levelCount).fill(-1);
+  const heap = new IntMinHeap(Math.min(levelCount, 64));
+  const anchors = new Float64Array(scheds.length);
   const interrupts = new Set<number>();
   const runs: Run[] = [];
+  let cur: Run | null = null;
+  let curLevel = -1;
+  let instant = 0;
   let i = 0;
   while (i < order.length) {
     const t = evT[order[i]!]!;
+    let interruptEvent = false;
     for (; i < order.length && evT[order[i]!] === t; i++) {
       const e = order[i]!;
       const who = evWho[e]!;
       if (who < 0) {
+        interruptEvent = true;
         if (evOpen[e]) interrupts.add(-1 - who);
         else interrupts.delete(-1 - who);
-      } else if (evOpen[e]) anchors.set(who, evAnchor[e]!);
-      else anchors.delete(who);
+        continue;
+      }
+      const l = levelOf[who]!;
+      touched[l] = instant;
+      if (evOpen[e]) {
+        anchors[who] = evAnchor[e]!;
+        if (!active[who]) {
+          active[who] = 1;
+          count[l]!++;
+          const h = head[l]!;
+          nextIn[who] = h;
+          prevIn[who] = -1;
+          if (h >= 0) prevIn[h] = who;
+          head[l] = who;
+        }
+        if (!inHeap[l]) {
+          inHeap[l] = 1;
+          heap.push(l);
+        }
+      } else if (active[who]) {
+        active[who] = 0;
+        count[l]!--;
+        const p = prevIn[who]!;
+        const nx = nextIn[who]!;
+        if (p >= 0) nextIn[p] = nx;
+        else head[l] = nx;
+        if (nx >= 0) prevIn[nx] = p;
+      }
     }
     if (t >= to) break;
     const next = i < order.length ? evT[order[i]!]! : to;
-    const run = decide(cb, anchors, interrupts, t, next);
-    if (!run) continue;
+    let top = heap.peek();
+    while (top >= 0 && count[top] === 0) {
+      inHeap[heap.pop()] = 0;
+      top = heap.peek();
+    }
+    let run: Run | null;
+    if (interrupts.size > 0) {
+      run = interruptRun(cb, interrupts, t, next);
+      curLevel = -1;
+    } else if (top < 0) {
+      run = null;
+      curLevel = -1;
+    } else if (cur && !interruptEvent && cur.end === t && top === curLevel && touched[top] !== instant) {
+      // Nothing at the owning level changed: the same owners go on.
+      cur.end = next;
+      instant++;
+      continue;
+    } else {
+      const idx: number[] = [];
+      for (let k = head[top]!; k >= 0; k = nextIn[k]!) idx.push(k);
+      run = levelRun(cb, idx, anchors, levelFallback[top] === 1, t, next);
+      curLevel = top;
+    }
+    instant++;
+    if (!run) {
+      cur = null;
+      continue;
+    }
     const prev = runs[runs.length - 1];
-    if (prev && prev.end === run.start && sameOwner(prev, run)) prev.end = run.end;
-    else runs.push(run);
+    if (prev && prev.end === run.start && sameOwner(prev, run)) {
+      prev.end = run.end;
+      cur = prev;
+    } else {
+      runs.push(run);
+      cur = run;
+    }
   }
   return runs;
+}
+
+interface Levels {
+  /** Per schedule (by rank): its level, 0 being the one that wins. */
+  levelOf: Int32Array;
+  levelCount: number;
+  /** Per level: 1 when it holds fallback schedules. */
+  levelFallback: Uint8Array;
+}
+
+const levelsCache = new WeakMap<CompiledBundle, Levels>();
+
+/** Non-fallback priorities high to low, then fallback priorities high to low. */
+function levelsOf(cb: CompiledBundle): Levels {
+  const hit = levelsCache.get(cb);
+  if (hit) return hit;
+  const keys = new Map<string, { fallback: boolean; priority: number }>();
+  for (const cs of cb.schedules) keys.set(`${cs.fallback ? 1 : 0}:${cs.priority}`, cs);
+  const sorted = [...keys.entries()].sort(
+    ([, a], [, b]) => Number(a.fallback) - Number(b.fallback) || b.priority - a.priority,
+  );
+  const index = new Map(sorted.map(([k], l) => [k, l]));
+  const levelOf = new Int32Array(cb.schedules.length);
+  cb.schedules.forEach((cs, k) => (levelOf[k] = index.get(`${cs.fallback ? 1 : 0}:${cs.priority}`)!));
+  const levelFallback = new Uint8Array(sorted.length);
+  sorted.forEach(([, v], l) => (levelFallback[l] = v.fallback ? 1 : 0));
+  const levels: Levels = { levelOf, levelCount: sorted.length, levelFallback };
+  levelsCache.set(cb, levels);
+  return levels;
+}
+
+/** Among active urgent messages, the one that started last wins (ties: larger id). */
+function interruptRun(cb: CompiledBundle, interrupts: Set<number>, start: number, end: number): Run {
+  let best: CompiledInterrupt | null = null;
+  for (const j of interrupts) {
+    const m = cb.interrupts[j]!;
+    if (!best || m.start > best.start || (m.start === best.start && m.interrupt.id > best.interrupt.id)) best = m;
+  }
+  return { start, end, reason: 'interrupt', interrupt: best, members: [] };
+}
+
+/** The active schedules of the owning level, in rank order (a schedule's index is its rank). */
+function levelRun(
+  cb: CompiledBundle,
+  idx: number[],
+  anchors: Float64Array,
+  fallback: boolean,
+  start: number,
+  end: number,
+): Run {
+  if (idx.length > 1) idx.sort((a, b) => a - b);
+  const members: Member[] = idx.map((k) => ({ cs: cb.schedules[k]!, anchor: anchors[k]! }));
+  const reason: SegmentReason = fallback ? 'fallback' : members.length > 1 ? 'share' : 'priority';
+  return { start, end, reason, interrupt: null, members };
 }
 
 /**
  * Event indices by time, closes before opens at the same instant (so a schedule whose next window
  * starts exactly where the previous one ended takes the new anchor).
  */
-function sortEvents(evT: number[], evOpen: boolean[], from: number, to: number): ArrayLike<number> {
+function sortEvents(evT: Float64Array, evOpen: Uint8Array, from: number, to: number): ArrayLike<number> {
   const n = evT.length;
   const span = (to - from) * 2 + 2;
-  if (span * n < Number.MAX_SAFE_INTEGER) {
+  // Packed keys need whole milliseconds; a fractional instant takes the comparison sort below.
+  let integral = Number.isInteger(from);
+  for (let e = 0; integral && e < n; e++) integral = Number.isInteger(evT[e]!);
+  if (integral && span <= 0x1_0000_0000) {
+    // Ranges up to ~24 days: the key fits 32 bits, and a stable radix sort (ties keep event order)
+    // costs a fraction of a comparison sort of doubles, which alone ate ~1 ms at 500 schedules.
+    const keys = new Uint32Array(n);
+    for (let e = 0; e < n; e++) keys[e] = (evT[e]! - from) * 2 + evOpen[e]!;
+    return radixOrder(keys);
+  }
+  if (integral && span * n < Number.MAX_SAFE_INTEGER) {
     const keys = new Float64Array(n);
-    for (let e = 0; e < n; e++) keys[e] = ((evT[e]! - from) * 2 + (evOpen[e] ? 1 : 0)) * n + e;
+    for (let e = 0; e < n; e++) keys[e] = ((evT[e]! - from) * 2 + evOpen[e]!) * n + e;
     keys.sort();
     const order = new Uint32Array(n);
     for (let k = 0; k < n; k++) order[k] = keys[k]! % n;
     return order;
   }
-  return [...evT.keys()].sort((a, b) => evT[a]! - evT[b]! || Number(evOpen[a]) - Number(evOpen[b]));
-}
-
-function decide(
-  cb: CompiledBundle,
-  anchors: Map<number, number>,
-  interrupts: Set<number>,
-  start: number,
-  end: number,
-): Run | null {
-  if (interrupts.size > 0) {
-    let best: CompiledInterrupt | null = null;
-    for (const j of interrupts) {
-      const m = cb.interrupts[j]!;
-      if (!best || m.start > best.start || (m.start === best.start && m.interrupt.id > best.interrupt.id)) best = m;
-    }
-    return { start, end, reason: 'interrupt', interrupt: best, members: [] };
-  }
-  if (anchors.size === 0) return null;
-  let top = -Infinity;
-  let topFallback = -Infinity;
-  for (const idx of anchors.keys()) {
-    const cs = cb.schedules[idx]!;
-    if (cs.fallback) topFallback = Math.max(topFallback, cs.priority);
-    else top = Math.max(top, cs.priority);
-  }
-  const useFallback = top === -Infinity;
-  const level = useFallback ? topFallback : top;
-  const members: Member[] = [];
-  for (const [idx, anchor] of anchors) {
-    const cs = cb.schedules[idx]!;
-    if (cs.fallback === useFallback && cs.priority === level) members.push({ cs, anchor });
-  }
-  members.sort((a, b) => a.cs.rank - b.cs.rank);
-  const reason: SegmentReason = useFallback ? 'fallback' : members.length > 1 ? 'share' : 'priority';
-  return { start, end, reason, interrupt: null, members };
+  return [...evT.keys()].sort((a, b) => evT[a]! - evT[b]! || evOpen[a]! - evOpen[b]!);
 }
 
 function sameOwner(a: Run, b: Run): boolean {
@@ -181,22 +292,39 @@ export interface Slot {
  * that contains `from`. Each slot is cut at the run's end and at the next local midnight.
  */
 export function forEachShareSlot(run: Run, from: number, until: number, visit: (slot: Slot) => void): void {
+  walkShareSlots(run, from, until, (start, end, pick, itemPos) =>
+    visit({ start, end, member: run.members[pick]!, itemPos }),
+  );
+}
+
+/**
+ * The one walk behind `forEachShareSlot` and `resolveTimeline`, visiting with plain numbers (the
+ * member's index in `run.members`): a week of shared airtime is ~20,000 slots, too many to give
+ * each its own object when the timeline only needs their bounds.
+ */
+function walkShareSlots(
+  run: Run,
+  from: number,
+  until: number,
+  visit: (start: number, end: number, pick: number, itemPos: number) => void,
+): void {
   const members = run.members;
   const zone = members[0]!.cs.timeZone;
   const picks = swrrCycle(members.map((m) => m.cs.weight));
+  const durations = members.map((m) => m.cs.playlist.items.map((i) => i.item.durationMs));
+  const played = new Int32Array(members.length);
   let epochStart = Math.max(run.start, dayStartUtc(zone, localDayOf(zone, Math.max(from, run.start))));
   while (epochStart < run.end && epochStart < until) {
     const epochEnd = Math.min(run.end, dayStartUtc(zone, localDayOf(zone, epochStart) + 1));
-    const played = new Array<number>(members.length).fill(0);
+    played.fill(0);
     let t = epochStart;
     for (let step = 0; t < epochEnd && t < until; step++) {
       const pick = picks[step % picks.length]!;
-      const m = members[pick]!;
-      const items = m.cs.playlist.items;
-      const itemPos = played[pick]! % items.length;
+      const ds = durations[pick]!;
+      const itemPos = played[pick]! % ds.length;
       played[pick]!++;
-      const end = Math.min(t + items[itemPos]!.item.durationMs, epochEnd);
-      visit({ start: t, end, member: m, itemPos });
+      const end = Math.min(t + ds[itemPos]!, epochEnd);
+      visit(t, end, pick, itemPos);
       t = end;
     }
     epochStart = epochEnd;
@@ -286,24 +414,39 @@ export function resolveTimeline(bundle: Bundle, from: number, to: number): Timel
   const cb = compileBundle(bundle);
   const out: TimelineSegment[] = [];
   let prev: TimelineSegment | undefined;
-  const push = (run: Run, member: Member | null, segStart: number, segEnd: number) => {
-    const start = Math.max(segStart, from);
-    const end = Math.min(segEnd, to);
-    if (end <= start) return;
+  for (const run of runsFor(cb, from, to)) {
+    if (run.end <= from) continue;
+    if (run.members.length > 1) {
+      // Item slots are most of a week's segments: build them straight from the walk, with each
+      // sharer's segment fields looked up once per run rather than once per slot.
+      const reason = run.reason;
+      const ids = run.members.map((m) => m.cs.schedule.id);
+      const playlistIds = run.members.map((m) => m.cs.schedule.playlistId);
+      const campaignIds = run.members.map((m) => m.cs.campaignId);
+      walkShareSlots(run, from, to, (slotStart, slotEnd, pick) => {
+        const start = slotStart > from ? slotStart : from;
+        const end = slotEnd < to ? slotEnd : to;
+        if (end <= start) return;
+        const scheduleId = ids[pick]!;
+        if (prev && prev.end === start && prev.scheduleId === scheduleId && prev.reason === reason) {
+          prev.end = end;
+          return;
+        }
+        prev = { start, end, playlistId: playlistIds[pick]!, scheduleId, campaignId: campaignIds[pick]!, reason };
+        out.push(prev);
+      });
+      continue;
+    }
+    const start = Math.max(run.start, from);
+    const end = Math.min(run.end, to);
+    if (end <= start) continue;
+    const member = run.members[0] ?? null;
     const scheduleId = run.interrupt ? run.interrupt.interrupt.id : member!.cs.schedule.id;
     if (prev && prev.end === start && prev.scheduleId === scheduleId && prev.reason === run.reason) {
       prev.end = end;
     } else {
       prev = segmentOf(run, member, start, end);
       out.push(prev);
-    }
-  };
-  for (const run of runsFor(cb, from, to)) {
-    if (run.end <= from) continue;
-    if (run.members.length > 1) {
-      forEachShareSlot(run, from, to, (slot) => push(run, slot.member, slot.start, slot.end));
-    } else {
-      push(run, run.members[0] ?? null, run.start, run.end);
     }
   }
   return out;
