@@ -271,7 +271,7 @@ describe('admin UI', () => {
       label: 'Chiến dịch BHXH tháng 7',
     });
     await page.getByRole('checkbox', { name: 'Huyện Đại Lộc' }).check();
-    await page.getByRole('checkbox', { name: 'Chỉ phát vào một số ngày trong tuần' }).check();
+    await page.getByRole('radio', { name: 'Chỉ phát vào một số ngày trong tuần' }).check();
     for (const d of ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu'])
       await page.getByRole('checkbox', { name: d, exact: true }).uncheck();
     await page.getByRole('button', { name: 'Lưu' }).click();

@@ -14,6 +14,8 @@ const SchedulesScreen = lazy(() => import('./screens/schedules'));
 const ReportsScreen = lazy(() => import('./screens/reports'));
 const DevicesScreen = lazy(() => import('./screens/devices'));
 const UsersScreen = lazy(() => import('./screens/users'));
+const UrgentScreen = lazy(() => import('./screens/urgent'));
+const CampaignsScreen = lazy(() => import('./screens/campaigns'));
 
 interface Route {
   path: string;
@@ -30,6 +32,8 @@ export const ROUTES: readonly Route[] = [
   { path: '/content', label: 'nav.content', roles: ALL, screen: ContentScreen },
   { path: '/playlists', label: 'nav.playlists', roles: ALL, screen: PlaylistsScreen },
   { path: '/schedules', label: 'nav.schedules', roles: ALL, screen: SchedulesScreen },
+  { path: '/campaigns', label: 'nav.campaigns', roles: ALL, screen: CampaignsScreen },
+  { path: '/urgent', label: 'nav.urgent', roles: ALL, screen: UrgentScreen },
   { path: '/reports', label: 'nav.reports', roles: ALL, screen: ReportsScreen },
   { path: '/devices', label: 'nav.devices', roles: ALL, screen: DevicesScreen },
   { path: '/users', label: 'nav.users', roles: ['admin'], screen: UsersScreen },

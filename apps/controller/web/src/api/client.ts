@@ -1,4 +1,6 @@
 import type { DeviceGroup, DeviceView, Playlist, Role } from '@bangtin/shared';
+import type { RecurrenceBody } from '../schedules/recurrence';
+import type { DailyRow } from '../reports/rollups';
 
 /** Shapes of the controller's answers (README "API overview"). */
 export interface User {
@@ -12,11 +14,20 @@ export interface LoginAnswer {
   expiresAt: string;
   user: User;
 }
+export type ContentType = 'slogan' | 'image' | 'video' | 'page' | 'stream';
+/** One item of the library; the media fields are there for images and videos only. */
 export interface ContentView {
   id: string;
-  type: 'slogan';
-  text: string;
+  type: ContentType;
+  /** Slogans only. */
+  text?: string;
   title: string | null;
+  sha256?: string;
+  mime?: string;
+  size?: number;
+  width?: number | null;
+  height?: number | null;
+  durationMs?: number | null;
   createdAt: string;
 }
 export interface ScheduleView {
@@ -30,6 +41,10 @@ export interface ScheduleView {
   /** Issue 3 (scheduling): present once the controller has recurrence. */
   recurrence?: { kind: string };
   recurrenceText?: string;
+  weight?: number;
+  fallback?: boolean;
+  holidayListIds?: string[];
+  campaignId?: string | null;
 }
 export interface ProofView {
   id: string;
@@ -42,6 +57,101 @@ export interface ProofView {
   durationMs: number;
 }
 export type { DeviceGroup, DeviceView, Playlist };
+
+/** An LED board or screen output as the player last reported it (`outputs` of `GET /devices`). */
+export interface OutputView {
+  id: string;
+  kind: 'led' | 'screen' | 'log';
+  state: 'online' | 'offline' | 'error';
+  lastWriteAt: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+  protocol?: string;
+  port?: string;
+  address?: string;
+}
+/** `GET /devices` rows with the fields added after the foundation. */
+export type DeviceRow = DeviceView & { tags?: string[]; outputs?: OutputView[]; status?: string };
+export interface MediaProgressView {
+  needed: number;
+  ready: number;
+  bytesNeeded: number;
+  bytesReady: number;
+  failed: { sha256: string; reason: string }[];
+  at: string;
+}
+export type DeviceCommand = 'identify' | 'reload' | 'clear-cache';
+
+export interface HolidayListView {
+  id: string;
+  name: string;
+  dates: string[];
+}
+
+export interface TargetBody {
+  deviceIds: string[];
+  groupIds: string[];
+  tags?: string[];
+}
+export interface Delivery {
+  deviceId: string;
+  deviceName: string | null;
+  acked: boolean;
+  ackedAt: string | null;
+  shownAt: string | null;
+}
+export interface InterruptView {
+  id: string;
+  text: string | null;
+  contentId: string | null;
+  target: TargetBody;
+  startsAt: string;
+  endsAt: string | null;
+  active: boolean;
+  cancelledAt: string | null;
+  createdAt: string;
+  deliveries: Delivery[];
+}
+export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'ended' | 'cancelled';
+export interface CampaignView {
+  id: string;
+  name: string;
+  description: string;
+  colour: string;
+  startsOn: string;
+  endsOn: string;
+  priority: number;
+  status: CampaignStatus;
+  target: TargetBody;
+  playlistIds: string[];
+  scheduleIds: string[];
+}
+export interface CampaignBody {
+  name: string;
+  description: string;
+  colour: string;
+  startsOn: string;
+  endsOn: string;
+  priority: number;
+  target: TargetBody;
+  playlistIds: string[];
+  status?: 'draft' | 'scheduled';
+}
+export interface TimelineSegmentView {
+  start: string;
+  end: string;
+  playlistId: string;
+  scheduleId: string;
+  campaignId: string | null;
+  reason: 'interrupt' | 'priority' | 'share' | 'fallback';
+}
+export interface TimelineView {
+  deviceId: string;
+  from: string;
+  to: string;
+  segments: TimelineSegmentView[];
+}
+/** An uploaded image or video (`POST /content` multipart). */
+export type MediaContentView = ContentView & { type: 'image' | 'video'; sha256: string };
 
 /** An API refusal: `{ error: { code, field, message } }` with its HTTP status. */
 export class ApiError extends Error {
@@ -124,6 +234,59 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   return json as T;
 }
 
+/** Headers for a raw authenticated request (uploads and blobs bypass `request`). */
+function authHeaders(): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/** An authenticated file as an object URL: `<img src>` cannot send the bearer token itself. */
+export async function blobUrl(path: string): Promise<string> {
+  const res = await fetch(`${API_BASE}${path}`, { headers: authHeaders() });
+  if (!res.ok) throw new ApiError(res.status, `http-${res.status}`, res.statusText);
+  return URL.createObjectURL(await res.blob());
+}
+
+/**
+ * Uploads one file as multipart with XMLHttpRequest, because fetch reports no upload progress.
+ * `onProgress` gets the fraction sent, 0..1.
+ */
+export function uploadMedia(
+  file: File,
+  title: string | null,
+  onProgress: (fraction: number) => void,
+): Promise<MediaContentView> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${API_BASE}/content`);
+    for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
+    xhr.onload = () => {
+      let json: unknown = null;
+      try {
+        json = JSON.parse(xhr.responseText);
+      } catch {
+        json = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(1);
+        resolve(json as MediaContentView);
+        return;
+      }
+      const e = (json as { error?: { code?: string; field?: string | null; message?: string } } | null)?.error;
+      if (xhr.status === 401) onUnauthorized?.();
+      reject(new ApiError(xhr.status, e?.code ?? `http-${xhr.status}`, e?.message ?? xhr.statusText, e?.field ?? null));
+    };
+    const form = new FormData();
+    // Fields before the file: the server reads them from the part that carries the file.
+    if (title) form.append('title', title);
+    form.append('file', file);
+    xhr.send(form);
+  });
+}
+
 /** Downloads an authenticated file (the CSV export cannot be a plain link: it needs the bearer token). */
 export async function download(path: string, filename: string): Promise<void> {
   const res = await fetch(`${API_BASE}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -131,7 +294,12 @@ export async function download(path: string, filename: string): Promise<void> {
     const e = ((await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null)?.error;
     throw new ApiError(res.status, e?.code ?? `http-${res.status}`, e?.message ?? res.statusText);
   }
-  const url = URL.createObjectURL(await res.blob());
+  saveBlob(await res.blob(), filename);
+}
+
+/** Offers a blob as a file download (CSV built in the browser, authenticated exports). */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
@@ -147,9 +315,14 @@ export const api = {
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<User>('GET', '/auth/me'),
   groups: () => request<DeviceGroup[]>('GET', '/groups'),
-  devices: () => request<DeviceView[]>('GET', '/devices'),
+  devices: () => request<DeviceRow[]>('GET', '/devices'),
   createDevice: (b: { name: string; kind: string; groupId: string | null }) =>
     request<{ id: string; token: string }>('POST', '/devices', b),
+  updateDevice: (id: string, b: { name?: string; groupId?: string | null; tags?: string[] }) =>
+    request<DeviceRow>('PATCH', `/devices/${id}`, b),
+  deviceMedia: (id: string) => request<MediaProgressView | null>('GET', `/devices/${id}/media`),
+  deviceCommand: (id: string, command: DeviceCommand) =>
+    request<{ delivered: number }>('POST', `/devices/${id}/commands`, { command }),
   revokeDevice: (id: string) => request<DeviceView>('POST', `/devices/${id}/revoke`),
   content: () => request<ContentView[]>('GET', '/content'),
   createSlogan: (b: { text: string; title: string | null }) =>
@@ -164,11 +337,37 @@ export const api = {
     priority: number;
     startsAt: string | null;
     endsAt: string | null;
-    recurrence?: { kind: 'weekly'; days: number[]; dayparts: { start: string; end: string }[] };
+    recurrence?: RecurrenceBody;
+    weight?: number;
+    fallback?: boolean;
+    holidayListIds?: string[];
+    exceptions?: string[];
   }) => request<ScheduleView>('POST', '/schedules', b),
+  proofsDaily: (q: string) => request<DailyRow[]>('GET', `/proofs/daily?${q}`),
+  surveys: (q: string) =>
+    request<{ surveyId: string; deviceId: string; rating: number; choice: string | null }[]>('GET', `/surveys?${q}`),
+  holidayLists: () => request<HolidayListView[]>('GET', '/holiday-lists'),
+  createHolidayList: (b: { name: string; dates: string[] }) => request<HolidayListView>('POST', '/holiday-lists', b),
+  deleteHolidayList: (id: string) => request<void>('DELETE', `/holiday-lists/${id}`),
   deleteSchedule: (id: string) => request<void>('DELETE', `/schedules/${id}`),
   proofs: (q: string) => request<ProofView[]>('GET', `/proofs?${q}`),
   users: () => request<User[]>('GET', '/users'),
+  interrupts: () => request<InterruptView[]>('GET', '/interrupts'),
+  interrupt: (id: string) => request<InterruptView>('GET', `/interrupts/${id}`),
+  createInterrupt: (b: { text: string; target: TargetBody; durationMs?: number }) =>
+    request<InterruptView>('POST', '/interrupts', b),
+  cancelInterrupt: (id: string) => request<InterruptView>('POST', `/interrupts/${id}/cancel`),
+  campaigns: () => request<CampaignView[]>('GET', '/campaigns'),
+  createCampaign: (b: CampaignBody) => request<CampaignView>('POST', '/campaigns', b),
+  updateCampaign: (id: string, b: Partial<CampaignBody>) => request<CampaignView>('PATCH', `/campaigns/${id}`, b),
+  cancelCampaign: (id: string) => request<CampaignView>('POST', `/campaigns/${id}/cancel`),
+  scheduleCampaign: (id: string, b: { startsAt?: string | null; endsAt?: string | null }) =>
+    request<ScheduleView[]>('POST', `/campaigns/${id}/schedules`, b),
+  timeline: (deviceId: string, from: string, to: string) =>
+    request<TimelineView>(
+      'GET',
+      `/devices/${deviceId}/timeline?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+    ),
   createUser: (b: { username: string; password: string; role: Role; groupId: string | null }) =>
     request<User>('POST', '/users', b),
 };

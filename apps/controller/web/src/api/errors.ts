@@ -15,8 +15,19 @@ export function errorText(t: T, err: unknown): string {
     case 'too-many-attempts':
     case 'forbidden':
       return t(`error.${err.code}`);
+    case 'campaign-closed':
+    case 'campaign-published':
+    case 'device-offline':
+    case 'file-too-large':
+    case 'unsupported-media-type':
+    case 'unsupported-codec':
+    case 'unreadable-media':
+    case 'missing-file':
+      return t(`error.${err.code}`);
     case 'not-found':
       return t('error.not-found', { message: err.message });
+    case 'in-use':
+      return t('error.in-use', { message: err.message });
     case 'conflict':
       return t('error.conflict', { message: err.message });
     default:

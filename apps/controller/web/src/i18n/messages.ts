@@ -2,6 +2,8 @@
  * Every string the admin UI shows. Vietnamese is the source of truth; English must have the same keys
  * (the `satisfies` below makes a missing translation a type error).
  */
+import { enMore, viMore } from './messages-more';
+
 export const vi = {
   'app.title': 'Bảng tin BHXH',
   'app.skip': 'Bỏ qua, tới nội dung chính',
@@ -197,6 +199,7 @@ export const vi = {
 
   'notFound.title': 'Không có trang này',
   'notFound.back': 'Về trang tổng quan',
+  ...viMore,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -396,6 +399,7 @@ export const en = {
 
   'notFound.title': 'No such page',
   'notFound.back': 'Back to the dashboard',
+  ...enMore,
 } satisfies Record<MessageKey, string>;
 
 export type Locale = 'vi' | 'en';

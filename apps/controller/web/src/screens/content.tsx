@@ -1,22 +1,28 @@
 import { useDeferredValue, useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n/i18n';
-import { api } from '../api/client';
+import { api, type ContentType } from '../api/client';
 import { keys, useContent } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
 import { LedPreview } from '../led/led-preview';
 import { PREVIEW_BOARDS } from '../led/boards';
 import { canEdit, useUser } from '../session';
+import { MediaThumb } from '../components/media-thumb';
+import { MediaUpload } from '../content/media-upload';
+import { formatDuration } from '../content/duration';
+
+const TYPES: readonly ContentType[] = ['slogan', 'image', 'video', 'page', 'stream'];
 
 export default function ContentScreen() {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, number } = useI18n();
   const user = useUser();
   const qc = useQueryClient();
   const content = useContent();
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [search, setSearch] = useState('');
+  const [typeFilter, setTypeFilter] = useState<ContentType | ''>('');
   const [notice, setNotice] = useState<string | null>(null);
   // Rendering three boards per keystroke is cheap, but typing must never wait for it.
   const previewText = useDeferredValue(text);
@@ -39,9 +45,9 @@ export default function ContentScreen() {
 
   const shown = useMemo(() => {
     const q = search.trim().normalize('NFC').toLocaleLowerCase('vi');
-    const list = content.data ?? [];
-    return q ? list.filter((c) => `${c.title ?? ''} ${c.text}`.toLocaleLowerCase('vi').includes(q)) : list;
-  }, [content.data, search]);
+    const list = (content.data ?? []).filter((c) => !typeFilter || c.type === typeFilter);
+    return q ? list.filter((c) => `${c.title ?? ''} ${c.text ?? ''}`.toLocaleLowerCase('vi').includes(q)) : list;
+  }, [content.data, search, typeFilter]);
 
   return (
     <section aria-labelledby="content-title">
@@ -74,11 +80,27 @@ export default function ContentScreen() {
       ) : (
         <p className="hint">{t('content.readonly')}</p>
       )}
+      {canEdit(user) ? <MediaUpload /> : null}
 
       <h2>{t('content.list')}</h2>
       <div className="field inline">
         <label htmlFor="content-search">{t('common.search')}</label>
         <input id="content-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+      </div>
+      <div className="field inline">
+        <label htmlFor="content-type">{t('content.filterType')}</label>
+        <select
+          id="content-type"
+          value={typeFilter}
+          onChange={(e) => setTypeFilter(e.target.value as ContentType | '')}
+        >
+          <option value="">{t('content.allTypes')}</option>
+          {TYPES.map((ty) => (
+            <option key={ty} value={ty}>
+              {t(`content.type.${ty}`)}
+            </option>
+          ))}
+        </select>
       </div>
       {content.error ? <p className="error">{errorText(t, content.error)}</p> : null}
       {content.data && shown.length === 0 ? <p>{t('content.empty')}</p> : null}
@@ -94,10 +116,22 @@ export default function ContentScreen() {
           </thead>
           <tbody>
             {shown.map((c) => (
-              <tr key={c.id}>
+              <tr key={c.id} data-content-type={c.type}>
                 <td>{c.title ?? t('common.none')}</td>
-                <td className="slogan-text">{c.text}</td>
-                <td>{t('content.type.slogan')}</td>
+                <td className="slogan-text">
+                  {c.type === 'slogan' ? c.text : null}
+                  {(c.type === 'image' || c.type === 'video') && c.sha256 ? (
+                    <span className="media-cell">
+                      <MediaThumb sha256={c.sha256} alt={t('content.thumbOf', { title: c.title ?? c.type })} />
+                      <span className="hint">
+                        {c.width && c.height ? `${c.width}×${c.height}` : ''}
+                        {c.type === 'video' && c.durationMs ? ` · ${formatDuration(c.durationMs)}` : ''}
+                        {c.size ? ` · ${number(c.size / 1024, 0)} KB` : ''}
+                      </span>
+                    </span>
+                  ) : null}
+                </td>
+                <td>{t(`content.type.${c.type}`)}</td>
                 <td>{dateTime(c.createdAt)}</td>
               </tr>
             ))}

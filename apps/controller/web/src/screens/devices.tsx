@@ -9,6 +9,7 @@ import { Field, FormError } from '../components/field';
 import { deviceStatus } from '../devices/status';
 import { flattenTree } from '../schedules/tree';
 import { canEdit, useUser } from '../session';
+import { CacheCell, DeviceManager, OutputsCell } from '../devices/device-manager';
 
 export default function DevicesScreen() {
   const { t, dateTime } = useI18n();
@@ -22,6 +23,7 @@ export default function DevicesScreen() {
   const [groupId, setGroupId] = useState(user.role === 'editor' ? (user.groupId ?? '') : '');
   const [issued, setIssued] = useState<{ name: string; token: string } | null>(null);
   const [copied, setCopied] = useState(false);
+  const [managed, setManaged] = useState<string | null>(null);
 
   const tree = useMemo(() => flattenTree(groups.data ?? []), [groups.data]);
   const groupName = useMemo(() => new Map((groups.data ?? []).map((g) => [g.id, g.name])), [groups.data]);
@@ -45,6 +47,7 @@ export default function DevicesScreen() {
     enrol.mutate();
   };
   const now = devices.dataUpdatedAt || Date.now();
+  const managedDevice = (devices.data ?? []).find((d) => d.id === managed && !d.revokedAt);
 
   return (
     <section aria-labelledby="dev-title">
@@ -117,6 +120,9 @@ export default function DevicesScreen() {
             <th scope="col">{t('dashboard.col.kind')}</th>
             <th scope="col">{t('devices.col.group')}</th>
             <th scope="col">{t('dashboard.col.status')}</th>
+            <th scope="col">{t('devices.col.tags')}</th>
+            <th scope="col">{t('devices.outputs')}</th>
+            <th scope="col">{t('devices.cache')}</th>
             <th scope="col">{t('dashboard.col.lastSeen')}</th>
             {canEdit(user) ? <th scope="col">{t('devices.col.actions')}</th> : null}
           </tr>
@@ -125,16 +131,33 @@ export default function DevicesScreen() {
           {(devices.data ?? []).map((d) => {
             const status = deviceStatus(d, now);
             return (
-              <tr key={d.id}>
+              <tr key={d.id} data-device-row={d.name}>
                 <td>{d.name}</td>
                 <td>{t(`kind.${d.kind}`)}</td>
                 <td>{d.groupId ? (groupName.get(d.groupId) ?? d.groupId) : t('common.noGroup')}</td>
                 <td>
                   <span className={`status status-${status}`}>{t(`status.${status}`)}</span>
                 </td>
+                <td>{d.tags?.length ? d.tags.join(', ') : t('common.none')}</td>
+                <td>
+                  <OutputsCell outputs={d.outputs} />
+                </td>
+                <td>
+                  <CacheCell deviceId={d.id} />
+                </td>
                 <td>{d.lastSeenAt ? dateTime(d.lastSeenAt) : t('common.never')}</td>
                 {canEdit(user) ? (
-                  <td>
+                  <td className="actions">
+                    {d.revokedAt ? null : (
+                      <button
+                        type="button"
+                        className="small"
+                        aria-label={`${t('devices.manageBtn')}: ${d.name}`}
+                        onClick={() => setManaged(d.id)}
+                      >
+                        {t('devices.manageBtn')}
+                      </button>
+                    )}
                     {d.revokedAt ? null : (
                       <button
                         type="button"
@@ -154,6 +177,14 @@ export default function DevicesScreen() {
           })}
         </tbody>
       </table>
+      {managedDevice ? (
+        <DeviceManager
+          key={managedDevice.id}
+          device={managedDevice}
+          groups={groups.data ?? []}
+          onClose={() => setManaged(null)}
+        />
+      ) : null}
     </section>
   );
 }

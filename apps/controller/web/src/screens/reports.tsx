@@ -8,6 +8,7 @@ import { errorText, fieldError, formError } from '../api/errors';
 import { Field, FormError } from '../components/field';
 import { airtimeByDay, dayMinutes } from '../reports/airtime';
 import { BarChart } from '../reports/airtime-chart';
+import { RollupReport, SurveyReport } from '../reports/rollup-report';
 
 const LIMIT = 100_000;
 
@@ -131,6 +132,8 @@ export default function ReportsScreen() {
           ) : null}
         </>
       ) : null}
+      <RollupReport range={filter} />
+      <SurveyReport range={filter} />
     </section>
   );
 }

@@ -1,10 +1,12 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DeviceView } from '@bangtin/shared';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { localInputToIso } from '../i18n/format';
-import { api, type ScheduleView } from '../api/client';
+import { api, ApiError, type ScheduleView } from '../api/client';
+import { parseDateList, parseDecimal, recurrenceBody, type RecurrenceDraft } from '../schedules/recurrence';
+import { HolidayLists } from '../schedules/holiday-lists';
 import { keys, useDevices, useGroups, usePlaylists, useSchedules } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
@@ -32,10 +34,21 @@ export default function SchedulesScreen() {
   const [endsAt, setEndsAt] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   // Weekly recurrence (issue 3): weekdays 07:00–17:00 is what most offices want, so it is the default.
-  const [weekly, setWeekly] = useState(false);
-  const [days, setDays] = useState<number[]>([1, 2, 3, 4, 5]);
-  const [dayStart, setDayStart] = useState('07:00');
-  const [dayEnd, setDayEnd] = useState('17:00');
+  const [rec, setRec] = useState<RecurrenceDraft>({
+    kind: 'always',
+    days: [1, 2, 3, 4, 5],
+    dayparts: [{ start: '07:00', end: '17:00' }],
+    cron: '0 7 * * 1-5',
+    cronMinutes: '30',
+  });
+  const [weight, setWeight] = useState('1');
+  const [fallback, setFallback] = useState(false);
+  const [holidayListIds, setHolidayListIds] = useState<string[]>([]);
+  const [exceptions, setExceptions] = useState('');
+  const holidayLists = useQuery({ queryKey: ['holiday-lists'], queryFn: api.holidayLists });
+  const setDays = (f: (l: number[]) => number[]) => setRec((r) => ({ ...r, days: f(r.days) }));
+  const setPart = (i: number, k: 'start' | 'end', v: string) =>
+    setRec((r) => ({ ...r, dayparts: r.dayparts.map((p, j) => (j === i ? { ...p, [k]: v } : p)) }));
 
   const tree = useMemo(() => flattenTree(groups.data ?? []), [groups.data]);
   const devicesByGroup = useMemo(() => {
@@ -61,9 +74,11 @@ export default function SchedulesScreen() {
         priority: priority.trim() === '' ? 10 : Number(priority),
         startsAt: localInputToIso(startsAt),
         endsAt: localInputToIso(endsAt),
-        ...(weekly
-          ? { recurrence: { kind: 'weekly' as const, days, dayparts: [{ start: dayStart, end: dayEnd }] } }
-          : {}),
+        recurrence: recurrenceBody(rec),
+        weight: weight.trim() === '' ? 1 : parseDecimal(weight),
+        fallback,
+        holidayListIds,
+        exceptions: parseDateList(exceptions),
       }),
     onSuccess: () => {
       setGroupIds([]);
@@ -174,18 +189,25 @@ export default function SchedulesScreen() {
           </div>
           <fieldset className="recurrence">
             <legend>{t('schedules.recurrence')}</legend>
-            <label>
-              <input type="checkbox" checked={weekly} onChange={(e) => setWeekly(e.target.checked)} />{' '}
-              {t('schedules.weekly')}
-            </label>
-            {weekly ? (
+            {(['always', 'weekly', 'once', 'cron'] as const).map((k) => (
+              <label key={k} className="check">
+                <input
+                  type="radio"
+                  name="recurrence-kind"
+                  checked={rec.kind === k}
+                  onChange={() => setRec((r) => ({ ...r, kind: k }))}
+                />{' '}
+                {t(`schedules.kind.${k}`)}
+              </label>
+            ))}
+            {rec.kind === 'weekly' ? (
               <>
                 <div className="row weekdays" role="group" aria-label={t('schedules.days')}>
                   {[1, 2, 3, 4, 5, 6, 7].map((d) => (
                     <label key={d}>
                       <input
                         type="checkbox"
-                        checked={days.includes(d)}
+                        checked={rec.days.includes(d)}
                         onChange={(e) =>
                           setDays((l) =>
                             e.target.checked ? [...new Set([...l, d])].sort((a, b) => a - b) : l.filter((x) => x !== d),
@@ -201,19 +223,118 @@ export default function SchedulesScreen() {
                     {fieldError(t, create.error, 'recurrence.days')}
                   </div>
                 ) : null}
-                <div className="row">
-                  <Field
-                    label={t('schedules.dayStart')}
-                    error={fieldError(t, create.error, 'recurrence.dayparts.0.start')}
-                  >
-                    <input type="time" value={dayStart} onChange={(e) => setDayStart(e.target.value)} />
-                  </Field>
-                  <Field label={t('schedules.dayEnd')} error={fieldError(t, create.error, 'recurrence.dayparts.0.end')}>
-                    <input type="time" value={dayEnd} onChange={(e) => setDayEnd(e.target.value)} />
-                  </Field>
-                </div>
+                {rec.dayparts.map((p, i) => (
+                  <div className="row daypart" key={i}>
+                    <Field
+                      label={t('schedules.dayStartN', { n: i + 1 })}
+                      error={fieldError(t, create.error, `recurrence.dayparts.${i}.start`)}
+                    >
+                      <input type="time" value={p.start} onChange={(e) => setPart(i, 'start', e.target.value)} />
+                    </Field>
+                    <Field
+                      label={t('schedules.dayEndN', { n: i + 1 })}
+                      error={
+                        fieldError(t, create.error, `recurrence.dayparts.${i}.end`) ??
+                        (create.error instanceof ApiError && create.error.field === `recurrence.dayparts.${i}`
+                          ? errorText(t, create.error)
+                          : null)
+                      }
+                    >
+                      <input type="time" value={p.end} onChange={(e) => setPart(i, 'end', e.target.value)} />
+                    </Field>
+                    {rec.dayparts.length > 1 ? (
+                      <button
+                        type="button"
+                        className="small"
+                        onClick={() => setRec((r) => ({ ...r, dayparts: r.dayparts.filter((_, j) => j !== i) }))}
+                      >
+                        {t('schedules.removeDaypart', { n: i + 1 })}
+                      </button>
+                    ) : null}
+                  </div>
+                ))}
+                {fieldError(t, create.error, 'recurrence.dayparts') &&
+                !/^recurrence\.dayparts\.\d/.test((create.error as ApiError).field ?? '') ? (
+                  <div className="error" role="alert">
+                    {fieldError(t, create.error, 'recurrence.dayparts')}
+                  </div>
+                ) : null}
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => setRec((r) => ({ ...r, dayparts: [...r.dayparts, { start: '17:00', end: '19:00' }] }))}
+                >
+                  {t('schedules.addDaypart')}
+                </button>
               </>
             ) : null}
+            {rec.kind === 'cron' ? (
+              <div className="row">
+                <Field
+                  label={t('schedules.cron')}
+                  hint={t('schedules.cronHint')}
+                  error={fieldError(t, create.error, 'recurrence.expression')}
+                >
+                  <input value={rec.cron} onChange={(e) => setRec((r) => ({ ...r, cron: e.target.value }))} />
+                </Field>
+                <Field label={t('schedules.cronMinutes')} error={fieldError(t, create.error, 'recurrence.durationMs')}>
+                  <input
+                    inputMode="decimal"
+                    className="narrow"
+                    value={rec.cronMinutes}
+                    onChange={(e) => setRec((r) => ({ ...r, cronMinutes: e.target.value }))}
+                  />
+                </Field>
+              </div>
+            ) : null}
+            {rec.kind === 'once' ? <p className="hint">{t('schedules.onceHint')}</p> : null}
+          </fieldset>
+          <fieldset>
+            <legend>{t('schedules.more')}</legend>
+            <div className="row">
+              <Field
+                label={t('schedules.weight')}
+                hint={t('schedules.weightHint')}
+                error={fieldError(t, create.error, 'weight')}
+              >
+                <input
+                  inputMode="numeric"
+                  className="narrow"
+                  value={weight}
+                  onChange={(e) => setWeight(e.target.value)}
+                />
+              </Field>
+              <Field
+                label={t('schedules.exceptions')}
+                hint={t('schedules.exceptionsHint')}
+                error={fieldError(t, create.error, 'exceptions')}
+              >
+                <textarea rows={2} value={exceptions} onChange={(e) => setExceptions(e.target.value)} />
+              </Field>
+            </div>
+            <div role="group" aria-label={t('schedules.holidayLists')}>
+              <span className="label">{t('schedules.holidayLists')}</span>
+              {(holidayLists.data ?? []).length === 0 ? <p className="hint">{t('holidays.none')}</p> : null}
+              {(holidayLists.data ?? []).map((h) => (
+                <label key={h.id} className="check">
+                  <input
+                    type="checkbox"
+                    checked={holidayListIds.includes(h.id)}
+                    onChange={(e) => setHolidayListIds((l) => toggle(l, h.id, e.target.checked))}
+                  />{' '}
+                  {t('schedules.skipHolidays', { name: h.name, n: h.dates.length })}
+                </label>
+              ))}
+              {fieldError(t, create.error, 'holidayListIds') ? (
+                <div className="error" role="alert">
+                  {fieldError(t, create.error, 'holidayListIds')}
+                </div>
+              ) : null}
+            </div>
+            <label className="check">
+              <input type="checkbox" checked={fallback} onChange={(e) => setFallback(e.target.checked)} />{' '}
+              {t('schedules.fallback')}
+            </label>
           </fieldset>
           <FormError
             message={formError(t, create.error, [
@@ -223,7 +344,13 @@ export default function SchedulesScreen() {
               'startsAt',
               'endsAt',
               'recurrence.days',
-              'recurrence.dayparts.0',
+              'recurrence.dayparts',
+              'recurrence.expression',
+              'recurrence.durationMs',
+              'weight',
+              'exceptions',
+              'holidayListIds',
+              'fallback',
             ])}
           />
           <button type="submit" className="primary" disabled={create.isPending}>
@@ -264,7 +391,11 @@ export default function SchedulesScreen() {
                       ...s.target.deviceIds.map((d) => deviceName.get(d) ?? d),
                     ].join(', ')}
                   </td>
-                  <td>{s.priority}</td>
+                  <td>
+                    {s.priority}
+                    {s.weight && s.weight !== 1 ? ` · ${t('schedules.weightN', { n: s.weight })}` : ''}
+                    {s.fallback ? ` · ${t('schedules.isFallback')}` : ''}
+                  </td>
                   <td>{windowText(s)}</td>
                   {canEdit(user) ? (
                     <td>
@@ -286,6 +417,7 @@ export default function SchedulesScreen() {
           </tbody>
         </table>
       ) : null}
+      <HolidayLists />
     </section>
   );
 }

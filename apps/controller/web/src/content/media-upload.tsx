@@ -1,0 +1,79 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useI18n } from '../i18n/i18n';
+import { uploadMedia } from '../api/client';
+import { keys } from '../api/queries';
+import { fieldError, formError } from '../api/errors';
+import { Field, FormError, Notice } from '../components/field';
+
+const ACCEPT = 'image/jpeg,image/png,image/webp,video/mp4,video/webm';
+
+/** Image and video upload with a real progress bar (XMLHttpRequest reports bytes sent). */
+export function MediaUpload() {
+  const { t, number } = useI18n();
+  const qc = useQueryClient();
+  const input = useRef<HTMLInputElement>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [title, setTitle] = useState('');
+  const [progress, setProgress] = useState<number | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const upload = useMutation({
+    mutationFn: () => uploadMedia(file!, title.normalize('NFC').trim() || null, setProgress),
+    onMutate: () => {
+      setNotice(null);
+      setProgress(0);
+    },
+    onSuccess: () => {
+      setNotice(t('content.uploaded'));
+      setFile(null);
+      setTitle('');
+      if (input.current) input.current.value = '';
+      void qc.invalidateQueries({ queryKey: keys.content });
+    },
+    onError: () => setProgress(null),
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (file) upload.mutate();
+  };
+
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="upload-title">
+      <h2 id="upload-title">{t('content.upload')}</h2>
+      <div className="row">
+        <Field
+          label={t('content.upload.file')}
+          error={fieldError(t, upload.error, 'file')}
+          hint={t('content.upload.hint')}
+        >
+          <input
+            ref={input}
+            type="file"
+            accept={ACCEPT}
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setProgress(null);
+            }}
+          />
+        </Field>
+        <Field label={t('content.upload.title')} error={fieldError(t, upload.error, 'title')}>
+          <input value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />
+        </Field>
+      </div>
+      <FormError message={formError(t, upload.error, ['file', 'title'])} />
+      <div className="row">
+        <button type="submit" className="primary" disabled={!file || upload.isPending}>
+          {upload.isPending ? t('content.upload.busy') : t('content.upload.send')}
+        </button>
+        {progress !== null ? (
+          <label className="progress">
+            <progress max={1} value={progress} aria-label={t('content.upload.progress')} /> {number(progress * 100, 0)}%
+          </label>
+        ) : null}
+      </div>
+      <Notice message={notice} />
+    </form>
+  );
+}

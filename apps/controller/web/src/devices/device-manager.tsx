@@ -1,0 +1,151 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { DeviceGroup } from '@bangtin/shared';
+import { useI18n } from '../i18n/i18n';
+import { api, type DeviceCommand, type DeviceRow, type OutputView } from '../api/client';
+import { keys } from '../api/queries';
+import { errorText, fieldError, formError } from '../api/errors';
+import { Field, FormError, Notice } from '../components/field';
+import { flattenTree } from '../schedules/tree';
+import { parseTags } from './tags';
+
+/** LED boards and screens of a device, with their state and last error. */
+export function OutputsCell({ outputs }: { outputs: readonly OutputView[] | undefined }) {
+  const { t, dateTime } = useI18n();
+  if (!outputs?.length) return <span className="hint">{t('common.none')}</span>;
+  return (
+    <ul className="outputs">
+      {outputs.map((o) => (
+        <li key={o.id} data-output={o.id}>
+          <span
+            className={`status status-${o.state === 'online' ? 'online' : o.state === 'error' ? 'offline' : 'stale'}`}
+          >
+            {o.id}: {t(`output.${o.state}`)}
+          </span>
+          {o.lastError ? (
+            <span className="hint" title={o.lastError.message}>
+              {' '}
+              {o.lastError.code} ({dateTime(o.lastError.at)})
+            </span>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The player's media cache as a bar: files verified out of those the current bundle needs. */
+export function CacheCell({ deviceId }: { deviceId: string }) {
+  const { t, number } = useI18n();
+  const q = useQuery({
+    queryKey: ['device-media', deviceId],
+    queryFn: () => api.deviceMedia(deviceId),
+    refetchInterval: 5000,
+  });
+  const p = q.data;
+  if (!p) return <span className="hint">{t('common.none')}</span>;
+  if (p.needed === 0) return <span className="hint">{t('cache.nothing')}</span>;
+  const frac = p.bytesNeeded > 0 ? p.bytesReady / p.bytesNeeded : p.ready / p.needed;
+  return (
+    <span className="cache">
+      <progress max={1} value={frac} aria-label={t('cache.label')} />{' '}
+      {t('cache.files', { ready: p.ready, needed: p.needed, pct: number(frac * 100, 0) })}
+      {p.failed.length ? <span className="error"> {t('cache.failed', { n: p.failed.length })}</span> : null}
+    </span>
+  );
+}
+
+/** Rename, move, tag, and remote commands for one device. */
+export function DeviceManager({
+  device,
+  groups,
+  onClose,
+}: {
+  device: DeviceRow;
+  groups: readonly DeviceGroup[];
+  onClose(): void;
+}) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [name, setName] = useState(device.name);
+  const [groupId, setGroupId] = useState(device.groupId ?? '');
+  const [tags, setTags] = useState((device.tags ?? []).join(', '));
+  const [notice, setNotice] = useState<string | null>(null);
+  const tree = useMemo(() => flattenTree(groups), [groups]);
+
+  const save = useMutation({
+    mutationFn: () => api.updateDevice(device.id, { name, groupId: groupId || null, tags: parseTags(tags) }),
+    onSuccess: () => {
+      setNotice(t('devices.saved'));
+      void qc.invalidateQueries({ queryKey: keys.devices });
+    },
+    onError: () => setNotice(null),
+  });
+  const command = useMutation({
+    mutationFn: (c: DeviceCommand) => api.deviceCommand(device.id, c),
+    onMutate: () => setNotice(null),
+    onSuccess: (r) => setNotice(t('devices.commandSent', { n: r.delivered })),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+
+  return (
+    <div className="card" aria-labelledby="dev-manage">
+      <h2 id="dev-manage">{t('devices.manage', { name: device.name })}</h2>
+      <form onSubmit={submit}>
+        <div className="row">
+          <Field label={t('devices.edit.name')} error={fieldError(t, save.error, 'name')}>
+            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
+          </Field>
+          <Field label={t('devices.edit.group')} error={fieldError(t, save.error, 'groupId')}>
+            <select value={groupId} onChange={(e) => setGroupId(e.target.value)}>
+              <option value="">{t('common.noGroup')}</option>
+              {tree.map(({ group, depth }) => (
+                <option key={group.id} value={group.id}>
+                  {'\u00a0\u00a0'.repeat(depth)}
+                  {group.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field
+            label={t('devices.edit.tags')}
+            hint={t('devices.edit.tagsHint')}
+            error={fieldError(t, save.error, 'tags')}
+          >
+            <input value={tags} onChange={(e) => setTags(e.target.value)} />
+          </Field>
+        </div>
+        <FormError message={formError(t, save.error, ['name', 'groupId', 'tags'])} />
+        <div className="row">
+          <button type="submit" className="primary" disabled={save.isPending}>
+            {save.isPending ? t('common.saving') : t('common.save')}
+          </button>
+          <button type="button" onClick={onClose}>
+            {t('devices.close')}
+          </button>
+        </div>
+      </form>
+      <h3>{t('devices.commands')}</h3>
+      <div className="row">
+        {(['identify', 'reload', 'clear-cache'] as const).map((c) => (
+          <button key={c} type="button" disabled={command.isPending} onClick={() => command.mutate(c)}>
+            {t(`devices.command.${c}`)}
+          </button>
+        ))}
+      </div>
+      {command.error ? (
+        <p className="error" role="alert">
+          {errorText(t, command.error)}
+        </p>
+      ) : null}
+      <Notice message={notice} />
+      <h3>{t('devices.outputs')}</h3>
+      <OutputsCell outputs={device.outputs} />
+      <h3>{t('devices.cache')}</h3>
+      <CacheCell deviceId={device.id} />
+    </div>
+  );
+}

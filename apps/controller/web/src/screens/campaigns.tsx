@@ -1,0 +1,298 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { formatLocalDay, localDayOf, TIMEZONE } from '@bangtin/shared';
+import { useI18n } from '../i18n/i18n';
+import { api, download, type CampaignBody, type CampaignView } from '../api/client';
+import { keys, useDevices, useGroups, usePlaylists } from '../api/queries';
+import { errorText, fieldError, formError } from '../api/errors';
+import { Field, FormError, Notice } from '../components/field';
+import { TargetPicker, targetNames, type Targets } from '../components/target-picker';
+import { CalendarView } from '../calendar/calendar-view';
+import { useUser } from '../session';
+
+const campaignsKey = ['campaigns'] as const;
+
+interface Draft {
+  name: string;
+  description: string;
+  colour: string;
+  startsOn: string;
+  endsOn: string;
+  priority: string;
+  targets: Targets;
+  playlistIds: string[];
+  publish: boolean;
+}
+
+function emptyDraft(): Draft {
+  const today = localDayOf(TIMEZONE, Date.now());
+  return {
+    name: '',
+    description: '',
+    colour: '#c0392b',
+    startsOn: formatLocalDay(today),
+    endsOn: formatLocalDay(today + 30),
+    priority: '50',
+    targets: { deviceIds: [], groupIds: [] },
+    playlistIds: [],
+    publish: true,
+  };
+}
+
+const fromCampaign = (c: CampaignView): Draft => ({
+  name: c.name,
+  description: c.description,
+  colour: c.colour,
+  startsOn: c.startsOn,
+  endsOn: c.endsOn,
+  priority: String(c.priority),
+  targets: { deviceIds: c.target.deviceIds, groupIds: c.target.groupIds },
+  playlistIds: c.playlistIds,
+  publish: c.status !== 'draft',
+});
+
+const FIELDS = ['name', 'description', 'colour', 'startsOn', 'endsOn', 'priority', 'target', 'playlistIds', 'status'];
+
+export default function CampaignsScreen() {
+  const { t } = useI18n();
+  const user = useUser();
+  const qc = useQueryClient();
+  const campaigns = useQuery({ queryKey: campaignsKey, queryFn: api.campaigns });
+  const groups = useGroups();
+  const devices = useDevices();
+  const playlists = usePlaylists();
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const [editing, setEditing] = useState<CampaignView | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const isAdmin = user.role === 'admin';
+
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: campaignsKey });
+    void qc.invalidateQueries({ queryKey: keys.schedules });
+    void qc.invalidateQueries({ queryKey: ['timeline'] });
+  };
+
+  const save = useMutation({
+    mutationFn: async () => {
+      const body: CampaignBody = {
+        name: draft.name,
+        description: draft.description,
+        colour: draft.colour,
+        startsOn: draft.startsOn,
+        endsOn: draft.endsOn,
+        // Sent as typed even when not a number: the API's message then shows beside the field.
+        priority: draft.priority.trim() === '' ? Number.NaN : Number(draft.priority),
+        target: draft.targets,
+        playlistIds: draft.playlistIds,
+      };
+      if (!editing) {
+        const c = await api.createCampaign({ ...body, status: draft.publish ? 'scheduled' : 'draft' });
+        // A campaign airs through its schedule entries; one all-day entry per playlist over its dates.
+        if (c.playlistIds.length > 0) await api.scheduleCampaign(c.id, {});
+        return c;
+      }
+      const canRepublish = editing.status === 'draft' || editing.status === 'scheduled';
+      return api.updateCampaign(editing.id, {
+        ...body,
+        ...(canRepublish ? { status: draft.publish ? 'scheduled' : 'draft' } : {}),
+      });
+    },
+    onSuccess: () => {
+      setNotice(editing ? t('campaigns.updated') : t('campaigns.created'));
+      setEditing(null);
+      setDraft(emptyDraft());
+      refresh();
+    },
+    onError: () => setNotice(null),
+  });
+  const cancel = useMutation({ mutationFn: (id: string) => api.cancelCampaign(id), onSettled: refresh });
+  const schedule = useMutation({
+    mutationFn: (id: string) => api.scheduleCampaign(id, {}),
+    onSuccess: () => setNotice(t('campaigns.scheduled')),
+    onSettled: refresh,
+  });
+  const ics = useMutation({
+    mutationFn: (c: CampaignView) => download(`/campaigns/${c.id}/calendar.ics`, `${c.name}.ics`),
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
+  const actionError = cancel.error ?? schedule.error ?? ics.error;
+
+  return (
+    <section aria-labelledby="camp-title">
+      <h1 id="camp-title">{t('campaigns.title')}</h1>
+      {isAdmin ? (
+        <form className="card" onSubmit={submit} aria-labelledby="camp-form">
+          <h2 id="camp-form">{editing ? t('campaigns.edit', { name: editing.name }) : t('campaigns.new')}</h2>
+          <div className="row">
+            <Field label={t('campaigns.field.name')} error={fieldError(t, save.error, 'name')}>
+              <input value={draft.name} onChange={(e) => set('name', e.target.value)} required maxLength={200} />
+            </Field>
+            <Field label={t('campaigns.field.colour')} error={fieldError(t, save.error, 'colour')}>
+              <input type="color" value={draft.colour} onChange={(e) => set('colour', e.target.value)} />
+            </Field>
+            <Field label={t('campaigns.field.priority')} error={fieldError(t, save.error, 'priority')}>
+              <input
+                inputMode="numeric"
+                className="narrow"
+                value={draft.priority}
+                onChange={(e) => set('priority', e.target.value)}
+              />
+            </Field>
+          </div>
+          <Field label={t('campaigns.field.description')} error={fieldError(t, save.error, 'description')}>
+            <textarea rows={2} value={draft.description} onChange={(e) => set('description', e.target.value)} />
+          </Field>
+          <div className="row">
+            <Field label={t('campaigns.field.startsOn')} error={fieldError(t, save.error, 'startsOn')}>
+              <input type="date" value={draft.startsOn} onChange={(e) => set('startsOn', e.target.value)} required />
+            </Field>
+            <Field label={t('campaigns.field.endsOn')} error={fieldError(t, save.error, 'endsOn')}>
+              <input type="date" value={draft.endsOn} onChange={(e) => set('endsOn', e.target.value)} required />
+            </Field>
+          </div>
+          <fieldset className={fieldError(t, save.error, 'playlistIds') ? 'field-invalid' : undefined}>
+            <legend>{t('campaigns.field.playlists')}</legend>
+            {(playlists.data ?? []).map((p) => (
+              <label key={p.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={draft.playlistIds.includes(p.id)}
+                  onChange={(e) =>
+                    set(
+                      'playlistIds',
+                      e.target.checked ? [...draft.playlistIds, p.id] : draft.playlistIds.filter((x) => x !== p.id),
+                    )
+                  }
+                />{' '}
+                {p.name}
+              </label>
+            ))}
+            {fieldError(t, save.error, 'playlistIds') ? (
+              <div className="error" role="alert">
+                {fieldError(t, save.error, 'playlistIds')}
+              </div>
+            ) : null}
+          </fieldset>
+          <TargetPicker
+            legend={t('campaigns.field.targets')}
+            groups={groups.data ?? []}
+            devices={devices.data ?? []}
+            value={draft.targets}
+            onChange={(v) => set('targets', v)}
+            error={fieldError(t, save.error, 'target')}
+          />
+          <label className="check">
+            <input type="checkbox" checked={draft.publish} onChange={(e) => set('publish', e.target.checked)} />{' '}
+            {t('campaigns.field.publish')}
+          </label>
+          {fieldError(t, save.error, 'status') ? <p className="error">{fieldError(t, save.error, 'status')}</p> : null}
+          <FormError message={formError(t, save.error, FIELDS)} />
+          <div className="row">
+            <button type="submit" className="primary" disabled={save.isPending}>
+              {save.isPending ? t('common.saving') : t('common.save')}
+            </button>
+            {editing ? (
+              <button
+                type="button"
+                onClick={() => {
+                  setEditing(null);
+                  setDraft(emptyDraft());
+                  save.reset();
+                }}
+              >
+                {t('common.cancel')}
+              </button>
+            ) : null}
+          </div>
+          <Notice message={notice} />
+        </form>
+      ) : null}
+
+      <h2>{t('campaigns.list')}</h2>
+      {campaigns.error ? <p className="error">{errorText(t, campaigns.error)}</p> : null}
+      {actionError ? (
+        <p className="error" role="alert">
+          {errorText(t, actionError)}
+        </p>
+      ) : null}
+      {campaigns.data && campaigns.data.length === 0 ? <p>{t('campaigns.empty')}</p> : null}
+      {campaigns.data?.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('campaigns.field.name')}</th>
+              <th scope="col">{t('campaigns.col.dates')}</th>
+              <th scope="col">{t('campaigns.field.priority')}</th>
+              <th scope="col">{t('campaigns.col.status')}</th>
+              <th scope="col">{t('campaigns.field.targets')}</th>
+              <th scope="col">{t('devices.col.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...campaigns.data]
+              .sort((a, b) => b.priority - a.priority || a.startsOn.localeCompare(b.startsOn))
+              .map((c) => {
+                const open = c.status !== 'ended' && c.status !== 'cancelled';
+                return (
+                  <tr key={c.id} data-campaign-row={c.name}>
+                    <td>
+                      <span className="swatch" style={{ background: c.colour }} aria-hidden="true" /> {c.name}
+                    </td>
+                    <td>
+                      {c.startsOn} – {c.endsOn}
+                    </td>
+                    <td>{c.priority}</td>
+                    <td>{t(`campaigns.status.${c.status}`)}</td>
+                    <td>
+                      {targetNames(c.target, groups.data ?? [], devices.data ?? []).join(', ') || t('common.none')}
+                    </td>
+                    <td className="actions">
+                      {isAdmin && open ? (
+                        <button
+                          type="button"
+                          className="small"
+                          onClick={() => {
+                            setEditing(c);
+                            setDraft(fromCampaign(c));
+                            save.reset();
+                          }}
+                        >
+                          {t('campaigns.editBtn')}
+                        </button>
+                      ) : null}
+                      {user.role !== 'viewer' && open && c.scheduleIds.length === 0 && c.playlistIds.length > 0 ? (
+                        <button type="button" className="small" onClick={() => schedule.mutate(c.id)}>
+                          {t('campaigns.schedule')}
+                        </button>
+                      ) : null}
+                      {isAdmin && open ? (
+                        <button
+                          type="button"
+                          className="small danger"
+                          onClick={() => {
+                            if (window.confirm(t('campaigns.confirmCancel', { name: c.name }))) cancel.mutate(c.id);
+                          }}
+                        >
+                          {t('campaigns.cancel')}
+                        </button>
+                      ) : null}
+                      <button type="button" className="small link-like" onClick={() => ics.mutate(c)}>
+                        {t('campaigns.ics')}
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+          </tbody>
+        </table>
+      ) : null}
+
+      <CalendarView campaigns={campaigns.data ?? []} />
+    </section>
+  );
+}
