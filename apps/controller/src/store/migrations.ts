@@ -292,6 +292,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'proof indexes for ingest speed: per device only',
+    up: (db) => {
+      db.exec(`
+        -- A global started_at index takes inserts from every device at scattered places (a week of
+        -- proofs from many players arriving at once) and halved ingest speed. Queries over many
+        -- devices now merge per-device ranges of this index instead; id makes the order total.
+        DROP INDEX proofs_started;
+        DROP INDEX proofs_device_started;
+        CREATE INDEX proofs_device_started_id ON proofs (device_id, started_at, id);
+      `);
+    },
+  },
 ];
 
 export function currentVersion(db: Database.Database): number {

@@ -83,39 +83,66 @@ export class ProofStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM proofs').get() as { n: number }).n;
   }
 
+  /** Every device id that can have proofs (devices are revoked, never deleted). */
+  allDeviceIds(): string[] {
+    return (this.db.prepare('SELECT id FROM devices ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+  }
+
   /**
-   * Proofs in start order, read in pages by keyset so a CSV of a million rows streams without loading
-   * them all, and without holding the connection busy between pages (other requests keep working).
+   * Proofs in (start, id) order. Each device's proofs are read in pages along the index
+   * (device_id, started_at, id) by keyset, and the devices are merged here, so a CSV of a million
+   * rows streams without loading them all and without holding the connection busy between pages.
    */
   *query(q: ProofQuery): Generator<StoredProof> {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (q.deviceIds) {
-      if (q.deviceIds.length === 0) return;
-      where.push(`device_id IN (${q.deviceIds.map(() => '?').join(',')})`);
-      params.push(...q.deviceIds);
-    }
-    if (q.from != null) {
-      where.push('started_at >= ?');
-      params.push(q.from);
-    }
-    if (q.to != null) {
-      where.push('started_at < ?');
-      params.push(q.to);
-    }
-    const base = where.length ? `${where.join(' AND ')} AND` : '';
+    const deviceIds = q.deviceIds ?? this.allDeviceIds();
+    if (deviceIds.length === 0 || q.limit <= 0) return;
+    const from = q.from ?? Number.MIN_SAFE_INTEGER;
+    const to = q.to ?? Number.MAX_SAFE_INTEGER;
+    const page = Math.max(1, Math.min(PAGE, q.limit));
     const stmt = this.db.prepare(
-      `SELECT * FROM proofs WHERE ${base} (started_at > ? OR (started_at = ? AND id > ?)) ORDER BY started_at, id LIMIT ?`,
+      `SELECT * FROM proofs WHERE device_id = ? AND started_at < ?
+         AND (started_at > ? OR (started_at = ? AND id > ?))
+       ORDER BY started_at, id LIMIT ?`,
     );
+    interface Cursor {
+      device: string;
+      rows: ProofRow[];
+      at: number;
+      done: boolean;
+    }
+    const fill = (c: Cursor, afterStart: number, afterId: string): void => {
+      c.rows = stmt.all(c.device, to, afterStart, afterStart, afterId, page) as ProofRow[];
+      c.at = 0;
+      c.done = c.rows.length < page;
+    };
+    const before = (x: ProofRow, y: ProofRow) =>
+      x.started_at < y.started_at || (x.started_at === y.started_at && x.id < y.id);
+    const cursors: Cursor[] = [];
+    for (const device of new Set(deviceIds)) {
+      const c: Cursor = { device, rows: [], at: 0, done: false };
+      // Start just before `from`, inclusive of it.
+      fill(c, from - 1, '\uffff');
+      if (c.rows.length > 0) cursors.push(c);
+    }
     let left = q.limit;
-    let after: [number, string] = [Number.MIN_SAFE_INTEGER, ''];
-    while (left > 0) {
-      const page = stmt.all(...params, after[0], after[0], after[1], Math.min(PAGE, left)) as ProofRow[];
-      for (const r of page) yield toStored(r);
-      if (page.length < Math.min(PAGE, left)) return;
-      left -= page.length;
-      const last = page.at(-1)!;
-      after = [last.started_at, last.id];
+    while (left > 0 && cursors.length > 0) {
+      // Few devices per query in practice (a district, or a province of ~100): a linear pick is
+      // cheaper than a heap at that size.
+      let best = 0;
+      for (let i = 1; i < cursors.length; i++) {
+        if (before(cursors[i]!.rows[cursors[i]!.at]!, cursors[best]!.rows[cursors[best]!.at]!)) best = i;
+      }
+      const c = cursors[best]!;
+      const row = c.rows[c.at++]!;
+      yield toStored(row);
+      left--;
+      if (c.at === c.rows.length) {
+        if (c.done) cursors.splice(best, 1);
+        else {
+          fill(c, row.started_at, row.id);
+          if (c.rows.length === 0) cursors.splice(best, 1);
+        }
+      }
     }
   }
 }

@@ -83,7 +83,10 @@ export class RollupStore {
 
   /** Deletes rolled-up proofs that started before `before`; never an unrolled one. */
   deleteRolledBefore(before: number): number {
-    return this.db.prepare('DELETE FROM proofs WHERE rolled_up = 1 AND started_at < ?').run(before).changes;
+    // Per device, along the (device_id, started_at, id) index: no full scan of the proof table.
+    const devices = this.db.prepare('SELECT DISTINCT device_id FROM proof_daily').all() as { device_id: string }[];
+    const del = this.db.prepare('DELETE FROM proofs WHERE device_id = ? AND started_at < ? AND rolled_up = 1');
+    return this.db.transaction(() => devices.reduce((n, d) => n + del.run(d.device_id, before).changes, 0))();
   }
 
   unrolledCount(): number {

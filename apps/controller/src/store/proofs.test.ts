@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { newId, type Proof } from '@bangtin/shared';
+import { openStore, type Store } from './index';
+
+const stores: { store: Store; dir: string }[] = [];
+function fresh(): Store {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-proofs-'));
+  const store = openStore(dir);
+  stores.push({ store, dir });
+  return store;
+}
+afterEach(() => {
+  for (const { store, dir } of stores.splice(0)) {
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function proof(startedAt: number, id = newId()): Proof {
+  return {
+    id,
+    contentId: '01930000-0000-7000-8000-000000000001',
+    playlistId: '01930000-0000-7000-8000-000000000002',
+    scheduleId: '01930000-0000-7000-8000-000000000003',
+    startedAt,
+    endedAt: startedAt + 1000,
+    deviceStartedAt: startedAt,
+    clockOffsetMs: 0,
+    endReason: 'completed',
+    output: 'main',
+  };
+}
+
+function enrol(store: Store, n: number): string[] {
+  return Array.from(
+    { length: n },
+    (_, i) => store.devices.create({ name: `TB ${i}`, kind: 'led', groupId: null }).device.id,
+  );
+}
+
+describe('ProofStore.query', () => {
+  it('merges devices into (start, id) order across page boundaries, within [from, to) and the limit', () => {
+    const store = fresh();
+    const devices = enrol(store, 3);
+    const all: { device: string; p: Proof }[] = [];
+    // 6,500 proofs: more than one page (2,000) per device, interleaved in time, with equal start times.
+    for (let i = 0; i < 6500; i++) {
+      const device = devices[i % 3]!;
+      const p = proof(1_700_000_000_000 + Math.floor(i / 2) * 1000);
+      all.push({ device, p });
+    }
+    for (const d of devices)
+      store.proofs.insertBatch(
+        d,
+        all.filter((x) => x.device === d).map((x) => x.p),
+      );
+    const expected = [...all].sort((a, b) => a.p.startedAt - b.p.startedAt || (a.p.id < b.p.id ? -1 : 1));
+
+    const got = [...store.proofs.query({ deviceIds: null, limit: 1_000_000 })];
+    expect(got.map((p) => p.id)).toEqual(expected.map((x) => x.p.id));
+    expect(got[0]!.deviceId).toBe(expected[0]!.device);
+
+    const from = 1_700_000_000_000 + 100_000;
+    const to = 1_700_000_000_000 + 1_200_000;
+    const window = [...store.proofs.query({ deviceIds: [devices[0]!, devices[2]!], from, to, limit: 500 })];
+    const want = expected
+      .filter((x) => x.device !== devices[1] && x.p.startedAt >= from && x.p.startedAt < to)
+      .slice(0, 500)
+      .map((x) => x.p.id);
+    expect(window.map((p) => p.id)).toEqual(want);
+  });
+
+  it('gives the same order as one global sort for any data (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ d: fc.integer({ min: 0, max: 3 }), t: fc.integer({ min: 0, max: 50 }) }), {
+          maxLength: 60,
+        }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 1, max: 80 }),
+        (rows, from, limit) => {
+          const store = fresh();
+          const devices = enrol(store, 4);
+          const items = rows.map((r) => ({ device: devices[r.d]!, p: proof(1_000_000 + r.t) }));
+          for (const x of items) store.proofs.insertBatch(x.device, [x.p]);
+          const want = items
+            .filter((x) => x.p.startedAt >= 1_000_000 + from)
+            .sort((a, b) => a.p.startedAt - b.p.startedAt || (a.p.id < b.p.id ? -1 : 1))
+            .slice(0, limit)
+            .map((x) => x.p.id);
+          const got = [...store.proofs.query({ deviceIds: null, from: 1_000_000 + from, limit })].map((p) => p.id);
+          expect(got).toEqual(want);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('returns nothing for an empty device list', () => {
+    const store = fresh();
+    enrol(store, 1);
+    expect([...store.proofs.query({ deviceIds: [], limit: 10 })]).toEqual([]);
+  });
+});
