@@ -9,7 +9,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from '@bangtin/controller';
 import { newId } from '@bangtin/shared';
-import { arg, forkWorker, nextMessage, seedDevices, SMOKE, startControllerProcess, tmpDir } from './bench/common';
+import {
+  arg,
+  cpuSeconds,
+  forkWorker,
+  nextMessage,
+  seedDevices,
+  SMOKE,
+  startControllerProcess,
+  tmpDir,
+} from './bench/common';
 
 const total = SMOKE ? 4000 : arg('proofs', 300_000);
 const playersN = SMOKE ? 4 : arg('players', 50);
@@ -87,9 +96,11 @@ await Promise.all(
 );
 const done = Promise.all(workers.map((w) => nextMessage<{ acked: number; rejected: number }>(w, 'done')));
 t0 = performance.now();
+const cpu0 = cpuSeconds(controller.child.pid!);
 for (const w of workers) w.send({ type: 'go' });
 const results = await done;
 const seconds = (performance.now() - t0) / 1000;
+const controllerCpu = (cpuSeconds(controller.child.pid!) - cpu0) / seconds;
 const acked = results.reduce((a, r) => a + r.acked, 0);
 const rejected = results.reduce((a, r) => a + r.rejected, 0);
 const rate = acked / seconds;
@@ -105,6 +116,8 @@ console.log(
   `  bangtin socket ingest          ${Math.round(rate).toLocaleString('en')} proofs/s (${acked} acked, ${rejected} rejected, ${stored} stored, controller RSS ${rss} MB)`,
 );
 console.log(`  ratio bangtin/raw: ${(rate / rawRate).toFixed(2)}×`);
+// On 2 cores the simulated players share the machine with the controller: say how busy it was.
+console.log(`  controller CPU during ingest: ${Math.round(controllerCpu * 100)} % of one core`);
 if (stored !== acked || rejected !== 0) {
   console.error('  FAILED: stored count differs from acked count');
   process.exit(1);

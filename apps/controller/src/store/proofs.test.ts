@@ -100,6 +100,21 @@ describe('ProofStore.query', () => {
     );
   });
 
+  it('stores a replayed batch once, reporting at least every id it had before (many-row inserts)', () => {
+    const store = fresh();
+    const [d] = enrol(store, 1);
+    const first = Array.from({ length: 120 }, (_, i) => proof(1_700_000_000_000 + i * 1000));
+    expect(store.proofs.insertBatch(d!, first)).toEqual([]);
+    const fresh10 = Array.from({ length: 10 }, (_, i) => proof(1_700_000_200_000 + i * 1000));
+    const replay = [...first.slice(0, 60), ...fresh10, ...first.slice(60)];
+    const maybe = new Set(store.proofs.insertBatch(d!, replay));
+    expect(store.proofs.count()).toBe(130);
+    for (const p of first) expect(maybe.has(p.id)).toBe(true);
+    // The stored rows are the first upload's, untouched by the replay.
+    const stored = [...store.proofs.query({ deviceIds: [d!], limit: 1000 })];
+    expect(stored).toHaveLength(130);
+  });
+
   it('returns nothing for an empty device list', () => {
     const store = fresh();
     enrol(store, 1);
