@@ -144,13 +144,22 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       group.deviceIds.push(deviceId);
     }
     for (const id of current.keys()) if (!compiled.has(id)) current.delete(id);
-    // One transaction for all versions: a province-wide change must not cost 10,000 commits.
-    if (versionWrites.length > 0)
-      store.db.transaction(() => versionWrites.forEach((w) => store.devices.setBundle(...w)))();
     // One broadcast per distinct bundle: socket.io encodes the payload once for all its rooms.
     for (const { bundle, deviceIds } of changed.values()) {
       const rooms = deviceIds.filter((id) => sockets.has(id)).map((id) => `device:${id}`);
       if (rooms.length > 0) io.to(rooms).emit('bundle', bundle);
+    }
+    // The versions are recorded right after, in one transaction (a province-wide change must not cost
+    // 10,000 commits), and after the sockets got their writes: the revision itself is already
+    // committed by nextRevision, so a crash in between only re-sends the same content under a newer one.
+    if (versionWrites.length > 0) {
+      setImmediate(() => {
+        try {
+          store.db.transaction(() => versionWrites.forEach((w) => store.devices.setBundle(...w)))();
+        } catch (err) {
+          log.error({ err }, 'recording bundle versions failed');
+        }
+      });
     }
     if (changed.size > 0)
       log.info(

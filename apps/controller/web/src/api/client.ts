@@ -79,7 +79,7 @@ export interface MediaProgressView {
   failed: { sha256: string; reason: string }[];
   at: string;
 }
-export type DeviceCommand = 'identify' | 'reload' | 'clear-cache';
+export type DeviceCommand = 'identify' | 'reload' | 'clear-cache' | 'screenshot';
 
 export interface HolidayListView {
   id: string;
@@ -244,6 +244,14 @@ export async function blobUrl(path: string): Promise<string> {
   const res = await fetch(`${API_BASE}${path}`, { headers: authHeaders() });
   if (!res.ok) throw new ApiError(res.status, `http-${res.status}`, res.statusText);
   return URL.createObjectURL(await res.blob());
+}
+
+/** The last screenshot a device uploaded, as an object URL with its capture time; null before any. */
+export async function deviceScreenshot(id: string): Promise<{ url: string; capturedAt: string | null } | null> {
+  const res = await fetch(`${API_BASE}/devices/${id}/screenshot`, { headers: authHeaders() });
+  if (res.status === 404) return null;
+  if (!res.ok) throw new ApiError(res.status, `http-${res.status}`, res.statusText);
+  return { url: URL.createObjectURL(await res.blob()), capturedAt: res.headers.get('x-captured-at') };
 }
 
 /**

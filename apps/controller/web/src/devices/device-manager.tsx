@@ -1,8 +1,8 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DeviceGroup } from '@bangtin/shared';
 import { useI18n } from '../i18n/i18n';
-import { api, type DeviceCommand, type DeviceRow, type OutputView } from '../api/client';
+import { api, deviceScreenshot, type DeviceCommand, type DeviceRow, type OutputView } from '../api/client';
 import { keys } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
@@ -52,6 +52,50 @@ export function CacheCell({ deviceId }: { deviceId: string }) {
       {t('cache.files', { ready: p.ready, needed: p.needed, pct: number(frac * 100, 0) })}
       {p.failed.length ? <span className="error"> {t('cache.failed', { n: p.failed.length })}</span> : null}
     </span>
+  );
+}
+
+/**
+ * The device's last screenshot. "Chụp màn hình" asks the player for a new one and polls until a
+ * newer capture arrives (players answer within a second or two when online).
+ */
+export function ScreenshotPanel({ deviceId }: { deviceId: string }) {
+  const { t, dateTime } = useI18n();
+  const [requestedAt, setRequestedAt] = useState<number | null>(null);
+  const shot = useQuery({
+    queryKey: ['device-screenshot', deviceId],
+    queryFn: () => deviceScreenshot(deviceId),
+    refetchInterval: (q) => {
+      if (requestedAt === null || Date.now() - requestedAt > 20_000) return false;
+      const at = q.state.data?.capturedAt ? Date.parse(q.state.data.capturedAt) : 0;
+      return at >= requestedAt - 5_000 ? false : 1500;
+    },
+  });
+  const url = shot.data?.url;
+  useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
+  const take = useMutation({
+    mutationFn: () => api.deviceCommand(deviceId, 'screenshot'),
+    onSuccess: () => setRequestedAt(Date.now()),
+  });
+  return (
+    <div className="screenshot">
+      <button type="button" disabled={take.isPending} onClick={() => take.mutate()}>
+        {t('devices.command.screenshot')}
+      </button>
+      {take.error ? (
+        <p className="error" role="alert">
+          {errorText(t, take.error)}
+        </p>
+      ) : null}
+      {shot.data ? (
+        <figure>
+          <img src={shot.data.url} alt={t('devices.screenshotAlt')} style={{ maxWidth: '100%' }} />
+          <figcaption>{t('devices.screenshotAt', { at: dateTime(shot.data.capturedAt) })}</figcaption>
+        </figure>
+      ) : (
+        <p className="hint">{t('devices.noScreenshot')}</p>
+      )}
+    </div>
   );
 }
 
@@ -142,6 +186,12 @@ export function DeviceManager({
         </p>
       ) : null}
       <Notice message={notice} />
+      {device.kind !== 'led' ? (
+        <>
+          <h3>{t('devices.screenshot')}</h3>
+          <ScreenshotPanel deviceId={device.id} />
+        </>
+      ) : null}
       <h3>{t('devices.outputs')}</h3>
       <OutputsCell outputs={device.outputs} />
       <h3>{t('devices.cache')}</h3>
