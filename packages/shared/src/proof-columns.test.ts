@@ -69,5 +69,17 @@ describe('proof columns', () => {
     expect(outside.error?.issues[0]?.path).toEqual(['content', 0]);
     const negative = ProofColumnsSchema.safeParse({ ...cols, durationMs: [-5] });
     expect(negative.error?.issues[0]?.path).toEqual(['durationMs', 0]);
+    const cases: [Record<string, unknown>, (string | number)[]][] = [
+      [{ id: ['not-a-uuid'] }, ['id', 0]],
+      [{ refs: [...cols.refs.slice(0, 2), 'x'] }, ['refs', 2]],
+      [{ endReason: [7] }, ['endReason', 0]],
+      [{ clockOffsetMs: [1.5] }, ['clockOffsetMs', 0]],
+      [{ output: [3] }, ['output', 0]],
+      [{ startedAt: [0] }, ['startedAt', 0]],
+      [{ deviceStartedAt: ['1'] }, ['deviceStartedAt', 0]],
+    ];
+    for (const [patch, path] of cases) {
+      expect(ProofColumnsSchema.safeParse({ ...cols, ...patch }).error?.issues[0]?.path).toEqual(path);
+    }
   });
 });
