@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './support/api';
+import { buildWebIfMissing, launchChromium } from './support/browser';
 import {
   type ControllerProc,
   type Proc,
@@ -22,8 +22,6 @@ import {
  * uploaded PNG shown with the thumbnail the controller made of it.
  */
 
-const WEB = path.join(ROOT, 'apps/controller/web');
-const DIST_INDEX = path.join(WEB, 'dist/index.html');
 const SHOTS = path.join(ROOT, 'test-artifacts/ui');
 const ADMIN_PASSWORD = 'mat-khau-thu-nghiem';
 const BOARD = 'Bảng LED Thăng Bình';
@@ -38,19 +36,6 @@ let api: Api;
 let context: BrowserContext;
 let page: Page;
 const procs: Proc[] = [];
-
-function buildWebIfMissing(): void {
-  if (fs.existsSync(DIST_INDEX)) return;
-  const r = spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'apps/controller/node_modules/vite/bin/vite.js'), 'build', WEB],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
-  );
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
-}
 
 /** A real PNG (RGB, 8 bits) of a red and yellow flag-like picture, encoded here so the test needs no file. */
 function makePng(width: number, height: number): Buffer {
@@ -129,9 +114,7 @@ beforeAll(async () => {
     (await api.post('/playlists', { name: PLAYLIST, items: [{ contentId: slogan.body.id, durationMs: 5000 }] })).status,
   ).toBe(201);
 
-  context = await chromium.launchPersistentContext(tmpDir('ui2-chromium'), {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  context = await launchChromium(tmpDir('ui2-chromium'), {
     viewport: { width: 1366, height: 900 },
     acceptDownloads: true,
     locale: 'vi-VN',

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './support/api';
+import { buildWebIfMissing, launchChromium } from './support/browser';
 import {
   type ControllerProc,
   type Proc,
@@ -33,19 +33,6 @@ let context: BrowserContext;
 let page: Page;
 const procs: Proc[] = [];
 const ids = { province: '', districtA: '', districtB: '' };
-
-function buildWebIfMissing(): void {
-  if (fs.existsSync(DIST_INDEX)) return;
-  const r = spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'apps/controller/node_modules/vite/bin/vite.js'), 'build', WEB],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
-  );
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
-}
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -92,16 +79,7 @@ beforeAll(async () => {
     201,
   );
 
-  context = await chromium.launchPersistentContext(tmpDir('ui-chromium'), {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
+  context = await launchChromium(tmpDir('ui-chromium'), {
     viewport: { width: 1366, height: 768 },
     acceptDownloads: true,
     locale: 'vi-VN',

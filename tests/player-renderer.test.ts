@@ -3,10 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './support/api';
+import { launchChromium } from './support/browser';
 import {
   type ControllerProc,
   type Proc,
@@ -90,18 +91,9 @@ beforeAll(async () => {
     'browser mode to listen',
     30_000,
   );
-  context = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
-    executablePath: '/usr/bin/chromium',
+  context = await launchChromium(path.join(work, 'chromium-profile'), {
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
+    extraArgs: ['--autoplay-policy=no-user-gesture-required'],
     viewport: { width: 960, height: 540 },
     hasTouch: true,
   });

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { ROOT } from './processes';
+
+/**
+ * Debian's Chromium as the tests drive it: headless, no sandbox (root in CI), and none of the
+ * background requests a closed network would refuse by the dozen.
+ */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+export async function launchChromium(
+  profileDir: string,
+  options: Parameters<typeof chromium.launchPersistentContext>[1] & { extraArgs?: string[] } = {},
+): Promise<BrowserContext> {
+  const { extraArgs = [], ...rest } = options;
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    ...rest,
+  });
+}
+
+/** The admin app is served from its build; build it when a test runs before `pnpm build:web`. */
+export function buildWebIfMissing(): void {
+  const web = path.join(ROOT, 'apps/controller/web');
+  if (fs.existsSync(path.join(web, 'dist/index.html'))) return;
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'apps/controller/node_modules/vite/bin/vite.js'), 'build', web],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
