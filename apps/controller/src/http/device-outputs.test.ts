@@ -2,71 +2,23 @@
  * Boards of a device on a real controller (port 0, SQLite in a temp folder, a real Socket.IO player
  * client): configuring them, pushing them to the player, and the board status in the device list.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
-import { io, type Socket } from 'socket.io-client';
-import {
-  type ControllerToPlayerEvents,
-  type DeviceConfig,
-  type PlayerToControllerEvents,
-  PROTOCOL_VERSION,
-} from '@bangtin/shared';
+import { type DeviceConfig } from '@bangtin/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Controller, startController } from '../server';
+import { createHarness } from './test-harness';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function setup() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-outputs-'));
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const c: Controller = await startController({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    adminPassword: 'mat-khau-thu-nghiem',
-    log: pino({ level: 'silent' }),
-  });
-  cleanups.push(() => c.close());
-  const call = async (token: string, method: string, url: string, body?: unknown) => {
-    const r = await fetch(`${c.url}/api/v1${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    // `any`: the tests read whatever JSON the API answers and assert its shape themselves.
-    return { status: r.status, body: (await r.json()) as any };
-  };
-  const login = async (username: string, password: string) => {
-    const r = await fetch(`${c.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-    return ((await r.json()) as { token: string }).token;
-  };
-  const admin = await login('admin', 'mat-khau-thu-nghiem');
-  return { c, call, admin, login };
-}
+const harness = createHarness('outputs');
+afterEach(() => harness.cleanup());
+const setup = () => harness.start();
 
 const board = { name: 'cong', protocol: 'alpha', port: '/dev/ttyUSB0', baud: 9600, size: '96x16', address: '00' };
 
 describe('device outputs', () => {
   it('stores boards, pushes them to the connected player, and lists the status it reports', async () => {
-    const { c, call, admin } = await setup();
+    const { c, call, admin, player } = await setup();
     const dev = await call(admin, 'POST', '/devices', { name: 'Bảng LED Điện Bàn', kind: 'led' });
     const id = dev.body.id as string;
 
-    const socket: Socket<ControllerToPlayerEvents, PlayerToControllerEvents> = io(c.url, {
-      auth: { token: dev.body.token, protocol: PROTOCOL_VERSION, playerVersion: 'test' },
-      transports: ['websocket'],
-      reconnection: false,
-    });
-    cleanups.push(() => void socket.close());
+    const socket = player(dev.body.token);
     const configs: DeviceConfig[] = [];
     socket.on('device:config', (cfg) => configs.push(cfg));
     await expect.poll(() => configs.length).toBe(1);

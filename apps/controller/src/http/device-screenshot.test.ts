@@ -4,68 +4,15 @@
  * checked by its bytes, the latest screenshot served to staff, and `survey:config` pushed to players.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { PNG } from 'pngjs';
-import { io, type Socket } from 'socket.io-client';
-import {
-  type ControllerToPlayerEvents,
-  DEFAULT_SURVEY_CONFIG,
-  type DeviceCommand,
-  type PlayerToControllerEvents,
-  PROTOCOL_VERSION,
-  SCREENSHOT_MAX_BYTES,
-  type SurveyConfig,
-} from '@bangtin/shared';
+import { DEFAULT_SURVEY_CONFIG, type DeviceCommand, SCREENSHOT_MAX_BYTES, type SurveyConfig } from '@bangtin/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Controller, startController } from '../server';
+import { createHarness } from './test-harness';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function setup() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-screenshot-'));
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const c: Controller = await startController({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    adminPassword: 'mat-khau-thu-nghiem',
-    log: pino({ level: 'silent' }),
-  });
-  cleanups.push(() => c.close());
-  const call = async (token: string, method: string, url: string, body?: unknown) => {
-    const r = await fetch(`${c.url}/api/v1${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    // `any`: the tests read whatever JSON the API answers and assert its shape themselves.
-    return { status: r.status, body: (await r.json()) as any };
-  };
-  const login = async (username: string, password: string) => {
-    const r = await fetch(`${c.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-    return ((await r.json()) as { token: string }).token;
-  };
-  const admin = await login('admin', 'mat-khau-thu-nghiem');
-  const player = (token: string) => {
-    const socket: Socket<ControllerToPlayerEvents, PlayerToControllerEvents> = io(c.url, {
-      auth: { token, protocol: PROTOCOL_VERSION, playerVersion: 'test' },
-      transports: ['websocket'],
-      reconnection: false,
-    });
-    cleanups.push(() => void socket.close());
-    return socket;
-  };
-  return { c, call, admin, login, player, dataDir };
-}
+const harness = createHarness('screenshot');
+afterEach(() => harness.cleanup());
+const setup = () => harness.start();
 
 function pngOf(width: number, height: number): Buffer {
   const png = new PNG({ width, height });

@@ -1,29 +1,13 @@
 /** The daily rollup endpoint on a real in-process controller (port 0, SQLite in a temp folder). */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Controller, startController } from '../server';
+import { createHarness } from './test-harness';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const harness = createHarness('rollups');
+afterEach(() => harness.cleanup());
 
 describe('GET /api/v1/proofs/daily', () => {
   it('answers the rolled-up plays and airtime per device, campaign and local date, within the caller’s scope', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-rollups-'));
-    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-    const c: Controller = await startController({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      adminPassword: 'mat-khau-thu-nghiem',
-      log: pino({ level: 'silent' }),
-      jobs: false,
-    });
-    cleanups.push(() => c.close());
+    const { c } = await harness.start({ jobs: false });
     const { store } = c;
     const tamKy = store.groups.create({ name: 'Tam Kỳ', kind: 'district', parentId: null });
     const hoiAn = store.groups.create({ name: 'Hội An', kind: 'district', parentId: null });

@@ -1,0 +1,75 @@
+/**
+ * For the controller's HTTP tests only: a real controller on port 0 with its SQLite in a temp folder,
+ * an authenticated JSON client, and real Socket.IO player clients; everything is closed by `cleanup()`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { io, type Socket } from 'socket.io-client';
+import { type ControllerToPlayerEvents, type PlayerToControllerEvents, PROTOCOL_VERSION } from '@bangtin/shared';
+import { type Controller, type ControllerOptions, startController } from '../server';
+
+export const ADMIN_PASSWORD = 'mat-khau-thu-nghiem';
+
+export interface Harness {
+  c: Controller;
+  dataDir: string;
+  // `any` body: the tests read whatever JSON the API answers and assert its shape themselves.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call(token: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }>;
+  login(username: string, password: string): Promise<string>;
+  /** The admin's session token. */
+  admin: string;
+  player(token: string): Socket<ControllerToPlayerEvents, PlayerToControllerEvents>;
+}
+
+export function createHarness(prefix: string) {
+  const cleanups: (() => Promise<void> | void)[] = [];
+
+  async function start(extra: Partial<ControllerOptions> = {}): Promise<Harness> {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bangtin-${prefix}-`));
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const c = await startController({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      adminPassword: ADMIN_PASSWORD,
+      log: pino({ level: 'silent' }),
+      ...extra,
+    });
+    cleanups.push(() => c.close());
+    const call: Harness['call'] = async (token, method, url, body) => {
+      const r = await fetch(`${c.url}/api/v1${url}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: r.status, body: await r.json() };
+    };
+    const login: Harness['login'] = async (username, password) => {
+      const r = await fetch(`${c.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      return ((await r.json()) as { token: string }).token;
+    };
+    const player: Harness['player'] = (token) => {
+      const socket: Socket<ControllerToPlayerEvents, PlayerToControllerEvents> = io(c.url, {
+        auth: { token, protocol: PROTOCOL_VERSION, playerVersion: 'test' },
+        transports: ['websocket'],
+        reconnection: false,
+      });
+      cleanups.push(() => void socket.close());
+      return socket;
+    };
+    return { c, dataDir, call, login, admin: await login('admin', ADMIN_PASSWORD), player };
+  }
+
+  async function cleanup(): Promise<void> {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  }
+
+  return { start, cleanup };
+}
