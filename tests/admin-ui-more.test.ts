@@ -304,7 +304,7 @@ describe('admin UI: urgent messages, campaigns, media', () => {
     await page.getByRole('button', { name: 'Lưu' }).click();
     await page
       .locator('.field-invalid', { hasText: 'Đến giờ (khung 2)' })
-      .getByText(/overlaps daypart 06:30–08:00/)
+      .getByText(/trùng với khung giờ 06:30–08:00/)
       .waitFor();
     expect(await page.getByLabel('Đến giờ (khung 2)').getAttribute('aria-invalid')).toBe('true');
     await shot('16-schedule-daypart-error');

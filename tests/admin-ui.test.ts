@@ -174,7 +174,8 @@ describe('admin UI', () => {
     await page.getByRole('button', { name: 'Lưu' }).click();
     const durationError = page.locator('.playlist-items .error');
     await durationError.waitFor();
-    expect(await durationError.textContent()).toMatch(/items\.0\.durationMs/);
+    // Said in Vietnamese, naming the item (the API's field is items.0.durationMs).
+    expect(await durationError.textContent()).toBe('Thời lượng (ms) (mục 1): phải lớn hơn hoặc bằng 1.000');
     expect(await duration.getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('Tên danh sách phát').inputValue()).toBe('Chiến dịch BHXH tháng 7');
     await shot('04-playlist-error');
@@ -194,7 +195,7 @@ describe('admin UI', () => {
     await page.getByRole('cell', { name: 'Huyện Duy Xuyên' }).waitFor();
     await shot('05-schedules');
 
-    // The dashboard shows the board playing the slogan, refreshed by polling.
+    // The dashboard shows the board playing the slogan, refreshed live over Socket.IO (polling when the socket is down).
     await nav('Tổng quan', 'Tổng quan thiết bị');
     const row = page.locator('[data-device="Bảng LED Duy Xuyên"]');
     await row.locator('.now-playing', { hasText: SLOGAN_TITLE }).waitFor({ timeout: 20_000 });
@@ -254,7 +255,7 @@ describe('admin UI', () => {
       await page.getByRole('checkbox', { name: d, exact: true }).uncheck();
     await page.getByRole('button', { name: 'Lưu' }).click();
     // No day picked: the API's complaint shows under the weekdays and the choices stay.
-    await page.getByText(/recurrence\.days/).waitFor();
+    await page.getByText('Ngày trong tuần: hãy chọn ít nhất một ngày').waitFor();
     expect(await page.getByRole('checkbox', { name: 'Huyện Đại Lộc' }).isChecked()).toBe(true);
     for (const d of ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu'])
       await page.getByRole('checkbox', { name: d, exact: true }).check();

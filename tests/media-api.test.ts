@@ -96,6 +96,59 @@ describe('media API: uploads checked by content, served with Range to staff and 
     expect(missing.status).toBe(404);
   });
 
+  it('audio: off by default, set at upload or later on videos and streams only, validated', async () => {
+    expect(video).not.toHaveProperty('audio', true);
+    const stream = await api.post('/content', { type: 'stream', url: 'https://live.example.vn/hoi-nghi/index.m3u8' });
+    expect(stream.status).toBe(201);
+    expect(stream.body.audio).toBe(false);
+    const loud = await api.post('/content', {
+      type: 'stream',
+      url: 'https://live.example.vn/doi-thoai/index.m3u8',
+      audio: true,
+    });
+    expect(loud.body.audio).toBe(true);
+    const bad = await api.post('/content', { type: 'stream', url: 'https://x.vn/a.m3u8', audio: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('audio');
+
+    // Multipart: the field precedes the file, as a form sends it.
+    const form = new FormData();
+    form.append('audio', 'true');
+    form.append('file', new Blob([fs.readFileSync(path.join(work, 'b.webm'))]), 'clip.webm');
+    const res = await fetch(`${controller.url}/api/v1/content`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.token}` },
+      body: form,
+    });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { audio: boolean }).audio).toBe(true);
+    const badForm = new FormData();
+    badForm.append('audio', 'loud');
+    badForm.append('file', new Blob([fs.readFileSync(path.join(work, 'b.webm'))]), 'clip.webm');
+    const refused = await fetch(`${controller.url}/api/v1/content`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.token}` },
+      body: badForm,
+    });
+    expect(refused.status).toBe(400);
+
+    const on = await api.request('PATCH', `/content/${stream.body.id}`, { audio: true });
+    expect(on.status, on.text).toBe(200);
+    expect(on.body.audio).toBe(true);
+    expect((await api.get(`/content/${stream.body.id}`)).body.audio).toBe(true);
+    const off = await api.request('PATCH', `/content/${stream.body.id}`, { audio: false });
+    expect(off.body.audio).toBe(false);
+    const slogan = await api.post('/content', { type: 'slogan', text: 'Không có tiếng' });
+    const noSound = await api.request('PATCH', `/content/${slogan.body.id}`, { audio: true });
+    expect(noSound.status).toBe(400);
+    expect(noSound.body.error.field).toBe('audio');
+    expect((await api.request('PATCH', `/content/${stream.body.id}`, { audio: 1 })).status).toBe(400);
+    expect(
+      (await api.request('PATCH', `/content/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, { audio: true }))
+        .status,
+    ).toBe(404);
+  });
+
   it('serves byte ranges to a player with its device token, and refuses unknown tokens', async () => {
     const dev = await api.post<{ token: string }>('/devices', { name: 'Màn hình sảnh', kind: 'screen' });
     const auth = { authorization: `Bearer ${dev.body.token}` };

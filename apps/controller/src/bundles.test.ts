@@ -196,3 +196,96 @@ describe('bundle hash input', () => {
     }
   });
 });
+
+describe('device zones, district-bound entries and campaign priorities', () => {
+  it("carries the device's zone, pins schedules that name Vietnam's zone, and hashes as the player does", async () => {
+    const { hashInput } = await import('./bundles');
+    const devices = [
+      { id: id(200), groupId: TAM_KY, tags: [], timeZone: 'Asia/Tokyo' },
+      { id: id(201), groupId: TAM_KY, tags: [], timeZone: null },
+      { id: id(203), groupId: TAM_KY, tags: [] },
+    ];
+    const schedules = [
+      sched(1, { target: { deviceIds: [], groupIds: [TAM_KY], tags: [] } }),
+      sched(2, { target: { deviceIds: [], groupIds: [TAM_KY], tags: [] }, timeZone: 'Asia/Ho_Chi_Minh' }),
+      sched(3, { target: { deviceIds: [], groupIds: [TAM_KY], tags: [] }, timeZone: 'Asia/Bangkok' }),
+    ];
+    const out = compileBodies(input({ devices, schedules }), NOW);
+    const tokyo = out.get(id(200))!;
+    const vietnam = out.get(id(201))!;
+    // Devices in the default zone share one body, which says nothing about zones it does not need.
+    expect(out.get(id(203))).toBe(vietnam);
+    expect(vietnam.timeZone).toBeUndefined();
+    expect(vietnam.schedules.map((s) => s.timeZone)).toEqual([undefined, undefined, 'Asia/Bangkok']);
+    expect(tokyo.timeZone).toBe('Asia/Tokyo');
+    expect(tokyo.schedules.map((s) => s.timeZone)).toEqual([undefined, 'Asia/Ho_Chi_Minh', 'Asia/Bangkok']);
+    for (const body of [tokyo, vietnam]) {
+      const { hash: _hash, ...rest } = body;
+      const b = BundleSchema.parse(toBundle(body, 3));
+      expect(hashInput(rest)).toBe(bundleHashInput(b));
+      expect(crypto.createHash('sha256').update(bundleHashInput(b)).digest('hex')).toBe(body.hash);
+    }
+  });
+
+  it('keeps an entry bound to a district inside it, whatever its tags reach', () => {
+    const devices = [
+      { id: id(200), groupId: TAM_KY, tags: ['ngoài trời'] },
+      { id: id(202), groupId: HOI_AN, tags: ['ngoài trời'] },
+    ];
+    const tag = { deviceIds: [], groupIds: [], tags: ['ngoài trời'] };
+    const out = compileBodies(
+      input({
+        devices,
+        schedules: [sched(1, { target: tag, scopeGroupId: TAM_KY }), sched(2, { target: tag })],
+        interrupts: [
+          {
+            id: id(500),
+            contentId: null,
+            text: 'Khẩn',
+            startsAt: NOW,
+            endsAt: null,
+            itemDurationMs: 10_000,
+            campaignId: null,
+            target: tag,
+            createdBy: null,
+            createdAt: NOW,
+            cancelledAt: null,
+            scopeGroupId: HOI_AN,
+          },
+        ],
+      }),
+      NOW,
+    );
+    expect(ids(out.get(id(200)))).toEqual([id(101), id(102)]);
+    expect(out.get(id(200))!.interrupts).toBeUndefined();
+    expect(ids(out.get(id(202)))).toEqual([id(102)]);
+    expect(out.get(id(202))!.interrupts!.map((m) => m.id)).toEqual([id(500)]);
+    // Bound to the province: reaches both districts below it.
+    const wide = compileBodies(input({ devices, schedules: [sched(1, { target: tag, scopeGroupId: PROVINCE })] }), NOW);
+    expect([ids(wide.get(id(200))), ids(wide.get(id(202)))]).toEqual([[id(101)], [id(101)]]);
+  });
+
+  it("gives entries that follow their campaign the campaign's current priority", () => {
+    const campaign: CampaignRecord = {
+      id: id(300),
+      name: 'Tháng vận động',
+      description: '',
+      colour: '#c0392b',
+      startsOn: '2027-02-01',
+      endsOn: '2027-02-28',
+      priority: 80,
+      status: 'running',
+      target: { deviceIds: [], groupIds: [TAM_KY], tags: [] },
+      playlistIds: [PLAYLIST],
+      createdBy: null,
+      createdAt: 0,
+      updatedAt: 0,
+    };
+    const schedules = [
+      sched(1, { campaignId: campaign.id, priority: 70, priorityFromCampaign: true }),
+      sched(2, { campaignId: campaign.id, priority: 70 }),
+    ];
+    const out = compileBodies(input({ schedules, campaigns: new Map([[campaign.id, campaign]]) }), NOW);
+    expect(out.get(id(200))!.schedules.map((s) => s.priority)).toEqual([80, 70]);
+  });
+});

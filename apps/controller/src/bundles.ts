@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Bundle, BundleSchedule, ContentItem, HolidayList, Interrupt, Playlist } from '@bangtin/shared';
 import { canonicalJson, dayStartUtc, parseLocalDate, PROTOCOL_VERSION, TIMEZONE } from '@bangtin/shared';
 import type { Store } from './store';
-import { ancestorsByGroup } from './store/groups';
+import { ancestorsByGroup, subtreesOf } from './store/groups';
 import type { ScheduleRecord } from './store/schedules';
 import type { InterruptRecord } from './store/interrupts';
 import type { CampaignRecord } from './store/campaigns';
@@ -10,12 +10,13 @@ import { horizonUntil } from './store/meta';
 
 export type BundleBody = Pick<
   Bundle,
-  'content' | 'playlists' | 'schedules' | 'interrupts' | 'holidayLists' | 'horizonUntil'
+  'content' | 'playlists' | 'schedules' | 'interrupts' | 'holidayLists' | 'horizonUntil' | 'timeZone'
 > & { hash: string };
 
 /** Everything bundle compilation reads, gathered once so compiling is pure and benchmarkable. */
 export interface CompileInput {
-  devices: { id: string; groupId: string | null; tags: string[] }[];
+  /** `timeZone`: the device's IANA zone, null or absent for Asia/Ho_Chi_Minh. */
+  devices: { id: string; groupId: string | null; tags: string[]; timeZone?: string | null }[];
   groups: { id: string; parentId: string | null }[];
   content: Map<string, ContentItem>;
   playlists: Map<string, Playlist>;
@@ -55,15 +56,23 @@ export function campaignWindow(c: Pick<CampaignRecord, 'startsOn' | 'endsOn'>): 
 
 interface Entry {
   target: { deviceIds: string[]; groupIds: string[]; tags: string[] };
+  /** The groups the entry may reach at all (an editor's district subtree), or null for anywhere. */
+  reach: Set<string> | null;
 }
 
 /**
  * Works out, for every device, the bundle it should hold: the schedules and urgent messages that
  * target it (directly, through any group above it, or through one of its tags) with their playlists,
- * content and holiday lists. Devices in the same group with the same tags and no direct targets share
- * one compiled body, so a province-wide schedule is compiled once, not per device.
+ * content and holiday lists. An entry an editor created reaches only devices inside the editor's
+ * district, whatever its tags say (its `scopeGroupId`). Devices in the same group with the same tags,
+ * zone and no direct targets share one compiled body, so a province-wide schedule is compiled once,
+ * not per device.
  */
 export function compileBodies(input: CompileInput, now = Date.now()): Map<string, BundleBody> {
+  const subtrees = subtreesOf(input.groups);
+  const reachOf = (scopeGroupId: string | null | undefined): Set<string> | null =>
+    // A scope group deleted since reaches nothing rather than everything.
+    scopeGroupId ? (subtrees.get(scopeGroupId) ?? new Set()) : null;
   const schedules: BundleSchedule[] = [];
   const scheduleEntries: Entry[] = [];
   const sorted = [...input.schedules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -74,14 +83,14 @@ export function compileBodies(input: CompileInput, now = Date.now()): Map<string
     const own = s.target;
     const empty = own.deviceIds.length + own.groupIds.length + own.tags.length === 0;
     schedules.push(bs);
-    scheduleEntries.push({ target: empty && campaign ? campaign.target : own });
+    scheduleEntries.push({ target: empty && campaign ? campaign.target : own, reach: reachOf(s.scopeGroupId) });
   }
   const interrupts: Interrupt[] = [];
   const interruptEntries: Entry[] = [];
   for (const m of [...input.interrupts].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     if (m.endsAt !== null && m.endsAt <= now) continue;
     interrupts.push(toBundleInterrupt(m));
-    interruptEntries.push(m);
+    interruptEntries.push({ target: m.target, reach: reachOf(m.scopeGroupId) });
   }
 
   // Index every entry (schedules first, then interrupts) by the targets that name it.
@@ -107,21 +116,28 @@ export function compileBodies(input: CompileInput, now = Date.now()): Map<string
   const nSched = schedules.length;
   for (const d of input.devices) {
     const direct = byDevice.get(d.id);
-    const preKey = `${d.groupId ?? ''}\u0001${d.tags.join('\u0002')}\u0001${direct ? direct.join(',') : ''}`;
+    const zone = d.timeZone ?? TIMEZONE;
+    const preKey = `${d.groupId ?? ''}\u0001${d.tags.join('\u0002')}\u0001${direct ? direct.join(',') : ''}\u0001${zone}`;
     let body = byPreKey.get(preKey);
     if (!body) {
       const ids = new Set<number>(direct ?? []);
       for (const g of d.groupId ? (ancestors.get(d.groupId) ?? []) : [])
         for (const i of byGroup.get(g) ?? []) ids.add(i);
       for (const t of d.tags) for (const i of byTag.get(t) ?? []) ids.add(i);
-      const idx = [...ids].sort((a, b) => a - b);
-      const key = idx.join(',');
+      const idx = [...ids]
+        .filter((i) => {
+          const reach = entries[i]!.reach;
+          return reach === null || (d.groupId !== null && reach.has(d.groupId));
+        })
+        .sort((a, b) => a - b);
+      const key = `${idx.join(',')}\u0001${zone}`;
       body = bodies.get(key);
       if (!body) {
         body = buildBody(
           idx.filter((i) => i < nSched).map((i) => schedules[i]!),
           idx.filter((i) => i >= nSched).map((i) => interrupts[i - nSched]!),
           input,
+          zone,
         );
         bodies.set(key, body);
       }
@@ -150,16 +166,22 @@ export function toBundleSchedule(
   }
   if (endsAt !== null && endsAt <= now) return null;
   if (startsAt !== null && endsAt !== null && endsAt <= startsAt) return null;
+  const campaign = s.campaignId ? campaigns.get(s.campaignId) : undefined;
   const bs: BundleSchedule = {
     id: s.id,
     playlistId: s.playlistId,
     startsAt,
     endsAt,
-    priority: s.priority,
+    // An entry without a priority of its own follows its campaign's, read now rather than copied when
+    // the entry was made, so raising the campaign raises every such entry in the next bundle.
+    priority: s.priorityFromCampaign && campaign ? campaign.priority : s.priority,
     createdAt: s.createdAt,
   };
   if (s.recurrence && s.recurrence.kind !== 'always') bs.recurrence = s.recurrence;
+  // A schedule that names Asia/Ho_Chi_Minh travels without it (old bundles hash the same) and gets it
+  // back in the bundle of a device in another zone (see `pinnedToDefaultZone`).
   if (s.timeZone && s.timeZone !== TIMEZONE) bs.timeZone = s.timeZone;
+  else if (s.timeZone) namesDefaultZone.add(bs);
   if (s.exceptions.length > 0) bs.exceptions = s.exceptions;
   if (s.holidayListIds.length > 0) bs.holidayListIds = s.holidayListIds;
   if (s.weight !== 1) bs.weight = s.weight;
@@ -177,7 +199,28 @@ function toBundleInterrupt(m: InterruptRecord): Interrupt {
   return out;
 }
 
-function buildBody(bs: BundleSchedule[], interrupts: Interrupt[], input: CompileInput): BundleBody {
+/** Bundle schedules whose record names Asia/Ho_Chi_Minh itself (left out of the bundle by default). */
+const namesDefaultZone = new WeakSet<BundleSchedule>();
+const pinnedCache = new WeakMap<BundleSchedule, BundleSchedule>();
+
+/**
+ * In a bundle for a device outside the default zone, a schedule that named Asia/Ho_Chi_Minh must say
+ * so, or the player would read it in the device's zone. One copy per schedule, however many bodies.
+ */
+function pinnedToDefaultZone(s: BundleSchedule): BundleSchedule {
+  if (!namesDefaultZone.has(s)) return s;
+  let p = pinnedCache.get(s);
+  if (!p) pinnedCache.set(s, (p = { ...s, timeZone: TIMEZONE }));
+  return p;
+}
+
+function buildBody(
+  schedulesIn: BundleSchedule[],
+  interrupts: Interrupt[],
+  input: CompileInput,
+  zone: string = TIMEZONE,
+): BundleBody {
+  const bs = zone === TIMEZONE ? schedulesIn : schedulesIn.map(pinnedToDefaultZone);
   const pls = [...new Set(bs.map((s) => s.playlistId))].sort().flatMap((id) => {
     const p = input.playlists.get(id);
     return p ? [p] : [];
@@ -198,6 +241,7 @@ function buildBody(bs: BundleSchedule[], interrupts: Interrupt[], input: Compile
   if (interrupts.length > 0) body.interrupts = interrupts;
   if (holidayLists.length > 0) body.holidayLists = holidayLists;
   if (input.horizonUntil !== null) body.horizonUntil = input.horizonUntil;
+  if (zone !== TIMEZONE) body.timeZone = zone;
   return { ...body, hash: hashBody(body) };
 }
 
@@ -246,6 +290,10 @@ function* hashPieces(body: Omit<BundleBody, 'hash'>): Generator<Buffer> {
   if (body.interrupts !== undefined) yield* list('interrupts', body.interrupts);
   yield* list('playlists', body.playlists);
   yield* list('schedules', body.schedules);
+  if (body.timeZone !== undefined) {
+    yield key('timeZone');
+    yield Buffer.from(JSON.stringify(body.timeZone));
+  }
   yield END;
 }
 const OPEN = Buffer.from('[');

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import cron from 'node-cron';
 import { openStore, type Store } from './store';
 import { createHub, type Hub } from './hub/hub';
+import { createAdminEvents } from './hub/admin-events';
 import { registerAuth } from './http/auth';
 import { registerMedia } from './http/media';
 import { registerRoutes } from './http/routes';
@@ -76,6 +77,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   // Bundles carry a horizon from the first compile on; afterwards only the daily job moves it.
   advanceHorizon(store, Date.now());
   hub = createHub({ httpServer: app.server, store, log: log.child({ module: 'hub' }), version: VERSION });
+  const adminEvents = createAdminEvents({ hub, store, log: log.child({ module: 'admin-events' }) });
 
   await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
   const port = (app.server.address() as AddressInfo).port;
@@ -100,6 +102,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     close: async () => {
       for (const j of jobs) await j.stop();
       await scheduling?.stop();
+      adminEvents.close();
       await hub!.close();
       await app.close().catch(() => undefined);
       store.close();

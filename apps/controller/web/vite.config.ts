@@ -12,6 +12,10 @@ export default defineConfig({
   },
   server: {
     // `vite apps/controller/web` during development talks to a controller on the default port.
-    proxy: { '/api': 'http://127.0.0.1:8080' },
+    proxy: {
+      '/api': 'http://127.0.0.1:8080',
+      // The dashboard's live updates (Socket.IO namespace /admin), WebSocket upgrade included.
+      '/socket.io': { target: 'http://127.0.0.1:8080', ws: true },
+    },
   },
 });

@@ -2,10 +2,8 @@ import pino from 'pino';
 import type { LedOutputConfig } from '@bangtin/shared';
 import { PlayerConfigError, readPlayerConfig } from './runtime/config';
 import {
-  createLedOutput,
-  type LedOutput,
+  LedBoardSet,
   mergeOutputConfigs,
-  outputsKey,
   readCachedDeviceConfig,
   writeCachedDeviceConfig,
 } from './runtime/led-outputs';
@@ -30,10 +28,7 @@ try {
   // Screen (browser mode, --renderer-port): cache and server outlive player restarts.
   const screen = config.screen ? await startScreenRuntime({ ...config, screen: config.screen, log }) : null;
   let player: Player | null = null;
-  let activeKey = '';
   let stopping = false;
-  /** Restarts run one after another: a config arriving during a restart waits for it. */
-  let chain: Promise<void> = Promise.resolve();
 
   function boardsFrom(remote: readonly LedOutputConfig[]): LedOutputConfig[] {
     const { outputs, skipped } = mergeOutputConfigs(config.outputs, remote);
@@ -41,69 +36,67 @@ try {
     return outputs;
   }
 
-  /** Boards being driven, by their full config: a board whose config is unchanged keeps its port and picture. */
-  let boards = new Map<string, LedOutput>();
+  /**
+   * The player's outputs are fixed when it starts, so a new board list restarts it. The board set runs
+   * those restarts one at a time (latest list wins) and keeps boards whose wiring is unchanged open, with
+   * their picture; see LedBoardSet.
+   */
+  const boards = new LedBoardSet({
+    log,
+    hooks: {
+      beforeChange: async () => {
+        const p = player;
+        player = null;
+        await p?.close();
+      },
+      afterChange: (leds) => {
+        if (stopping) return;
+        // Without `close`: the board set, not the player, owns the ports across restarts.
+        const outputs: OutputSpec[] = leds.map((l) => ({
+          id: l.id,
+          accepts: l.accepts,
+          show: l.show,
+          status: l.status,
+          watchStatus: l.watchStatus,
+          keepProof: l.keepProof,
+        }));
+        const screenOutput = screen?.output() ?? null;
+        if (screenOutput) outputs.push(screenOutput);
+        // A box that drives only boards has no `main` output: a proof for a screen nobody has would be false.
+        const p = startPlayer({
+          controllerUrl: config.controllerUrl,
+          token: config.token,
+          dataDir: config.dataDir,
+          heartbeatMs: config.heartbeatMs,
+          log,
+          ...(outputs.length > 0 ? { outputs } : {}),
+          ...(screen ? { mediaCache: screen.cache } : {}),
+        });
+        if (screen && screenOutput) screen.attach(p, screenOutput);
+        // Board power plans run in the device's zone, which comes with its bundle.
+        const zone = p.bundle()?.timeZone;
+        if (zone) boards.setTimeZone(zone);
+        p.on('bundle', (b) => {
+          if (b.timeZone) boards.setTimeZone(b.timeZone);
+        });
+        p.on('config', (c) => {
+          if (stopping || player !== p) return;
+          writeCachedDeviceConfig(config.dataDir, c.outputs);
+          boards.set(boardsFrom(c.outputs)).catch(fatal);
+        });
+        player = p;
+      },
+    },
+  });
 
-  async function run(configs: LedOutputConfig[]): Promise<void> {
-    const next = new Map<string, LedOutput>();
-    for (const b of configs) {
-      const key = outputsKey([b]);
-      let led = boards.get(key);
-      if (!led) {
-        led = createLedOutput(b, { log });
-        log.info({ output: led.id, port: b.port, size: b.size, address: b.address }, 'LED board');
-        await led.open();
-      }
-      next.set(key, led);
-    }
-    for (const [key, led] of boards) if (!next.has(key)) await led.close();
-    boards = next;
-    activeKey = outputsKey(configs);
-    // Without `close`: the player must not release ports that the next player (after a restart) reuses.
-    const outputs: OutputSpec[] = [...next.values()].map((l) => ({
-      id: l.id,
-      accepts: l.accepts,
-      show: l.show,
-      status: l.status,
-      watchStatus: l.watchStatus,
-      keepProof: l.keepProof,
-    }));
-    const screenOutput = screen?.output() ?? null;
-    if (screenOutput) outputs.push(screenOutput);
-    // A box that drives only boards has no `main` output: a proof for a screen nobody has would be false.
-    const p = startPlayer({
-      controllerUrl: config.controllerUrl,
-      token: config.token,
-      dataDir: config.dataDir,
-      heartbeatMs: config.heartbeatMs,
-      log,
-      ...(outputs.length > 0 ? { outputs } : {}),
-      ...(screen ? { mediaCache: screen.cache } : {}),
-    });
-    if (screen && screenOutput) screen.attach(p, screenOutput);
-    p.on('config', (c) => {
-      writeCachedDeviceConfig(config.dataDir, c.outputs);
-      const next = boardsFrom(c.outputs);
-      if (outputsKey(next) === activeKey || stopping) return;
-      log.info({ boards: next.map((b) => b.name) }, 'boards changed on the controller; restarting playback');
-      chain = chain
-        .then(async () => {
-          if (stopping || outputsKey(next) === activeKey) return;
-          await player?.close();
-          await run(next);
-        })
-        .catch(fatal);
-    });
-    player = p;
-  }
-
-  chain = run(boardsFrom(readCachedDeviceConfig(config.dataDir))).catch(fatal);
+  const started = boards.set(boardsFrom(readCachedDeviceConfig(config.dataDir))).catch(fatal);
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'player stopping');
-    await chain.catch(() => undefined);
+    await started;
     await player?.close();
+    await boards.close();
     await screen?.close();
     process.exit(0);
   };

@@ -187,6 +187,8 @@ export const UpdateDeviceBodySchema = z.object({
   name: NfcText(200).optional(),
   groupId: IdSchema.nullable().optional(),
   tags: z.array(TagSchema).max(50).optional(),
+  /** IANA zone its schedules are read in (those naming no zone); null = back to Asia/Ho_Chi_Minh. */
+  timeZone: TimeZoneSchema.nullable().optional(),
 });
 
 export const HolidayListBodySchema = z.object({
@@ -221,7 +223,15 @@ export const CreateInterruptBodySchema = z
 export const MAX_TIMELINE_MS = 31 * 86_400_000;
 
 export const TimelineQuerySchema = z
-  .object({ from: InstantSchema.optional(), to: InstantSchema.optional() })
+  .object({
+    from: InstantSchema.optional(),
+    to: InstantSchema.optional(),
+    /**
+     * `slot` (default): one segment per item slot where schedules share airtime. `schedule`: one
+     * segment per stretch of the same sharers, listed in `shares` (see `resolveTimelineBySchedule`).
+     */
+    granularity: z.enum(['slot', 'schedule']).optional(),
+  })
   .superRefine((q, ctx) => {
     if (q.from && q.to) {
       const span = Date.parse(q.to) - Date.parse(q.from);

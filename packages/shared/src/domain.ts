@@ -58,6 +58,8 @@ export interface DeviceView {
   outboxSize: number | null;
   clockOffsetMs: number | null;
   revokedAt: string | null;
+  /** IANA zone the device's schedules are read in (Asia/Ho_Chi_Minh unless set). */
+  timeZone?: string;
 }
 
 // Scheduling (issue 3).

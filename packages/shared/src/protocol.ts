@@ -4,8 +4,10 @@ import type {
   BundleAck,
   DeviceCommand,
   DeviceConfig,
+  DeviceKind,
   Heartbeat,
   MediaProgress,
+  OutputStatus,
   ScreenshotUpload,
   SurveyConfig,
 } from './domain';
@@ -87,4 +89,87 @@ export type InterServerEvents = Record<string, never>;
 export interface SocketData {
   deviceId: string;
   protocol: number;
+}
+
+// ── Admin dashboard (namespace `/admin`) ──────────────────────────────────────────────────────────
+// Staff browsers connect to the same Socket.IO server under `/admin` with their session token
+// (`auth: {token}`); refusals arrive as `connect_error` with message `unauthorized`. Everything sent is
+// limited to what the user may see (an editor: their district), and coalesced to at most once a second.
+
+export type DeviceAlertKind = 'offline' | 'board' | 'disk';
+
+/** Something staff should act on: offline > 10 min, an LED board port lost, or a nearly full disk. */
+export interface DeviceAlert {
+  kind: DeviceAlertKind;
+  deviceId: string;
+  deviceName: string;
+  districtId: string | null;
+  /** ISO 8601: last seen (offline), the board's error time (board); null when unknown. */
+  since: string | null;
+  /** The board (`led:cong-chinh` on `/dev/ttyUSB0`) or the disk space (`freeBytes/totalBytes`). */
+  detail: string | null;
+}
+
+export interface DeviceCounts {
+  total: number;
+  online: number;
+  stale: number;
+  offline: number;
+  revoked: number;
+  /** Devices with at least one alert. */
+  alerts: number;
+}
+
+/** `GET /devices/summary` and the `devices:summary` event. */
+export interface DeviceSummary extends DeviceCounts {
+  at: string;
+  /** One entry per district with devices in scope (id null: devices outside any district). */
+  districts: (DeviceCounts & { id: string | null; name: string | null })[];
+  alertCounts: Record<DeviceAlertKind, number>;
+  /** The alerts themselves, at most 100: boards, then disks, then offline; the oldest first in each. */
+  alertItems: DeviceAlert[];
+}
+
+/** A row of the paged device list (`GET /devices?limit=…`): the plain list's fields and more. */
+export interface DeviceListItem {
+  id: string;
+  name: string;
+  kind: DeviceKind;
+  groupId: string | null;
+  district: { id: string; name: string } | null;
+  online: boolean;
+  /** As in the plain list; a revoked device shows `revokedAt`. */
+  status: 'online' | 'stale' | 'offline';
+  tags: string[];
+  lastSeenAt: string | null;
+  nowPlaying: { contentId: string; startedAt: string } | null;
+  bundleVersion: number | null;
+  ackedBundleVersion: number | null;
+  outboxSize: number | null;
+  clockOffsetMs: number | null;
+  revokedAt: string | null;
+  outputs: (Omit<OutputStatus, 'lastWriteAt' | 'lastError'> & {
+    lastWriteAt: string | null;
+    lastError: { code: string; message: string; at: string } | null;
+  })[];
+  /** Latest disk space the player reported (since the controller started); null before. */
+  disk: { freeBytes: number; totalBytes: number; at: string } | null;
+  /** Media cache download progress (screens and kiosks); null before the first report. */
+  media: { needed: number; ready: number; bytesNeeded: number; bytesReady: number; failed: number; at: string } | null;
+  /** Capture time of the last screenshot (`GET /devices/:id/screenshot`); null when there is none. */
+  screenshotAt: string | null;
+  alerts: DeviceAlertKind[];
+}
+
+export interface AdminServerToClientEvents {
+  'devices:summary': (summary: DeviceSummary) => void;
+  /** Rows of watched devices that changed since the last batch. */
+  'devices:update': (batch: { items: DeviceListItem[] }) => void;
+  /** Too much changed at once to list: refetch what is shown. */
+  'devices:invalidate': () => void;
+}
+
+export interface AdminClientToServerEvents {
+  /** The devices in view (at most 500 ids); only they get `devices:update`. Replaces the previous set. */
+  'devices:watch': (ids: string[]) => void;
 }

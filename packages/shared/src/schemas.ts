@@ -54,6 +54,8 @@ export const VideoContentSchema = z.object({
   mime: VideoMimeSchema,
   /** From ffprobe; null when the controller had no ffprobe. */
   durationMs: z.number().int().positive().nullable(),
+  /** Play with sound (lobby screens are usually silent); absent = muted. No default: see mediaFields. */
+  audio: z.boolean().optional(),
 });
 
 /**
@@ -85,6 +87,8 @@ export const StreamContentSchema = z.object({
   type: z.literal('stream'),
   title: z.string().max(200).nullable(),
   url: HlsUrlSchema,
+  /** Play with sound; absent = muted (no default, so a parsed bundle hashes the same). */
+  audio: z.boolean().optional(),
 });
 
 /** Content carried in a bundle. */
@@ -127,7 +131,7 @@ export const BundleScheduleSchema = z
     // The engine applies the defaults (see `normalizeSchedule` in schedule/model.ts).
     /** When, inside the validity window, the schedule runs; default `{kind: 'always'}`. */
     recurrence: z.lazy(() => RecurrenceSchema).optional(),
-    /** IANA zone the recurrence and exceptions are read in; default Asia/Ho_Chi_Minh. */
+    /** IANA zone the recurrence and exceptions are read in; default the bundle's (device's) zone. */
     timeZone: z.lazy(() => TimeZoneSchema).optional(),
     /** Local dates (YYYY-MM-DD) on which the schedule does not run, e.g. Tết. */
     exceptions: z
@@ -181,6 +185,11 @@ export const BundleSchema = z.object({
    * `bundleHorizon`. Default: generatedAt + 7 days.
    */
   horizonUntil: z.number().int().nullable().optional(),
+  /**
+   * The device's IANA zone: schedules that name no `timeZone` of their own are read in it. Absent =
+   * Asia/Ho_Chi_Minh (omitted then, so bundles of devices in the default zone hash as before).
+   */
+  timeZone: z.lazy(() => TimeZoneSchema).optional(),
 });
 
 /**
@@ -237,6 +246,10 @@ export const OutputStatusSchema = z.object({
   deliveredProgrammeId: z.string().max(200).nullable().optional(),
   /** Plays whose picture never reached the board: they have no proof. */
   undeliveredPlays: z.number().int().nonnegative().optional(),
+  /** The board's power plan state: `off` = blanked by the schedule (no proofs while off). */
+  power: z.enum(['on', 'off']).optional(),
+  /** Brightness the board was last set to (%), null when never set by bangtin. */
+  brightness: z.number().int().min(0).max(100).nullable().optional(),
 });
 
 export const HeartbeatSchema = z.object({
@@ -247,6 +260,14 @@ export const HeartbeatSchema = z.object({
   clockOffsetMs: z.number().int(),
   /** Optional so players without outputs status (older ones) stay compatible. */
   outputs: z.array(OutputStatusSchema).max(32).optional(),
+  /** Space on the disk of the player's data folder (media cache, outbox); optional for older players. */
+  disk: z
+    .object({ freeBytes: z.number().int().nonnegative(), totalBytes: z.number().int().positive() })
+    .refine((d) => d.freeBytes <= d.totalBytes, {
+      message: 'freeBytes must not exceed totalBytes',
+      path: ['freeBytes'],
+    })
+    .optional(),
 });
 
 /** `96x16`: columns × rows of an LED board. */
@@ -254,6 +275,23 @@ export const BoardSizeSchema = z
   .string()
   .regex(/^\d{1,4}x\d{1,4}$/, 'must look like 96x16 (columns x rows)')
   .refine((s) => s.split('x').every((n) => Number(n) >= 1 && Number(n) <= 4096), 'columns and rows must be 1–4096');
+
+/** A time of day on a board's power plan, `HH:MM` or `HH:MM:SS` (24-hour), in the device's zone. */
+export const BoardTimeSchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'must be a 24-hour time such as 06:00 or 21:30');
+
+/** When a board lights up and goes dark each day (a window may wrap midnight: on 18:00, off 06:00). */
+export const BoardPowerSchema = z
+  .object({ on: BoardTimeSchema, off: BoardTimeSchema })
+  .refine((p) => p.on !== p.off, { message: 'on and off must differ', path: ['off'] });
+
+/** Brightness steps through the day: from `at`, the board runs at `percent` until the next step. */
+export const BoardBrightnessSchema = z
+  .array(z.object({ at: BoardTimeSchema, percent: z.number().int().min(0).max(100) }))
+  .min(1)
+  .max(24)
+  .refine((steps) => new Set(steps.map((s) => s.at)).size === steps.length, 'two steps at the same time');
 
 /** One LED board wired to a player, as `--output led,…` or the controller configure it. */
 export const LedOutputConfigSchema = z.object({
@@ -274,6 +312,12 @@ export const LedOutputConfigSchema = z.object({
     .regex(/^[0-9A-Fa-f]{2}$/, 'must be two hex digits (00 = every sign on the bus)')
     .transform((s) => s.toUpperCase())
     .default('00'),
+  /** What the board's LEDs can show: one colour, tri-colour (red/green/amber) or full RGB. */
+  colour: z.enum(['mono', 'tri', 'rgb']).optional(),
+  /** Daily power-on/off (the player blanks the board while off); absent = always on. */
+  power: BoardPowerSchema.optional(),
+  /** Daily brightness steps; absent = the board's own setting. */
+  brightness: BoardBrightnessSchema.optional(),
 });
 
 /** Configuration the controller pushes to a player (`device:config`). */

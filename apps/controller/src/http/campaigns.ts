@@ -16,7 +16,7 @@ import { purgeCampaignSchedules } from '../store/schedules';
 import type { Hub } from '../hub/hub';
 import { HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
-import { checkTargetsExist } from './targets';
+import { checkTargetsExist, creatorScope } from './targets';
 import { checkScheduleRefs, scheduleView } from './schedules';
 
 const IdParams = z.object({ id: IdSchema });
@@ -99,7 +99,13 @@ export function registerCampaignRoutes(app: FastifyInstance, store: Store, hub: 
     }
     if (body.target) checkTargetsExist(store, body.target);
     if (body.playlistIds) checkPlaylists(body.playlistIds);
-    const updated = store.campaigns.update(c.id, body)!;
+    // Entries that follow the campaign's priority move with it, in the same transaction, so no bundle
+    // is ever compiled from a campaign at one priority and its entries at another.
+    const updated = store.db.transaction(() => {
+      const u = store.campaigns.update(c.id, body)!;
+      if (body.priority !== undefined) store.schedules.followCampaignPriority(c.id, body.priority);
+      return u;
+    })();
     const status = statusOn(updated, todayLocal());
     if (status !== updated.status) store.campaigns.setStatus(c.id, status);
     hub().requestRefresh();
@@ -138,7 +144,8 @@ export function registerCampaignRoutes(app: FastifyInstance, store: Store, hub: 
     if (c.playlistIds.length === 0) {
       throw new HttpError(400, 'invalid-input', 'playlistIds: the campaign has no playlists yet', 'playlistIds');
     }
-    checkScheduleRefs(store, req, { ...body, campaignId: c.id });
+    const scopeGroupId = creatorScope(req);
+    checkScheduleRefs(store, req, { ...body, campaignId: c.id }, scopeGroupId);
     const created = store.db.transaction(() =>
       c.playlistIds.map((playlistId) =>
         store.schedules.create({
@@ -154,6 +161,8 @@ export function registerCampaignRoutes(app: FastifyInstance, store: Store, hub: 
           holidayListIds: body.holidayListIds ?? [],
           weight: body.weight ?? 1,
           campaignId: c.id,
+          scopeGroupId,
+          priorityFromCampaign: body.priority === undefined,
         }),
       ),
     )();

@@ -28,6 +28,9 @@ export interface OutputStatusView {
   programmeId?: string | null;
   deliveredProgrammeId?: string | null;
   undeliveredPlays?: number;
+  /** The board's power plan: `off` while it is kept dark; brightness (%) last set. */
+  power?: 'on' | 'off';
+  brightness?: number | null;
 }
 
 export function outputStatusView(o: OutputStatus): OutputStatusView {

@@ -6,7 +6,7 @@ import type { InterruptRecord } from '../store/interrupts';
 import type { Hub } from '../hub/hub';
 import { notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
-import { checkTargetsExist, devicesForTarget, requireTargetInScope, targetInScope } from './targets';
+import { checkTargetsExist, creatorScope, devicesForTarget, requireTargetInScope, targetInScope } from './targets';
 
 const IdParams = z.object({ id: IdSchema });
 const iso = (ms: number | null) => (ms === null ? null : toIso(ms));
@@ -41,7 +41,7 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
   const visible = (req: FastifyRequest, id: string): InterruptRecord => {
     requireUser(req);
     const m = store.interrupts.get(id);
-    if (!m || !targetInScope(store, req, m.target)) throw notFound('urgent message');
+    if (!m || !targetInScope(store, req, m.target, m.scopeGroupId ?? null)) throw notFound('urgent message');
     return m;
   };
 
@@ -51,7 +51,9 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
     if (body.contentId && !store.content.get(body.contentId)) throw notFound('content', 'contentId');
     if (body.campaignId && !store.campaigns.get(body.campaignId)) throw notFound('campaign', 'campaignId');
     checkTargetsExist(store, body.target);
-    requireTargetInScope(store, req, body.target);
+    // An editor's message is bound to their district: a tag then reaches that tag there only.
+    const scopeGroupId = creatorScope(req);
+    requireTargetInScope(store, req, body.target, scopeGroupId);
     const now = Date.now();
     const m = store.interrupts.create(
       {
@@ -63,8 +65,9 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
         campaignId: body.campaignId ?? null,
         target: body.target,
         createdBy: user.id,
+        scopeGroupId,
       },
-      devicesForTarget(store, body.target),
+      devicesForTarget(store, body.target, scopeGroupId),
       now,
     );
     // Synchronously, not coalesced: the boards must switch within a second of this answer.
@@ -78,7 +81,7 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
     const now = Date.now();
     return store.interrupts
       .list()
-      .filter((m) => targetInScope(store, req, m.target))
+      .filter((m) => targetInScope(store, req, m.target, m.scopeGroupId ?? null))
       .map((m) => view(m, now))
       .filter((v) => q.active === undefined || String(v.active) === q.active);
   });

@@ -54,7 +54,16 @@ const CreateStreamBodySchema = z.object({
   type: z.literal('stream'),
   title: z.string().trim().max(200).nullish(),
   url: HlsUrlSchema,
+  /** Sound on; default off: lobby screens are usually silent. */
+  audio: z.boolean().default(false),
 });
+
+const AudioBodySchema = z.object({ audio: z.boolean() }).strict();
+
+/** The multipart `audio` field: sent by HTML forms as text. */
+const AudioFieldSchema = z
+  .enum(['true', 'false', '1', '0', 'on', 'off'])
+  .transform((v) => ['true', '1', 'on'].includes(v));
 
 const ShaParams = z.object({ sha256: Sha256Schema });
 
@@ -168,9 +177,24 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
     if (type === 'stream') {
       const user = requireRole(req, 'admin', 'editor');
       const body = parse(CreateStreamBodySchema, req.body);
-      const item = store.content.createRich({ type: 'stream', title: body.title ?? null, url: body.url }, user.id);
+      const item = store.content.createRich(
+        { type: 'stream', title: body.title ?? null, url: body.url, audio: body.audio },
+        user.id,
+      );
       return reply.status(201).send(item);
     }
+  });
+
+  // Sound on or off for a video or stream; the devices get the new bundle at once.
+  app.patch('/api/v1/content/:id', async (req) => {
+    requireRole(req, 'admin', 'editor');
+    const id = parse(z.object({ id: IdSchema }), req.params).id;
+    const body = parse(AudioBodySchema, req.body);
+    const item = store.content.setAudio(id, body.audio);
+    if (item === null) throw notFound('content');
+    if (item === 'no-sound') throw new HttpError(400, 'invalid-input', 'only videos and streams have sound', 'audio');
+    hub().requestRefresh();
+    return item;
   });
 
   async function upload(req: FastifyRequest, userId: string) {
@@ -181,6 +205,14 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
       titleField && !Array.isArray(titleField) && titleField.type === 'field'
         ? String(titleField.value).normalize('NFC').trim().slice(0, 200) || null
         : null;
+    const audioField = data.fields.audio;
+    let audio = false;
+    if (audioField) {
+      const raw = !Array.isArray(audioField) && audioField.type === 'field' ? String(audioField.value) : '';
+      const r = AudioFieldSchema.safeParse(raw);
+      if (!r.success) throw new HttpError(400, 'invalid-input', 'audio must be true or false', 'audio');
+      audio = r.data;
+    }
     const tmp = path.join(mediaDir, `.upload-${newId()}`);
     const hash = crypto.createHash('sha256');
     let size = 0;
@@ -236,7 +268,7 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
       });
       const common = { title, sha256, size, width: rec.width, height: rec.height };
       return isVideo
-        ? store.content.createRich({ ...common, type: 'video', mime, durationMs: rec.durationMs }, userId)
+        ? store.content.createRich({ ...common, type: 'video', mime, durationMs: rec.durationMs, audio }, userId)
         : store.content.createRich({ ...common, type: 'image', mime }, userId);
     } catch (err) {
       fs.rmSync(tmp, { force: true });

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { IdSchema, LocalDateSchema } from '@bangtin/shared';
+import { dayStartUtc, IdSchema, LocalDateSchema, parseLocalDate, TIMEZONE, toIso } from '@bangtin/shared';
 import type { Store } from '../store';
-import { parse } from './errors';
+import { deviceAvailability } from '../reports/availability';
+import { notFound, parse } from './errors';
 import { requireUser } from './auth';
-import { scopeOf, visibleDeviceIds } from './scope';
+import { inScope, type Scope, scopeOf, visibleDeviceIds } from './scope';
 
 const DailyQuerySchema = z.object({
   deviceId: IdSchema.optional(),
@@ -13,6 +14,49 @@ const DailyQuerySchema = z.object({
   from: LocalDateSchema.optional(),
   to: LocalDateSchema.optional(),
 });
+
+/** Longest availability report: a quarter, so 10,000 devices still answer in one response. */
+export const AVAILABILITY_MAX_DAYS = 92;
+
+const AvailabilityQuerySchema = z
+  .object({
+    from: LocalDateSchema,
+    to: LocalDateSchema,
+    deviceId: IdSchema.optional(),
+    groupId: IdSchema.optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.deviceId && q.groupId)
+      ctx.addIssue({ code: 'custom', path: ['groupId'], message: 'give deviceId or groupId, not both' });
+    const days = parseLocalDate(q.to)! - parseLocalDate(q.from)! + 1;
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    else if (days > AVAILABILITY_MAX_DAYS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `the range must be at most ${AVAILABILITY_MAX_DAYS} days`,
+      });
+  });
+
+const seconds = (ms: number) => Math.round(ms / 1000);
+
+/** The devices an availability report covers: one device, a group's subtree, or all, within scope. */
+function reportDevices(store: Store, scope: Scope, q: { deviceId?: string | undefined; groupId?: string | undefined }) {
+  if (q.deviceId) {
+    const [id] = visibleDeviceIds(store, scope, q.deviceId)!;
+    return store.devices.list().filter((d) => d.id === id);
+  }
+  let groups: Set<string> | null = null;
+  if (q.groupId) {
+    const g = store.groups.get(q.groupId);
+    // An editor asking for another district gets the same answer as for a missing one.
+    if (!g || !inScope(scope, g.id)) throw notFound('group', 'groupId');
+    groups = store.groups.subtree(g.id);
+  }
+  return store.devices
+    .list()
+    .filter((d) => inScope(scope, d.groupId) && (!groups || (d.groupId !== null && groups.has(d.groupId))));
+}
 
 /**
  * The nightly rollups (`proof_daily`): plays and airtime per device, campaign, content and local date.
@@ -31,5 +75,62 @@ export function registerRollupRoutes(app: FastifyInstance, store: Store): void {
         ...(q.to && { to: q.to }),
       })
       .map((r) => ({ ...r, campaignId: r.campaignId === '' ? null : r.campaignId }));
+  });
+
+  /**
+   * Availability from connectivity sessions: per device and local day (Asia/Ho_Chi_Minh) the seconds
+   * online and offline, and the offline gaps clipped to the range. Only the time the device existed,
+   * was not revoked and is not in the future counts.
+   */
+  app.get('/api/v1/reports/availability', async (req) => {
+    const scope = scopeOf(store, requireUser(req));
+    const q = parse(AvailabilityQuerySchema, req.query);
+    const devices = reportDevices(store, scope, q);
+    const now = Date.now();
+    const fromDay = parseLocalDate(q.from)!;
+    const toDay = parseLocalDate(q.to)!;
+    const window = { fromDay, toDay, timeZone: TIMEZONE, now };
+    const sessions = store.connectivity.sessions({
+      deviceIds: scope.all && !q.deviceId && !q.groupId ? null : devices.map((d) => d.id),
+      from: dayStartUtc(TIMEZONE, fromDay),
+      to: Math.min(now, dayStartUtc(TIMEZONE, toDay + 1)),
+    });
+    const rows = devices
+      .map((d) => ({
+        d,
+        a: deviceAvailability(sessions.get(d.id) ?? [], { ...window, since: d.createdAt, until: d.revokedAt }),
+      }))
+      // A device enrolled after the range (or revoked before it) has nothing to report, unless asked for.
+      .filter(({ a }) => q.deviceId || a.observedMs > 0)
+      .sort((x, y) => x.d.name.localeCompare(y.d.name, 'vi') || x.d.id.localeCompare(y.d.id));
+    return {
+      from: q.from,
+      to: q.to,
+      timeZone: TIMEZONE,
+      generatedAt: toIso(now),
+      devices: rows.map(({ d, a }) => ({
+        deviceId: d.id,
+        name: d.name,
+        groupId: d.groupId,
+        // The span the figures speak for (enrolment, revocation and now cut the range).
+        observed: a.observedMs > 0 ? { from: toIso(a.observedFrom), to: toIso(a.observedTo) } : null,
+        observedSeconds: seconds(a.observedMs),
+        onlineSeconds: seconds(a.onlineMs),
+        // Offline is the rest, so online + offline = observed exactly after rounding to seconds.
+        offlineSeconds: seconds(a.observedMs) - seconds(a.onlineMs),
+        days: a.days.map((day) => ({
+          date: day.date,
+          observedSeconds: seconds(day.observedMs),
+          onlineSeconds: seconds(day.onlineMs),
+          offlineSeconds: seconds(day.observedMs) - seconds(day.onlineMs),
+        })),
+        offline: a.offline.map((g) => ({
+          from: toIso(g.start),
+          to: toIso(g.end),
+          seconds: seconds(g.end - g.start),
+          ongoing: g.end >= now,
+        })),
+      })),
+    };
   });
 }

@@ -8,6 +8,7 @@ import {
   type DeviceView,
   IdSchema,
   ProofQuerySchema,
+  TIMEZONE,
   toIso,
 } from '@bangtin/shared';
 import type { Store } from '../store';
@@ -18,6 +19,7 @@ import { requireRole, requireUser } from './auth';
 import { inScope, scopeOf, visibleDeviceIds } from './scope';
 import { proofsToCsv } from './csv';
 import { type DeviceStatus, deviceStatus } from '../jobs/device-status';
+import { DeviceListQuerySchema, listDevices, PAGED_QUERY_KEYS, summarizeDevices } from '../device-list';
 
 const IdParams = z.object({ id: IdSchema });
 
@@ -61,6 +63,7 @@ export function registerRoutes(app: FastifyInstance, store: Store, hub: () => Hu
     outboxSize: d.outboxSize,
     clockOffsetMs: d.clockOffsetMs,
     revokedAt: d.revokedAt === null ? null : toIso(d.revokedAt),
+    timeZone: d.timeZone ?? TIMEZONE,
   });
 
   const visibleDevice = (req: Parameters<typeof requireUser>[0], id: string): DeviceRecord => {
@@ -84,11 +87,28 @@ export function registerRoutes(app: FastifyInstance, store: Store, hub: () => Hu
 
   app.get('/api/v1/devices', async (req) => {
     const scope = scopeOf(store, requireUser(req));
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    // Without paging parameters the answer stays the plain array it always was.
+    if (Object.keys(query).some((k) => PAGED_QUERY_KEYS.includes(k))) {
+      const unknown = Object.keys(query).find((k) => !PAGED_QUERY_KEYS.includes(k));
+      if (unknown) throw new HttpError(400, 'invalid-query', `${unknown}: unknown parameter`, unknown);
+      const q = parse(DeviceListQuerySchema, query, 'invalid-query');
+      if (q.cursor !== undefined && q.offset !== undefined)
+        throw new HttpError(400, 'invalid-query', 'cursor: give either cursor or offset', 'cursor');
+      if (q.groupId && q.groupId !== 'none') {
+        const g = store.groups.get(q.groupId);
+        // Another district looks the same as a missing one, as for devices.
+        if (!g || !inScope(scope, g.id)) throw notFound('group', 'groupId');
+      }
+      return listDevices(store, hub(), scope, q);
+    }
     return store.devices
       .list()
       .filter((d) => inScope(scope, d.groupId))
       .map(view);
   });
+
+  app.get('/api/v1/devices/summary', async (req) => summarizeDevices(store, hub(), scopeOf(store, requireUser(req))));
 
   app.get('/api/v1/devices/:id', async (req) => view(visibleDevice(req, parse(IdParams, req.params).id)));
 

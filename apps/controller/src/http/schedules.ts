@@ -12,7 +12,7 @@ import type { ScheduleRecord } from '../store/schedules';
 import type { Hub } from '../hub/hub';
 import { HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
-import { checkTargetsExist, requireTargetInScope, targetInScope } from './targets';
+import { checkTargetsExist, creatorScope, requireTargetInScope, targetInScope } from './targets';
 
 const IdParams = z.object({ id: IdSchema });
 
@@ -28,6 +28,8 @@ export function scheduleView(s: ScheduleRecord) {
     /** The recurrence in Vietnamese, as the admin UI shows it. */
     recurrenceText: describeRecurrence(s.recurrence ?? undefined),
     timeZone: s.timeZone ?? 'Asia/Ho_Chi_Minh',
+    /** True when the schedule names no zone: each device reads it in its own (`timeZone` shows the default). */
+    timeZoneFromDevice: s.timeZone === null,
     exceptions: s.exceptions,
     holidayListIds: s.holidayListIds,
     weight: s.weight,
@@ -35,10 +37,17 @@ export function scheduleView(s: ScheduleRecord) {
     fallback: s.fallback,
     createdAt: toIso(s.createdAt),
     updatedAt: s.updatedAt === null ? null : toIso(s.updatedAt),
+    /** The district an editor's schedule is bound to (it reaches only devices there), else null. */
+    scopeGroupId: s.scopeGroupId ?? null,
+    /** A campaign entry that follows its campaign's priority. */
+    priorityFromCampaign: s.priorityFromCampaign ?? false,
   };
 }
 
-/** Checks the ids a schedule names (404 with the field) and the user's reach (403). */
+/**
+ * Checks the ids a schedule names (404 with the field) and the user's reach (403), for a schedule
+ * bound to `scopeGroupId` (see `creatorScope`).
+ */
 export function checkScheduleRefs(
   store: Store,
   req: FastifyRequest,
@@ -48,6 +57,7 @@ export function checkScheduleRefs(
     holidayListIds?: string[];
     campaignId?: string | null;
   },
+  scopeGroupId: string | null,
 ): void {
   if (s.playlistId !== undefined && !store.content.getPlaylist(s.playlistId)) throw notFound('playlist', 'playlistId');
   if (s.campaignId && !store.campaigns.get(s.campaignId)) throw notFound('campaign', 'campaignId');
@@ -56,21 +66,25 @@ export function checkScheduleRefs(
     if (!store.holidays.get(id)) throw notFound('holiday list', `holidayListIds.${i}`);
   });
   const target = s.target ?? (s.campaignId ? store.campaigns.get(s.campaignId)?.target : undefined);
-  if (target) requireTargetInScope(store, req, target);
+  if (target) requireTargetInScope(store, req, target, scopeGroupId);
 }
 
 export function registerScheduleRoutes(app: FastifyInstance, store: Store, hub: () => Hub): void {
-  /** Editors see and change only schedules whose every target lies in their district. */
+  /**
+   * Editors see and change only schedules whose every target lies in their district; tags count as
+   * theirs only on schedules bound to their district.
+   */
   const visible = (req: FastifyRequest, s: ScheduleRecord): boolean => {
     const own = s.target.deviceIds.length + s.target.groupIds.length + s.target.tags.length > 0;
     const t = own ? s.target : s.campaignId ? store.campaigns.get(s.campaignId)?.target : undefined;
-    return targetInScope(store, req, t ?? s.target);
+    return targetInScope(store, req, t ?? s.target, s.scopeGroupId ?? null);
   };
 
   app.post('/api/v1/schedules', async (req, reply) => {
     const user = requireRole(req, 'admin', 'editor');
     const body = parse(CreateScheduleBodySchema, req.body);
-    checkScheduleRefs(store, req, body);
+    const scopeGroupId = creatorScope(req);
+    checkScheduleRefs(store, req, body, scopeGroupId);
     const campaign = body.campaignId ? store.campaigns.get(body.campaignId) : null;
     const s = store.schedules.create({
       playlistId: body.playlistId,
@@ -86,6 +100,8 @@ export function registerScheduleRoutes(app: FastifyInstance, store: Store, hub: 
       weight: body.weight ?? 1,
       campaignId: body.campaignId ?? null,
       fallback: body.fallback ?? false,
+      scopeGroupId,
+      priorityFromCampaign: body.priority === undefined && campaign !== null,
     });
     hub().requestRefresh();
     return reply.status(201).send(scheduleView(s));
@@ -107,11 +123,14 @@ export function registerScheduleRoutes(app: FastifyInstance, store: Store, hub: 
   });
 
   app.patch('/api/v1/schedules/:id', async (req) => {
-    requireRole(req, 'admin', 'editor');
+    const user = requireRole(req, 'admin', 'editor');
     const cur = store.schedules.get(parse(IdParams, req.params).id);
     if (!cur || !visible(req, cur)) throw notFound('schedule');
     const body = parse(UpdateScheduleBodySchema, req.body);
-    checkScheduleRefs(store, req, body);
+    // What an editor changes stays in their district (it already lay there, or they could not see it);
+    // province staff keep the schedule's binding as it was.
+    const scopeGroupId = user.role === 'editor' ? creatorScope(req) : (cur.scopeGroupId ?? null);
+    checkScheduleRefs(store, req, body, scopeGroupId);
     const startsAt = body.startsAt === undefined ? cur.startsAt : body.startsAt ? Date.parse(body.startsAt) : null;
     const endsAt = body.endsAt === undefined ? cur.endsAt : body.endsAt ? Date.parse(body.endsAt) : null;
     // The patch alone may be fine while the result is not (a new start after the old end).
@@ -130,7 +149,7 @@ export function registerScheduleRoutes(app: FastifyInstance, store: Store, hub: 
     const s = store.schedules.update(cur.id, {
       ...(body.playlistId !== undefined && { playlistId: body.playlistId }),
       ...(body.target !== undefined && { target: body.target }),
-      ...(body.priority !== undefined && { priority: body.priority }),
+      ...(body.priority !== undefined && { priority: body.priority, priorityFromCampaign: false }),
       ...(body.campaignId !== undefined && { campaignId: body.campaignId }),
       ...(body.fallback !== undefined && { fallback: body.fallback }),
       ...(body.timeZone !== undefined && { timeZone: body.timeZone }),
@@ -140,6 +159,7 @@ export function registerScheduleRoutes(app: FastifyInstance, store: Store, hub: 
       startsAt,
       endsAt,
       recurrence,
+      scopeGroupId,
     });
     hub().requestRefresh();
     return scheduleView(s!);

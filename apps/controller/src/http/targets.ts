@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Store } from '../store';
-import { ancestorsByGroup } from '../store/groups';
+import { ancestorsByGroup, subtreesOf } from '../store/groups';
 import { forbidden, notFound } from './errors';
 import { requireUser } from './auth';
 import { inScope, scopeOf } from './scope';
@@ -22,32 +22,56 @@ export function checkTargetsExist(store: Store, t: Partial<TargetSet>, prefix = 
 }
 
 /**
- * Whether the user may act on everything the target reaches. An editor's reach is their district: a
- * tag spans every district, so tags are for province staff (an editor targets their own groups).
+ * The group an entity the user creates is bound to: an editor's district (their reach is their
+ * district, so a tag they target means "that tag inside my district"), null for province staff.
  */
-export function targetInScope(store: Store, req: FastifyRequest, t: Partial<TargetSet>): boolean {
+export function creatorScope(req: FastifyRequest): string | null {
+  const user = requireUser(req);
+  return user.role === 'editor' ? user.groupId : null;
+}
+
+/**
+ * Whether the user may act on everything the target reaches. Groups and devices must lie in an
+ * editor's district. A tag spans every district, so a tag target is within an editor's reach only when
+ * the entity is bound (`scopeGroupId`) to a group inside that district: resolution then keeps it there.
+ */
+export function targetInScope(
+  store: Store,
+  req: FastifyRequest,
+  t: Partial<TargetSet>,
+  scopeGroupId: string | null = null,
+): boolean {
   const scope = scopeOf(store, requireUser(req));
   if (scope.all) return true;
   return (
-    (t.tags ?? []).length === 0 &&
+    ((t.tags ?? []).length === 0 || (scopeGroupId !== null && scope.groupIds.has(scopeGroupId))) &&
     (t.groupIds ?? []).every((g) => scope.groupIds.has(g)) &&
     (t.deviceIds ?? []).every((d) => inScope(scope, store.devices.get(d)?.groupId ?? null))
   );
 }
 
-export function requireTargetInScope(store: Store, req: FastifyRequest, t: Partial<TargetSet>): void {
-  if (!targetInScope(store, req, t)) {
+export function requireTargetInScope(
+  store: Store,
+  req: FastifyRequest,
+  t: Partial<TargetSet>,
+  scopeGroupId: string | null = null,
+): void {
+  if (!targetInScope(store, req, t, scopeGroupId)) {
+    const tagsOnly =
+      (t.tags ?? []).length > 0 && targetInScope(store, req, { deviceIds: t.deviceIds, groupIds: t.groupIds });
     throw forbidden(
-      (t.tags ?? []).length > 0 && scopeOf(store, requireUser(req)).all === false
-        ? 'editors target their own district by group or device; tags reach every district'
+      tagsOnly
+        ? 'a tag reaches every district: an editor needs a district of their own to target tags in it'
         : 'you can only target devices of your own district',
     );
   }
 }
 
-/** The devices (not revoked) a target reaches right now. */
-export function devicesForTarget(store: Store, t: TargetSet): string[] {
-  const ancestors = ancestorsByGroup(store.groups.list());
+/** The devices (not revoked) a target reaches right now, inside the subtree of `scopeGroupId` if set. */
+export function devicesForTarget(store: Store, t: TargetSet, scopeGroupId: string | null = null): string[] {
+  const groupsList = store.groups.list();
+  const ancestors = ancestorsByGroup(groupsList);
+  const reach = scopeGroupId ? (subtreesOf(groupsList).get(scopeGroupId) ?? new Set<string>()) : null;
   const groups = new Set(t.groupIds);
   const devices = new Set(t.deviceIds);
   const tags = new Set(t.tags);
@@ -56,6 +80,7 @@ export function devicesForTarget(store: Store, t: TargetSet): string[] {
     .filter(
       (d) =>
         d.revokedAt === null &&
+        (reach === null || (d.groupId !== null && reach.has(d.groupId))) &&
         (devices.has(d.id) ||
           (d.groupId !== null && (ancestors.get(d.groupId) ?? []).some((g) => groups.has(g))) ||
           d.tags.some((x) => tags.has(x))),

@@ -4,6 +4,8 @@ import {
   IdSchema,
   MAX_TIMELINE_MS,
   resolveTimeline,
+  resolveTimelineBySchedule,
+  TIMEZONE,
   TimelineQuerySchema,
   toIso,
   UpdateDeviceBodySchema,
@@ -42,18 +44,26 @@ export function registerTimelineRoutes(app: FastifyInstance, store: Store, hub: 
     }
     if (to <= from) throw new HttpError(400, 'invalid-input', 'to: must be after from', 'to');
     const bundle = hub().bundleFor(d.id);
-    const segments = bundle ? resolveTimeline(bundle, from, to) : [];
+    const resolve = q.granularity === 'schedule' ? resolveTimelineBySchedule : resolveTimeline;
+    const segments = bundle ? resolve(bundle, from, to) : [];
     return {
       deviceId: d.id,
       bundleVersion: bundle?.version ?? null,
       bundleHash: bundle?.hash ?? null,
       from: toIso(from),
       to: toIso(to),
+      granularity: q.granularity ?? 'slot',
+      /** The zone the device's schedules without a zone of their own are read in. */
+      timeZone: bundle?.timeZone ?? TIMEZONE,
       segments: segments.map((s) => ({ ...s, start: toIso(s.start), end: toIso(s.end) })),
     };
   });
 
-  /** Rename, move to another group, or re-tag. Editors keep their devices inside their district. */
+  /**
+   * Rename, move to another group, re-tag or re-zone. Editors keep their devices inside their
+   * district. Only a change that can alter bundles triggers a refresh, which pushes a new bundle to
+   * the devices whose bundle actually changed (for a zone: this device only).
+   */
   app.patch('/api/v1/devices/:id', async (req) => {
     const user = requireRole(req, 'admin', 'editor');
     const d = visibleDevice(store, req, parse(IdParams, req.params).id);
@@ -63,7 +73,7 @@ export function registerTimelineRoutes(app: FastifyInstance, store: Store, hub: 
       throw forbidden('you can only move devices within your own district');
     }
     const u = store.devices.update(d.id, body)!;
-    if (body.groupId !== undefined || body.tags !== undefined) hub().requestRefresh();
-    return { id: u.id, name: u.name, kind: u.kind, groupId: u.groupId, tags: u.tags };
+    if (body.groupId !== undefined || body.tags !== undefined || body.timeZone !== undefined) hub().requestRefresh();
+    return { id: u.id, name: u.name, kind: u.kind, groupId: u.groupId, tags: u.tags, timeZone: u.timeZone ?? TIMEZONE };
   });
 }

@@ -10,6 +10,7 @@ import {
   HandshakeAuthSchema,
   HeartbeatSchema,
   InterruptAckSchema,
+  MediaProgressSchema,
   type InterServerEvents,
   type OutputStatus,
   type PlayerToControllerEvents,
@@ -26,6 +27,7 @@ import type { Store } from '../store';
 import type { DeviceHealth } from '../store/devices';
 import { nextRevision } from '../store/meta';
 import { type BundleBody, compileAll, toBundle } from '../bundles';
+import { DeviceLive } from './device-live';
 
 type HubServer = Server<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
 type HubSocket = Socket<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
@@ -54,6 +56,8 @@ export interface Hub {
   outputStatus(deviceId: string): OutputStatus[] | null;
   /** Sends the device's configured LED boards to its player, if connected. */
   pushDeviceConfig(deviceId: string): void;
+  /** Fresh last-seen times, disk space and media progress of players, and their change events. */
+  live: DeviceLive;
   close(): Promise<void>;
 }
 
@@ -72,6 +76,7 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
   const pendingHealth = new Map<string, DeviceHealth>();
   // Fresher than the database (written every HEALTH_FLUSH_MS): the device list reads it first.
   const outputStatus = new Map<string, OutputStatus[]>();
+  const live = new DeviceLive();
   let refreshQueued = false;
 
   for (const d of store.devices.list()) {
@@ -83,6 +88,9 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       });
     }
   }
+
+  // Sessions a stopped controller left open end at each device's last-seen time (availability report).
+  store.connectivity.closeLeftOpen();
 
   const flushHealth = setInterval(() => {
     if (pendingHealth.size === 0) return;
@@ -214,11 +222,15 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
     const dlog = log.child({ deviceId, socket: socket.id });
     // A device is one player: a second connection (e.g. a restarted player whose old socket is
     // not yet timed out) replaces the first.
+    // The new socket is registered first, so the old one's disconnect does not end the device's session.
     const previous = sockets.get(deviceId);
-    if (previous && previous.id !== socket.id) previous.disconnect(true);
     sockets.set(deviceId, socket);
+    if (previous && previous.id !== socket.id) previous.disconnect(true);
+    const connectedAt = Date.now();
+    deferWrite(() => store.connectivity.connected(deviceId, connectedAt));
     void socket.join(`device:${deviceId}`);
     noteHealth(deviceId, {});
+    live.heard(deviceId, true);
     dlog.debug('player connected');
 
     const device = store.devices.get(deviceId);
@@ -267,6 +279,16 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
         outputStatus.set(deviceId, hb.outputs);
         noteHealth(deviceId, { outputs: hb.outputs });
       }
+      live.heartbeat(deviceId, hb);
+    });
+
+    socket.on('media:progress', (raw) => {
+      const parsed = MediaProgressSchema.safeParse(raw);
+      if (parsed.success) live.setMedia(deviceId, parsed.data);
+    });
+    // Stored by the media routes' own listener, which runs after this one: the row changes after it.
+    socket.on('screenshot:upload', () => {
+      setImmediate(() => live.changed(deviceId, false));
     });
 
     socket.on('proofs:upload', (raw, ack) => {
@@ -311,8 +333,13 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
     });
 
     socket.on('disconnect', (reason) => {
-      if (sockets.get(deviceId) === socket) sockets.delete(deviceId);
+      if (sockets.get(deviceId) === socket) {
+        sockets.delete(deviceId);
+        const at = Date.now();
+        deferWrite(() => store.connectivity.disconnected(deviceId, at));
+      }
       noteHealth(deviceId, {});
+      live.heard(deviceId, true);
       dlog.debug({ reason }, 'player disconnected');
     });
   });
@@ -336,6 +363,7 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       }
     },
     outputStatus: (id) => outputStatus.get(id) ?? null,
+    live,
     pushDeviceConfig: (id) => {
       const s = sockets.get(id);
       if (s) s.emit('device:config', { outputs: store.devices.get(id)?.outputConfig ?? [] });
@@ -345,6 +373,7 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       flushDeferred();
       if (pendingHealth.size > 0) store.devices.writeHealth(pendingHealth);
       io.disconnectSockets(true);
+      flushDeferred(); // the disconnects just recorded end the devices' sessions now, not at the next start
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

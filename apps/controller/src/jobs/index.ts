@@ -58,14 +58,16 @@ export function schedulingJobs(store: Store, hub: () => Hub, log: Logger, opts: 
     period: { every: 'day', hour: 1, minute: 15 },
     run: () => ({ rolled: store.rollups.rollupAll() }),
   };
-  const retention: JobDef<{ rolled: number; deleted: number; prunedRuns: number }> = {
+  const retention: JobDef<{ rolled: number; deleted: number; prunedRuns: number; prunedSessions: number }> = {
     name: 'proof-retention',
     period: { every: 'day', hour: 1, minute: 45 },
     run: (now) => {
       // Roll up first: retention may only delete proofs already counted in proof_daily.
       const rolled = store.rollups.rollupAll();
       const deleted = store.rollups.deleteRolledBefore(now - opts.proofRetentionDays * DAY_MS);
-      return { rolled, deleted, prunedRuns: store.jobs.prune(now - 30 * DAY_MS) };
+      // Connectivity sessions back the availability report over the same span as the proofs.
+      const prunedSessions = store.connectivity.deleteEndedBefore(now - opts.proofRetentionDays * DAY_MS);
+      return { rolled, deleted, prunedRuns: store.jobs.prune(now - 30 * DAY_MS), prunedSessions };
     },
   };
   return [campaigns, horizon, devices, rollup, retention] as JobDef[];

@@ -50,6 +50,20 @@ export class ContentStore {
     return full;
   }
 
+  /**
+   * Turns sound on or off for a video or stream (the only content with sound). Returns the updated
+   * item, null when there is no such item, or 'no-sound' for other types.
+   */
+  setAudio(id: string, audio: boolean): ContentItem | 'no-sound' | null {
+    const row = this.db.prepare('SELECT * FROM content WHERE id = ?').get(id) as ContentRow | undefined;
+    if (!row) return null;
+    if (row.type !== 'video' && row.type !== 'stream') return 'no-sound';
+    const meta = { ...(JSON.parse(row.meta ?? '{}') as object), audio };
+    const item = ContentItemSchema.parse({ ...meta, id, type: row.type });
+    this.db.prepare('UPDATE content SET meta = ? WHERE id = ?').run(JSON.stringify(meta), id);
+    return item;
+  }
+
   get(id: string): ContentItem | null {
     const row = this.db.prepare('SELECT * FROM content WHERE id = ?').get(id) as ContentRow | undefined;
     return row ? toItem(row) : null;

@@ -93,3 +93,19 @@ export function ancestorsByGroup(groups: DeviceGroup[]): Map<string, string[]> {
   }
   return out;
 }
+
+/** Every group's subtree (the group itself and everything below it), from one read of the table. */
+export function subtreesOf(groups: readonly { id: string; parentId: string | null }[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const g of groups) out.set(g.id, new Set([g.id]));
+  // Each group joins the subtree of every ancestor; the guard stops a corrupted cycle from hanging.
+  const parent = new Map(groups.map((g) => [g.id, g.parentId]));
+  for (const g of groups) {
+    let cur = parent.get(g.id);
+    for (let depth = 0; cur && depth < 64 && cur !== g.id; depth++) {
+      out.get(cur)?.add(g.id);
+      cur = parent.get(cur);
+    }
+  }
+  return out;
+}

@@ -11,6 +11,7 @@ import { HolidayStore } from './holidays';
 import { InterruptStore } from './interrupts';
 import { JobStore } from './jobs';
 import { RollupStore } from './rollups';
+import { ConnectivityStore } from './connectivity';
 
 export interface Store {
   db: Database.Database;
@@ -25,6 +26,7 @@ export interface Store {
   interrupts: InterruptStore;
   jobs: JobStore;
   rollups: RollupStore;
+  connectivity: ConnectivityStore;
   close(): void;
 }
 
@@ -43,6 +45,7 @@ export function openStore(dataDir: string): Store {
     interrupts: new InterruptStore(db),
     jobs: new JobStore(db),
     rollups: new RollupStore(db),
+    connectivity: new ConnectivityStore(db),
     close: () => db.close(),
   };
 }

@@ -20,6 +20,8 @@ export interface InterruptRecord {
   createdBy: string | null;
   createdAt: number;
   cancelledAt: number | null;
+  /** An editor's district: the message reaches only devices inside it, whatever its tags say. */
+  scopeGroupId?: string | null;
 }
 
 export interface Delivery {
@@ -39,6 +41,7 @@ interface InterruptRow {
   created_by: string | null;
   created_at: number;
   cancelled_at: number | null;
+  scope_group_id: string | null;
 }
 
 export class InterruptStore {
@@ -55,9 +58,20 @@ export class InterruptStore {
       this.db
         .prepare(
           `INSERT INTO interrupts (id, content_id, text, starts_at, ends_at, item_duration_ms, campaign_id, created_by,
-             created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             created_at, scope_group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, m.contentId, m.text, m.startsAt, m.endsAt, m.itemDurationMs, m.campaignId, m.createdBy, now);
+        .run(
+          id,
+          m.contentId,
+          m.text,
+          m.startsAt,
+          m.endsAt,
+          m.itemDurationMs,
+          m.campaignId,
+          m.createdBy,
+          now,
+          m.scopeGroupId ?? null,
+        );
       const ins = this.db.prepare(
         'INSERT INTO interrupt_targets (interrupt_id, target_kind, target_id) VALUES (?, ?, ?)',
       );
@@ -147,6 +161,7 @@ export class InterruptStore {
         createdBy: r.created_by,
         createdAt: r.created_at,
         cancelledAt: r.cancelled_at,
+        scopeGroupId: r.scope_group_id,
       });
     }
     if (byId.size === 0) return [];

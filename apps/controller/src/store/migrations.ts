@@ -306,6 +306,50 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: "scheduling: device time zones, editors' district scope, campaign-derived priorities",
+    up: (db) => {
+      db.exec(`
+        -- IANA zone the device's recurrences are read in; NULL = Asia/Ho_Chi_Minh.
+        ALTER TABLE devices ADD COLUMN time_zone TEXT;
+        -- The district (group) an editor's schedule or urgent message was created for: it reaches only
+        -- devices inside that group's subtree, whatever its tags say. NULL = province-wide reach.
+        ALTER TABLE schedules ADD COLUMN scope_group_id TEXT;
+        ALTER TABLE interrupts ADD COLUMN scope_group_id TEXT;
+        -- 1 when a campaign entry takes its priority from the campaign (none was given for the entry).
+        ALTER TABLE schedules ADD COLUMN priority_from_campaign INTEGER NOT NULL DEFAULT 0;
+        UPDATE schedules SET scope_group_id =
+          (SELECT u.group_id FROM users u WHERE u.id = schedules.created_by AND u.role = 'editor');
+        UPDATE interrupts SET scope_group_id =
+          (SELECT u.group_id FROM users u WHERE u.id = interrupts.created_by AND u.role = 'editor');
+        -- Entries whose priority still equals their campaign's were, as far as anyone can tell, inherited.
+        UPDATE schedules SET priority_from_campaign = 1
+          WHERE campaign_id IS NOT NULL
+            AND priority = (SELECT c.priority FROM campaigns c WHERE c.id = schedules.campaign_id);
+      `);
+    },
+  },
+  {
+    version: 9,
+    name: 'device connectivity sessions for the availability report',
+    up: (db) => {
+      db.exec(`
+        -- One row per player connection; disconnected_at is NULL while it lasts. A controller that
+        -- stops without closing them closes them at its next start with the device's last-seen time.
+        CREATE TABLE device_sessions (
+          id INTEGER PRIMARY KEY,
+          device_id TEXT NOT NULL,
+          connected_at INTEGER NOT NULL,
+          disconnected_at INTEGER,
+          close_reason TEXT
+        );
+        CREATE INDEX device_sessions_device ON device_sessions (device_id, connected_at);
+        CREATE INDEX device_sessions_open ON device_sessions (device_id) WHERE disconnected_at IS NULL;
+        CREATE INDEX device_sessions_ended ON device_sessions (disconnected_at);
+      `);
+    },
+  },
 ];
 
 export function currentVersion(db: Database.Database): number {

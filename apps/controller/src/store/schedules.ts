@@ -26,6 +26,14 @@ export interface ScheduleRecord {
   campaignId: string | null;
   fallback: boolean;
   updatedAt: number | null;
+  /**
+   * The group (an editor's district) the schedule was created for: it reaches only devices in that
+   * group's subtree, whatever its tags say. Null = no limit (province staff). Optional so compile
+   * inputs built by hand (tests, benchmarks) need not name it.
+   */
+  scopeGroupId?: string | null;
+  /** A campaign entry given no priority of its own: it follows the campaign's. */
+  priorityFromCampaign?: boolean;
 }
 
 /** What callers give: the foundation's fields, plus optional scheduling fields (issue 3). */
@@ -34,7 +42,15 @@ export type ScheduleInput = Pick<ScheduleRecord, 'playlistId' | 'startsAt' | 'en
 } & Partial<
     Pick<
       ScheduleRecord,
-      'recurrence' | 'timeZone' | 'exceptions' | 'holidayListIds' | 'weight' | 'campaignId' | 'fallback'
+      | 'recurrence'
+      | 'timeZone'
+      | 'exceptions'
+      | 'holidayListIds'
+      | 'weight'
+      | 'campaignId'
+      | 'fallback'
+      | 'scopeGroupId'
+      | 'priorityFromCampaign'
     >
   >;
 
@@ -56,6 +72,8 @@ interface ScheduleRow {
   campaign_id: string | null;
   fallback: number;
   updated_at: number | null;
+  scope_group_id: string | null;
+  priority_from_campaign: number;
 }
 
 function toRecord(r: ScheduleRow): ScheduleRecord {
@@ -76,6 +94,8 @@ function toRecord(r: ScheduleRow): ScheduleRecord {
     campaignId: r.campaign_id,
     fallback: r.fallback === 1,
     updatedAt: r.updated_at,
+    scopeGroupId: r.scope_group_id,
+    priorityFromCampaign: r.priority_from_campaign === 1,
   };
 }
 
@@ -90,8 +110,9 @@ export class ScheduleStore {
       this.db
         .prepare(
           `INSERT INTO schedules (id, playlist_id, starts_at, ends_at, priority, created_by, created_at, recurrence,
-             time_zone, exceptions, holiday_list_ids, weight, campaign_id, fallback, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             time_zone, exceptions, holiday_list_ids, weight, campaign_id, fallback, updated_at, scope_group_id,
+             priority_from_campaign)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -109,6 +130,8 @@ export class ScheduleStore {
           s.campaignId ?? null,
           s.fallback ? 1 : 0,
           now,
+          s.scopeGroupId ?? null,
+          s.priorityFromCampaign && s.campaignId ? 1 : 0,
         );
       this.writeTargets(id, s.target);
     })();
@@ -134,7 +157,7 @@ export class ScheduleStore {
         .prepare(
           `UPDATE schedules SET playlist_id = ?, starts_at = ?, ends_at = ?, priority = ?, recurrence = ?,
              time_zone = ?, exceptions = ?, holiday_list_ids = ?, weight = ?, campaign_id = ?, fallback = ?,
-             updated_at = ?
+             updated_at = ?, scope_group_id = ?, priority_from_campaign = ?
            WHERE id = ?`,
         )
         .run(
@@ -150,6 +173,8 @@ export class ScheduleStore {
           next.campaignId ?? null,
           next.fallback ? 1 : 0,
           now,
+          next.scopeGroupId ?? null,
+          next.priorityFromCampaign && next.campaignId ? 1 : 0,
           id,
         );
       if (p.target) this.writeTargets(id, next.target);
@@ -185,6 +210,19 @@ export class ScheduleStore {
 
   byCampaign(campaignId: string): ScheduleRecord[] {
     return this.list().filter((s) => s.campaignId === campaignId);
+  }
+
+  /**
+   * Gives the campaign's new priority to its entries that follow it; returns how many changed. Entries
+   * given a priority of their own keep it.
+   */
+  followCampaignPriority(campaignId: string, priority: number, now = Date.now()): number {
+    return this.db
+      .prepare(
+        `UPDATE schedules SET priority = ?, updated_at = ?
+         WHERE campaign_id = ? AND priority_from_campaign = 1 AND deleted_at IS NULL AND priority <> ?`,
+      )
+      .run(priority, now, campaignId, priority).changes;
   }
 
   /** Schedules whose end fell in (from, to]: a refresh drops them from bundles. */

@@ -284,3 +284,40 @@ describe('job ledger', () => {
     ]);
   });
 });
+
+describe('migration 8 (device zones, district scope, campaign priorities)', () => {
+  it("binds editors' schedules and messages to their district and marks entries at their campaign's priority", () => {
+    const dir = tmp();
+    const old = openDatabase(dir, MIGRATIONS.slice(0, 7));
+    old.exec(`
+      INSERT INTO device_groups (id, parent_id, name, kind) VALUES ('g-tamky', NULL, 'Tam Kỳ', 'district');
+      INSERT INTO users (id, username, password_hash, role, group_id, created_at)
+        VALUES ('u-editor', 'bientap', 'x', 'editor', 'g-tamky', 1), ('u-admin', 'quantri', 'x', 'admin', NULL, 1);
+      INSERT INTO playlists (id, name, created_at) VALUES ('p1', 'DS', 1);
+      INSERT INTO campaigns (id, name, starts_on, ends_on, priority, status, created_at, updated_at)
+        VALUES ('c1', 'Tết', '2027-02-01', '2027-02-28', 70, 'running', 1, 1);
+      INSERT INTO schedules (id, playlist_id, priority, created_at, created_by, campaign_id) VALUES
+        ('s-editor', 'p1', 10, 1, 'u-editor', NULL),
+        ('s-admin', 'p1', 10, 1, 'u-admin', NULL),
+        ('s-follows', 'p1', 70, 1, 'u-admin', 'c1'),
+        ('s-own', 'p1', 20, 1, 'u-admin', 'c1');
+      INSERT INTO interrupts (id, text, starts_at, item_duration_ms, created_by, created_at)
+        VALUES ('m-editor', 'Khẩn', 1, 10000, 'u-editor', 1);
+    `);
+    old.close();
+
+    const store = openStore(dir);
+    stores.push(store);
+    const s = new Map(store.schedules.list().map((x) => [x.id, x]));
+    expect(s.get('s-editor')).toMatchObject({ scopeGroupId: 'g-tamky', priorityFromCampaign: false });
+    expect(s.get('s-admin')).toMatchObject({ scopeGroupId: null });
+    expect(s.get('s-follows')).toMatchObject({ priorityFromCampaign: true });
+    expect(s.get('s-own')).toMatchObject({ priorityFromCampaign: false });
+    expect(store.interrupts.get('m-editor')!.scopeGroupId).toBe('g-tamky');
+    expect(store.devices.list()).toEqual([]);
+    // The campaign moves; only the entry that followed it moves along.
+    expect(store.schedules.followCampaignPriority('c1', 90)).toBe(1);
+    expect(store.schedules.get('s-follows')!.priority).toBe(90);
+    expect(store.schedules.get('s-own')!.priority).toBe(20);
+  });
+});

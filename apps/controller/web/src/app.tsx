@@ -16,6 +16,7 @@ const DevicesScreen = lazy(() => import('./screens/devices'));
 const UsersScreen = lazy(() => import('./screens/users'));
 const UrgentScreen = lazy(() => import('./screens/urgent'));
 const CampaignsScreen = lazy(() => import('./screens/campaigns'));
+const KioskScreen = lazy(() => import('./screens/kiosk'));
 
 interface Route {
   path: string;
@@ -36,6 +37,7 @@ export const ROUTES: readonly Route[] = [
   { path: '/urgent', label: 'nav.urgent', roles: ALL, screen: UrgentScreen },
   { path: '/reports', label: 'nav.reports', roles: ALL, screen: ReportsScreen },
   { path: '/devices', label: 'nav.devices', roles: ALL, screen: DevicesScreen },
+  { path: '/kiosk', label: 'nav.kiosk', roles: ALL, screen: KioskScreen },
   { path: '/users', label: 'nav.users', roles: ['admin'], screen: UsersScreen },
 ];
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseByteRange } from '@bangtin/shared';
-import { MediaCache } from './media-cache';
+import { INDEX_FILE, MediaCache } from './media-cache';
 
 const TOKEN = 'dev_test-token-1234567890';
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
@@ -149,6 +149,113 @@ describe('MediaCache', () => {
     expect(fs.readFileSync(second.filePath(id)!)).toEqual(body);
   });
 
+  describe('verified index (start without re-hashing the whole library)', () => {
+    /** A cache folder holding `n` verified files, written by a cache that downloaded them. */
+    async function filled(n: number) {
+      const env = await setup();
+      const bodies = Array.from({ length: n }, (_, i) => file(10_000 + i, i));
+      for (const b of bodies) env.srv.files.set(sha(b), b);
+      const first = env.make();
+      first.want(bodies.map((b) => ({ sha256: sha(b), size: b.length })));
+      await first.idle();
+      first.close();
+      return { ...env, bodies };
+    }
+    const indexOf = (dir: string) =>
+      JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as {
+        version: number;
+        files: Record<string, { size: number; mtimeMs: number }>;
+      };
+
+    it('records each verified file and trusts unchanged files at the next start', async () => {
+      const { dir, make, bodies } = await filled(3);
+      const index = indexOf(dir);
+      expect(index.version).toBe(1);
+      expect(Object.keys(index.files).sort()).toEqual(bodies.map(sha).sort());
+      const st = fs.statSync(path.join(dir, sha(bodies[0]!)));
+      expect(index.files[sha(bodies[0]!)]).toEqual({ size: st.size, mtimeMs: st.mtimeMs });
+
+      const second = make();
+      expect(await second.open()).toEqual({ trusted: 3, hashed: 0, removed: 0 });
+      for (const b of bodies) expect(second.has(sha(b))).toBe(true);
+    });
+
+    it('re-verifies a file rewritten with the same size, and deletes it when its bytes are wrong', async () => {
+      const { dir, make, bodies, srv } = await filled(2);
+      const id = sha(bodies[0]!);
+      const onDisk = path.join(dir, id);
+      const before = fs.statSync(onDisk);
+      const damaged = fs.readFileSync(onDisk);
+      damaged[5]! ^= 0x80;
+      fs.writeFileSync(onDisk, damaged);
+      // Make sure the rewrite is visible as a new mtime even on a coarse-grained filesystem.
+      fs.utimesSync(onDisk, before.atime, new Date(before.mtimeMs + 2000));
+      expect(fs.statSync(onDisk).size).toBe(before.size);
+
+      const second = make();
+      expect(await second.open()).toEqual({ trusted: 1, hashed: 1, removed: 1 });
+      expect(second.has(id)).toBe(false);
+      expect(fs.existsSync(onDisk)).toBe(false);
+      expect(indexOf(dir).files).not.toHaveProperty(id);
+      // And it is fetched again when a bundle needs it.
+      second.want([{ sha256: id, size: bodies[0]!.length }]);
+      await second.idle();
+      expect(fs.readFileSync(second.filePath(id)!)).toEqual(bodies[0]);
+      expect(srv.requests.filter((r) => r.sha256 === id)).toHaveLength(2);
+    });
+
+    it('re-verifies a file whose size changed even with its old mtime put back', async () => {
+      const { dir, make, bodies } = await filled(2);
+      const id = sha(bodies[1]!);
+      const onDisk = path.join(dir, id);
+      const before = fs.statSync(onDisk);
+      fs.appendFileSync(onDisk, Buffer.from('thêm'));
+      fs.utimesSync(onDisk, before.atime, before.mtime);
+      const second = make();
+      expect(await second.open()).toEqual({ trusted: 1, hashed: 1, removed: 1 });
+      expect(second.has(id)).toBe(false);
+    });
+
+    it('keeps a good file that was only touched, and trusts it again afterwards', async () => {
+      const { dir, make, bodies } = await filled(1);
+      const id = sha(bodies[0]!);
+      const onDisk = path.join(dir, id);
+      const later = new Date(fs.statSync(onDisk).mtimeMs + 5000);
+      fs.utimesSync(onDisk, later, later);
+      const second = make();
+      expect(await second.open()).toEqual({ trusted: 0, hashed: 1, removed: 0 });
+      expect(second.has(id)).toBe(true);
+      expect(indexOf(dir).files[id]!.mtimeMs).toBe(fs.statSync(onDisk).mtimeMs);
+      second.close();
+      expect(await make().open()).toEqual({ trusted: 1, hashed: 0, removed: 0 });
+    });
+
+    it('hashes files it does not know and survives a damaged index', async () => {
+      const { dir, make, bodies } = await filled(2);
+      const stranger = file(4096, 42);
+      fs.writeFileSync(path.join(dir, sha(stranger)), stranger); // e.g. copied in by a technician
+      fs.writeFileSync(path.join(dir, INDEX_FILE), '{"version":1,"files":{"'); // cut off mid-write
+      const second = make();
+      expect(await second.open()).toEqual({ trusted: 0, hashed: 3, removed: 0 });
+      expect(second.has(sha(stranger))).toBe(true);
+      expect(Object.keys(indexOf(dir).files).sort()).toEqual([...bodies.map(sha), sha(stranger)].sort());
+    });
+
+    it('drops cleared files from the index', async () => {
+      const { dir, make, bodies } = await filled(2);
+      const cache = make();
+      await cache.open();
+      cache.want([{ sha256: sha(bodies[0]!), size: bodies[0]!.length }]);
+      await cache.clear();
+      // Only what the bundle wants comes back; the other file is gone from disk and index.
+      await cache.idle();
+      expect(Object.keys(indexOf(dir).files)).toEqual([sha(bodies[0]!)]);
+      expect(fs.existsSync(path.join(dir, sha(bodies[1]!)))).toBe(false);
+      const leftovers = fs.readdirSync(dir).filter((n) => n.endsWith('.tmp') || n.endsWith('.part'));
+      expect(leftovers).toEqual([]);
+    });
+  });
+
   it('gives up after its retries and reports the failure', async () => {
     const { make } = await setup();
     const cache = make();
@@ -160,7 +267,7 @@ describe('MediaCache', () => {
   });
 
   it('evicts least recently used files over quota but never what the current bundle needs', async () => {
-    const { srv, make } = await setup(250_000);
+    const { srv, dir, make } = await setup(250_000);
     const a = file(100_000, 1);
     const b = file(100_000, 2);
     const c = file(100_000, 3);
@@ -177,6 +284,8 @@ describe('MediaCache', () => {
     cache.want([ref(a), ref(c)]);
     await cache.idle();
     expect([cache.has(sha(a)), cache.has(sha(b)), cache.has(sha(c))]).toEqual([true, false, true]);
+    const index = JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as { files: object };
+    expect(Object.keys(index.files).sort()).toEqual([sha(a), sha(c)].sort());
 
     // A bundle bigger than the quota keeps everything it needs (over quota) rather than go dark.
     cache.want([ref(a), ref(b), ref(c)]);

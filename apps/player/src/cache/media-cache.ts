@@ -50,6 +50,38 @@ export class MediaIntegrityError extends Error {
 
 const SHA_RE = /^[0-9a-f]{64}$/;
 
+/** Name of the verified index inside the cache folder (not a sha256, so never taken for media). */
+export const INDEX_FILE = 'verified.json';
+
+/** What `open()` did: files trusted from the index, files hashed, damaged files deleted. */
+export interface OpenStats {
+  trusted: number;
+  hashed: number;
+  removed: number;
+}
+
+interface IndexEntry {
+  size: number;
+  mtimeMs: number;
+}
+
+/** The index as last written; anything unreadable counts as empty (then every file is hashed once). */
+function readIndex(file: string): Map<string, IndexEntry> {
+  try {
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown; files?: unknown };
+    if (raw.version !== 1 || typeof raw.files !== 'object' || raw.files === null) return new Map();
+    const out = new Map<string, IndexEntry>();
+    for (const [sha, e] of Object.entries(raw.files as Record<string, Partial<IndexEntry>>)) {
+      if (SHA_RE.test(sha) && Number.isFinite(e.size) && Number.isFinite(e.mtimeMs)) {
+        out.set(sha, { size: e.size!, mtimeMs: e.mtimeMs! });
+      }
+    }
+    return out;
+  } catch {
+    return new Map();
+  }
+}
+
 async function hashFile(file: string): Promise<string> {
   const h = crypto.createHash('sha256');
   await pipeline(fs.createReadStream(file), h);
@@ -63,6 +95,8 @@ async function hashFile(file: string): Promise<string> {
  */
 export class MediaCache extends EventEmitter<MediaCacheEvents> {
   private readonly verified = new Map<string, { size: number; usedAt: number }>();
+  /** size + mtime of each verified file when its hash was checked, persisted as `verified.json`. */
+  private readonly index = new Map<string, IndexEntry>();
   private wanted: MediaRef[] = [];
   private readonly queue: MediaRef[] = [];
   private readonly active = new Map<string, Promise<void>>();
@@ -77,20 +111,40 @@ export class MediaCache extends EventEmitter<MediaCacheEvents> {
     fs.mkdirSync(opts.dir, { recursive: true });
   }
 
-  /** Checks every cached file's hash once: a file damaged on disk is deleted and fetched again. */
-  async open(): Promise<void> {
+  /**
+   * Finds the verified files at start. Hashing a large library takes minutes, so a file whose size
+   * and mtime still match the index written when it was last verified is trusted; any other file
+   * (unknown, resized, rewritten, touched) is hashed again, and deleted when its bytes no longer match
+   * its name, to be fetched again. Accepted risk: bytes changed in place with size and mtime restored
+   * on purpose are not noticed until the remote "clear cache" command.
+   */
+  async open(): Promise<OpenStats> {
+    const known = readIndex(path.join(this.opts.dir, INDEX_FILE));
+    const stats: OpenStats = { trusted: 0, hashed: 0, removed: 0 };
+    this.index.clear();
     for (const name of fs.readdirSync(this.opts.dir)) {
       if (!SHA_RE.test(name)) continue;
       const file = path.join(this.opts.dir, name);
-      const actual = await hashFile(file);
-      if (actual !== name) {
-        this.log.warn({ sha256: name, actual }, 'cached file is damaged; deleting it');
-        fs.rmSync(file, { force: true });
-        continue;
-      }
       const st = fs.statSync(file);
+      const k = known.get(name);
+      if (k && k.size === st.size && k.mtimeMs === st.mtimeMs) {
+        stats.trusted++;
+      } else {
+        stats.hashed++;
+        const actual = await hashFile(file);
+        if (actual !== name) {
+          this.log.warn({ sha256: name, actual }, 'cached file is damaged; deleting it');
+          fs.rmSync(file, { force: true });
+          stats.removed++;
+          continue;
+        }
+      }
+      this.index.set(name, { size: st.size, mtimeMs: st.mtimeMs });
       this.verified.set(name, { size: st.size, usedAt: st.mtimeMs });
     }
+    this.saveIndex();
+    this.log.info(stats, 'media cache checked');
+    return stats;
   }
 
   has(sha256: string): boolean {
@@ -150,6 +204,8 @@ export class MediaCache extends EventEmitter<MediaCacheEvents> {
     await this.idle();
     for (const name of fs.readdirSync(this.opts.dir)) fs.rmSync(path.join(this.opts.dir, name), { force: true });
     this.verified.clear();
+    this.index.clear();
+    this.saveIndex();
     this.want(this.wanted);
   }
 
@@ -172,6 +228,7 @@ export class MediaCache extends EventEmitter<MediaCacheEvents> {
       if (used + incoming <= quota) break;
       fs.rmSync(path.join(this.opts.dir, sha), { force: true });
       this.verified.delete(sha);
+      this.forget(sha);
       used -= v.size;
       this.log.info({ sha256: sha, size: v.size }, 'evicted from the media cache (quota)');
     }
@@ -259,7 +316,30 @@ export class MediaCache extends EventEmitter<MediaCacheEvents> {
     }
     const final = path.join(this.opts.dir, sha256);
     fs.renameSync(part, final);
-    this.verified.set(sha256, { size: fs.statSync(final).size, usedAt: Date.now() });
+    const st = fs.statSync(final);
+    this.verified.set(sha256, { size: st.size, usedAt: Date.now() });
+    this.index.set(sha256, { size: st.size, mtimeMs: st.mtimeMs });
+    this.saveIndex();
+  }
+
+  private forget(sha256: string): void {
+    if (this.index.delete(sha256)) this.saveIndex();
+  }
+
+  /**
+   * Written whole to a temporary file and renamed over the old one: a power cut leaves the old index
+   * or the new one, never half of one (and a lost update only means one more hash at the next start).
+   */
+  private saveIndex(): void {
+    const file = path.join(this.opts.dir, INDEX_FILE);
+    const tmp = `${file}.tmp`;
+    const body = JSON.stringify({ version: 1, files: Object.fromEntries(this.index) });
+    try {
+      fs.writeFileSync(tmp, body);
+      fs.renameSync(tmp, file);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'could not write the media cache index');
+    }
   }
 
   private emitProgress(): void {

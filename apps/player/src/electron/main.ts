@@ -2,42 +2,50 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, powerSaveBlocker, screen, session } from 'electron';
 import pino from 'pino';
-import { readPlayerConfig, type ScreenConfig } from '../runtime/config';
+import { readPlayerConfig } from '../runtime/config';
 import { startPlayer } from '../runtime/player';
 import type { RendererChannel } from '../runtime/browser-mode';
 import { startScreenRuntime } from '../runtime/screen-runtime';
 import { createScreenOutput, type ScreenOutput } from '../runtime/screen-output';
-import { RendererToRuntimeSchema, type RendererToRuntime, type RuntimeToRenderer } from '../renderer/bridge-protocol';
+import {
+  RendererToRuntimeSchema,
+  replaySlot,
+  type RendererToRuntime,
+  type RuntimeToRenderer,
+} from '../renderer/bridge-protocol';
 import { CaptureError } from '../runtime/screen-capture';
 import { splitElectronArgs } from './app-args';
 import { frameFromImage } from './capture-image';
 import { FROM_RENDERER, TO_RENDERER } from './ipc-channels';
 import { isTrustedAppUrl, permissionAllowed } from './trusted-url';
 import { placementOptions, type ScreenPlacement } from './window-geometry';
+import {
+  acceptRendererMessage,
+  afterRendererGone,
+  DEFAULT_SCREEN,
+  numberDisplays,
+  outputId,
+  outputWebPreferences,
+} from './window-policy';
 
 /**
  * Electron main: a thin shell around the player runtime. It embeds the same runtime as the headless
  * player (`startPlayer`), serves the renderer on loopback (browser mode's server, for the page and
  * the media cache) and opens one window per screen output; the bridge to each window is IPC through
  * the preload's `window.bangtin`. Every decision worth testing lives in a pure module beside it
- * (trusted-url, window-geometry, app-args); the Electron binary cannot run on the build machines.
+ * (trusted-url, window-geometry, window-policy, app-args, capture-image); the Electron binary cannot
+ * run on the build machines.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const log = pino({ name: 'player', level: process.env.BANGTIN_LOG_LEVEL ?? 'info' });
-const DEFAULT_SCREEN: ScreenConfig = {
-  rendererPort: 0,
-  kiosk: false,
-  kioskIdleMs: 60_000,
-  mediaQuotaBytes: 20_000 * 1024 * 1024,
-  transitionMs: 0,
-};
+let quitting = false;
 
 /** IPC to one window, with the runtime's latest state replayed after every (re)load. */
 function ipcChannel(win: BrowserWindow, appUrl: string): RendererChannel {
   const listeners: ((m: RendererToRuntime) => void)[] = [];
   const latest = new Map<string, RuntimeToRenderer>();
   ipcMain.on(FROM_RENDERER, (e, raw: unknown) => {
-    if (e.sender !== win.webContents || !isTrustedAppUrl(e.senderFrame?.url ?? '', appUrl)) return;
+    if (!acceptRendererMessage(e.sender === win.webContents, e.senderFrame?.url, appUrl)) return;
     const r = RendererToRuntimeSchema.safeParse(raw);
     if (!r.success) return log.warn({ issue: r.error.issues[0] }, 'renderer message ignored');
     for (const l of listeners) l(r.data);
@@ -47,8 +55,8 @@ function ipcChannel(win: BrowserWindow, appUrl: string): RendererChannel {
   });
   return {
     send(m) {
-      if (m.type !== 'identify' && m.type !== 'reload' && m.type !== 'capture')
-        latest.set(m.type === 'idle' ? 'play' : m.type, m);
+      const slot = replaySlot(m);
+      if (slot) latest.set(slot, m);
       if (!win.isDestroyed()) win.webContents.send(TO_RENDERER, m);
     },
     onMessage(listener) {
@@ -65,30 +73,21 @@ function ipcChannel(win: BrowserWindow, appUrl: string): RendererChannel {
 
 function createWindow(placement: ScreenPlacement, kiosk: boolean, appUrl: string): BrowserWindow {
   const primary = screen.getPrimaryDisplay();
-  const displays = [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)];
+  const displays = numberDisplays(primary, screen.getAllDisplays());
   const { zoomFactor, ...bounds } = placementOptions(placement, displays, { kiosk, scaleFactor: primary.scaleFactor });
   const win = new BrowserWindow({
     ...bounds,
     backgroundColor: '#000000',
     show: false,
     autoHideMenuBar: true,
-    webPreferences: {
-      preload: path.join(here, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-      backgroundThrottling: false, // signage is never "in the background"
-      zoomFactor,
-      autoplayPolicy: 'no-user-gesture-required',
-    },
+    webPreferences: outputWebPreferences(path.join(here, 'preload.cjs'), zoomFactor),
   });
   win.once('ready-to-show', () => win.show());
   // A crashed or killed renderer comes back by itself; the runtime replays the current item.
   win.webContents.on('render-process-gone', (_e, details) => {
-    log.error({ reason: details.reason, exitCode: details.exitCode }, 'renderer process gone; reloading');
-    setTimeout(() => !win.isDestroyed() && win.reload(), 1000);
+    const next = afterRendererGone(details.reason, quitting);
+    log.error({ reason: details.reason, exitCode: details.exitCode, ...next }, 'renderer process gone');
+    if (next.reload) setTimeout(() => !win.isDestroyed() && win.reload(), next.delayMs);
   });
   win.on('unresponsive', () => {
     log.error('renderer unresponsive; reloading');
@@ -133,7 +132,7 @@ async function main(): Promise<void> {
   const windows = args.screens.map((p) => createWindow(p, screenConfig.kiosk, appUrl));
   const outputs: ScreenOutput[] = windows.map((win, i) =>
     createScreenOutput({
-      id: i === 0 ? 'screen' : `screen:${i + 1}`,
+      id: outputId(i),
       channel: ipcChannel(win, appUrl),
       cache: rt.cache,
       mediaBase: `${appUrl}media/`,
@@ -154,7 +153,6 @@ async function main(): Promise<void> {
   for (const o of outputs) rt.attach(player, o);
 
   app.on('second-instance', () => windows[0]?.focus());
-  let quitting = false;
   app.on('before-quit', (e) => {
     if (quitting) return;
     quitting = true;

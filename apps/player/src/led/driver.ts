@@ -53,6 +53,21 @@ export interface BoardStatus {
   reconnects: number;
   /** ms UTC of the last reply the board sent (only boards that answer reads). */
   lastReplyAt: number | null;
+  /** `off` while the power plan keeps the board dark (see `LedPowerCapabilities.power`). */
+  power: 'on' | 'off';
+  /** Brightness (%) the board was last set to, as the board applies it; null before `setBrightness`. */
+  brightness: number | null;
+}
+
+/** What a protocol can do about power and brightness, so the player and the README say it honestly. */
+export interface LedPowerCapabilities {
+  /**
+   * `switch`: the protocol turns the display off; `blank`: it has no power-off, so "off" shows an empty
+   * programme (the LEDs are dark, the controller stays powered); `none`: neither.
+   */
+  power: 'switch' | 'blank' | 'none';
+  /** Brightness levels (%) the board can take, brightest first; empty when it cannot be dimmed. */
+  brightnessLevels: readonly number[];
 }
 
 export interface ShowResult {
@@ -74,6 +89,14 @@ export interface LedDriver extends EventEmitter<LedDriverEvents> {
   setClock(date: Date): Promise<void>;
   status(): BoardStatus;
   close(): Promise<void>;
+  readonly powerCapabilities?: LedPowerCapabilities;
+  /**
+   * Off: the board goes dark and stays dark through `show` (the programme is kept); on: the current
+   * programme is shown again. Remembered and re-applied after a reconnect.
+   */
+  setPower?(on: boolean): Promise<void>;
+  /** Sets the nearest level the board has; resolves with it. Remembered and re-applied after a reconnect. */
+  setBrightness?(percent: number): Promise<number>;
 }
 
 /** Board geometry the driver is configured with. */

@@ -48,6 +48,24 @@ export type RuntimeToRenderer =
   /** Draw what the stage shows now and answer with a `screenshot` message carrying the same id. */
   | { type: 'capture'; requestId: string };
 
+/**
+ * The state slot a message fills, replayed to a renderer that (re)connects or reloads so it shows the
+ * current state at once; null for one-off commands, which must not run again on a reload. `play` and
+ * `idle` share a slot: what is on screen now.
+ */
+export function replaySlot(m: RuntimeToRenderer): string | null {
+  switch (m.type) {
+    case 'identify':
+    case 'reload':
+    case 'capture':
+      return null;
+    case 'idle':
+      return 'play';
+    default:
+      return m.type;
+  }
+}
+
 /** Largest PNG a renderer may send back, as base64 text (about 6 MiB of bytes). */
 export const SCREENSHOT_BASE64_MAX = 8 * 1024 * 1024;
 
@@ -90,6 +108,13 @@ export const RendererToRuntimeSchema = z.discriminatedUnion('type', [
       }),
       z.object({ error: z.string().max(300) }),
     ]),
+  }),
+  /** Something the player's log should say about what the screen did (e.g. sound refused, played muted). */
+  z.object({
+    type: z.literal('log'),
+    level: z.enum(['info', 'warn']),
+    message: z.string().max(300),
+    proofId: z.string().uuid().optional(),
   }),
   /** Timing marks for the benchmark (gap between items measured in the renderer). */
   z.object({ type: z.literal('mark'), name: z.string().max(64), ms: z.number().finite() }),

@@ -1,3 +1,5 @@
+import type Hls from 'hls.js';
+import { startPlayback, wantsSound } from './audio';
 import type { PlayerBridge, PlayMessage, RenderItem } from './bridge-protocol';
 import { fitText } from './fit-text';
 import { pageSrcdoc } from './page-frame';
@@ -75,19 +77,37 @@ export class Stage {
     try {
       await timeout(prep.ready, LOAD_TIMEOUT_MS, msg.item.type);
     } catch (err) {
-      if (token !== this.seq) return;
+      const detail = String((err as Error).message ?? err).slice(0, 300);
+      if (token !== this.seq) {
+        // Its slot is over (the load outlasted it): not an end to report, but the reason still belongs in the log.
+        this.bridge.send({
+          type: 'log',
+          level: 'warn',
+          message: `skipped: ${detail}`.slice(0, 300),
+          proofId: msg.proofId,
+        });
+        return;
+      }
       this.dispose(this.backLayer);
-      this.bridge.send({
-        type: 'ended',
-        proofId: msg.proofId,
-        at: Date.now(),
-        reason: 'media-error',
-        detail: String((err as Error).message ?? err).slice(0, 300),
-      });
+      this.bridge.send({ type: 'ended', proofId: msg.proofId, at: Date.now(), reason: 'media-error', detail });
       return;
     }
     if (token !== this.seq || this.suspended) return;
-    await this.swap(msg, prep);
+    let firstFrame: Promise<number> | null = null;
+    if (prep.el instanceof HTMLVideoElement) {
+      const video = prep.el;
+      // A live stream starts at its live edge; only a file starts from its beginning.
+      if (msg.item.type === 'video') video.currentTime = 0;
+      // Asked before play(): the first frame played, not the next one after play() resolved (up to a
+      // whole video frame later), marks the item as shown.
+      firstFrame = new Promise<number>((resolve) => {
+        if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback((now) => resolve(wall(now)));
+        else requestAnimationFrame((now) => resolve(wall(now)));
+      });
+      if (!(await this.start(msg, video, token))) return;
+    }
+    if (token !== this.seq || this.suspended) return;
+    await this.swap(msg, prep, firstFrame);
     if (token === this.seq && msg.next) this.preload(msg.next);
   }
 
@@ -168,9 +188,11 @@ export class Stage {
         layer.replaceChildren(video);
         const canPlay = new Promise<void>((resolve, reject) => {
           video.addEventListener('canplay', () => resolve(), { once: true });
-          video.addEventListener('error', () => reject(new Error(`cannot decode: ${video.error?.message ?? ''}`)), {
-            once: true,
-          });
+          video.addEventListener(
+            'error',
+            () => reject(new Error(video.dataset.streamError ?? `cannot decode: ${video.error?.message ?? ''}`)),
+            { once: true },
+          );
         });
         if (item.type === 'video') {
           if (!item.src) return { ...base, el: video, ready: Promise.reject(new Error('video not in cache')) };
@@ -192,22 +214,37 @@ export class Stage {
     }
   }
 
-  private async swap(msg: PlayMessage, prep: Prepared): Promise<void> {
+  /**
+   * Starts a video (still hidden in the back layer), with sound if its content asks. Returns false
+   * when it cannot play at all: the item is then reported as a media error and the screen keeps the
+   * previous frame rather than a frozen one.
+   */
+  private async start(msg: PlayMessage, video: HTMLVideoElement, token: number): Promise<boolean> {
+    const r = await startPlayback(video, wantsSound(msg.item));
+    if (token !== this.seq) return false;
+    if (r.result === 'muted-fallback') {
+      this.bridge.send({ type: 'log', level: 'warn', message: r.detail, proofId: msg.proofId });
+    } else if (r.result === 'failed') {
+      this.dispose(this.backLayer);
+      this.bridge.send({
+        type: 'ended',
+        proofId: msg.proofId,
+        at: Date.now(),
+        reason: 'media-error',
+        detail: `cannot start playback: ${r.detail}`,
+      });
+      return false;
+    }
+    return true;
+  }
+
+  private async swap(msg: PlayMessage, prep: Prepared, videoFrame: Promise<number> | null): Promise<void> {
     const incoming = this.backLayer;
     const outgoing = this.layers[this.front]!;
     const video = prep.el instanceof HTMLVideoElement ? prep.el : null;
-    let firstFrame: Promise<number>;
-    if (video) {
-      video.currentTime = 0;
-      firstFrame = new Promise<number>((resolve) => {
-        if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback((now) => resolve(wall(now)));
-        else requestAnimationFrame((now) => resolve(wall(now)));
-      });
-      video.addEventListener('error', () => this.failedWhilePlaying(msg.proofId, video), { once: true });
-      await video.play().catch(() => undefined);
-    } else {
-      firstFrame = new Promise<number>((resolve) => requestAnimationFrame((now) => resolve(wall(now))));
-    }
+    if (video) video.addEventListener('error', () => this.failedWhilePlaying(msg.proofId, video), { once: true });
+    const firstFrame =
+      videoFrame ?? new Promise<number>((resolve) => requestAnimationFrame((now) => resolve(wall(now))));
     incoming.classList.add('visible');
     outgoing.classList.remove('visible');
     this.front = 1 - this.front;
@@ -233,13 +270,16 @@ export class Stage {
       proofId,
       at: Date.now(),
       reason: 'media-error',
-      detail: `playback error: ${video.error?.message ?? 'unknown'}`,
+      detail: `playback error: ${video.dataset.streamError ?? video.error?.message ?? 'unknown'}`,
     });
     this.shownProof = null;
   }
 
   private dispose(layer: HTMLElement): void {
     for (const v of layer.querySelectorAll('video')) {
+      // hls.js keeps fetching segments until destroyed, even with the element gone.
+      streams.get(v)?.destroy();
+      streams.delete(v);
       v.pause();
       v.removeAttribute('src');
       v.load(); // releases the decoder: a long day of videos must not grow memory
@@ -247,6 +287,9 @@ export class Stage {
     layer.replaceChildren();
   }
 }
+
+/** hls.js instances by the video they feed, so disposing a layer stops the stream's downloads. */
+const streams = new WeakMap<HTMLVideoElement, Hls>();
 
 /** HLS natively where the platform has it, else hls.js (loaded only when a stream is scheduled). */
 async function attachStream(video: HTMLVideoElement, url: string): Promise<void> {
@@ -259,9 +302,14 @@ async function attachStream(video: HTMLVideoElement, url: string): Promise<void>
     video.dispatchEvent(new Event('error'));
     return;
   }
+  if (!video.isConnected) return; // disposed while hls.js was loading
   const hls = new Hls({ lowLatencyMode: true });
+  streams.set(video, hls);
   hls.on(Hls.Events.ERROR, (_e, data) => {
-    if (data.fatal) video.dispatchEvent(new Event('error'));
+    if (!data.fatal) return;
+    // The reason goes with the error event: the stage reports it as the item's end detail.
+    video.dataset.streamError = `${data.type}: ${data.details}${data.response ? ` (HTTP ${data.response.code})` : ''}`;
+    video.dispatchEvent(new Event('error'));
   });
   hls.loadSource(url);
   hls.attachMedia(video);

@@ -8,6 +8,7 @@ import { parseByteRange } from '@bangtin/shared';
 import {
   type RendererToRuntime,
   RendererToRuntimeSchema,
+  replaySlot,
   type RuntimeToRenderer,
   SCREENSHOT_BASE64_MAX,
 } from '../renderer/bridge-protocol';
@@ -152,9 +153,8 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
     port,
     clients: () => sockets.size,
     send(m) {
-      // One slot per kind of state; 'play' and 'idle' replace each other (what is on screen now).
-      const key = m.type === 'idle' ? 'play' : m.type;
-      if (m.type !== 'identify' && m.type !== 'reload' && m.type !== 'capture') latest.set(key, m);
+      const slot = replaySlot(m);
+      if (slot) latest.set(slot, m);
       const text = JSON.stringify(m);
       for (const ws of sockets) ws.send(text);
     },

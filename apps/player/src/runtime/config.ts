@@ -41,7 +41,26 @@ const ScreenFlagsSchema = z.object({
   transitionMs: z.coerce.number().int().min(0).max(5000).default(0),
 });
 
-const OUTPUT_KEYS = ['name', 'protocol', 'port', 'baud', 'size', 'address'] as const;
+const OUTPUT_KEYS = ['name', 'protocol', 'port', 'baud', 'size', 'address', 'power', 'brightness'] as const;
+
+/**
+ * `power=06:00-22:00` and `brightness=06:00@100+18:00@40` (commas separate keys, so steps are joined
+ * with `+`). Shapes only; the times and percentages are checked by the board schema like the controller's.
+ */
+function parsePlanValues(raw: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  if (raw.power !== undefined) {
+    const [on, off, ...extra] = raw.power.split('-');
+    out.power = extra.length === 0 && on && off ? { on, off } : raw.power;
+  }
+  if (raw.brightness !== undefined) {
+    out.brightness = raw.brightness.split('+').map((step) => {
+      const [at, percent, ...extra] = step.split('@');
+      return extra.length === 0 && at && percent && /^\d+$/.test(percent) ? { at, percent: Number(percent) } : step;
+    });
+  }
+  return out;
+}
 
 /**
  * One `--output led,protocol=alpha,port=/dev/ttyUSB0,baud=9600,size=96x16,address=00[,name=…]`. Without
@@ -72,12 +91,17 @@ export function parseOutputFlag(flag: string, index = 0): LedOutputConfig {
     const address = (raw.address ?? '00').toUpperCase();
     raw.name = address === '00' ? base : `${base}-${address}`;
   }
-  const r = LedOutputConfigSchema.safeParse({ protocol: 'alpha', ...raw });
+  const r = LedOutputConfigSchema.safeParse({ protocol: 'alpha', ...parsePlanValues(raw) });
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const key = String(issue.path[0] ?? '');
-    const message = issue.code === 'invalid_type' && raw[key] === undefined ? 'is required' : issue.message;
-    throw new PlayerConfigError(`${where}: ${key}: ${message}`);
+    let message = issue.code === 'invalid_type' && raw[key] === undefined ? 'is required' : issue.message;
+    if (key === 'power' && issue.path.length === 1 && issue.code === 'invalid_type')
+      message = 'must look like 06:00-22:00 (on-off)';
+    if (key === 'brightness' && issue.code === 'invalid_type')
+      message = 'must look like 06:00@100+18:00@40 (time@percent steps)';
+    const field = issue.path.length > 1 ? issue.path.join('.') : key;
+    throw new PlayerConfigError(`${where}: ${field}: ${message}`);
   }
   return r.data;
 }

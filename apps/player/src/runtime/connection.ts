@@ -134,7 +134,9 @@ export class Connection {
         break;
       }
     }
-    if (samples.length === 0) return;
+    // Closing disconnects the socket, which ends the probe loop early with the samples taken so far;
+    // the player has released its state by then, so a closed connection reports nothing.
+    if (samples.length === 0 || this.closed) return;
     const { offsetMs, rttMs } = estimateOffset(samples);
     this.events.onClockOffset(offsetMs, rttMs);
   }

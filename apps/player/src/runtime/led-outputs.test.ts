@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBoardSimulator } from '../led/sim/simulator';
 import { createPtyPair } from '../led/testing/pty-pair';
 import { checkOutputs, parseOutputFlag, PlayerConfigError, readPlayerConfig } from './config';
-import { createLedOutput, mergeOutputConfigs, renderForBoard } from './led-outputs';
+import { createLedOutput, LedBoardSet, type LedOutput, mergeOutputConfigs, renderForBoard } from './led-outputs';
 import type { CurrentPlay } from './playback';
 
 const TOKEN = 'dev_0123456789abcdef0123';
@@ -48,6 +48,16 @@ describe('--output flags', () => {
     expect(readPlayerConfig(base, {}).outputs).toEqual([]);
   });
 
+  it('takes a daily power window and brightness steps', () => {
+    expect(parseOutputFlag('led,port=/dev/ttyS0,power=18:00-06:00,brightness=06:00@100+18:00:30@40')).toMatchObject({
+      power: { on: '18:00', off: '06:00' },
+      brightness: [
+        { at: '06:00', percent: 100 },
+        { at: '18:00:30', percent: 40 },
+      ],
+    });
+  });
+
   it('refuses bad boards naming the flag and the key', () => {
     expect(configError(() => parseOutputFlag('led,protocol=alpha,size=96x16'))).toMatch(/^--output #1 .*: port: /);
     expect(configError(() => parseOutputFlag('led,port=/dev/x,size=96by16', 2))).toMatch(
@@ -59,6 +69,21 @@ describe('--output flags', () => {
     expect(configError(() => parseOutputFlag('led,port=/dev/x,speed=9600'))).toMatch(/: speed: unknown key/);
     expect(configError(() => parseOutputFlag('led,port=/dev/x,port=/dev/y'))).toMatch(/: port: given twice/);
     expect(configError(() => parseOutputFlag('screen,port=/dev/x'))).toMatch(/must start with "led,"/);
+    expect(configError(() => parseOutputFlag('led,port=/dev/x,power=06:00'))).toMatch(
+      /: power: must look like 06:00-22:00/,
+    );
+    expect(configError(() => parseOutputFlag('led,port=/dev/x,power=06:00-25:00'))).toMatch(
+      /: power\.off: must be a 24-hour time/,
+    );
+    expect(configError(() => parseOutputFlag('led,port=/dev/x,power=06:00-06:00'))).toMatch(
+      /: power\.off: on and off must differ/,
+    );
+    expect(configError(() => parseOutputFlag('led,port=/dev/x,brightness=06:00@140'))).toMatch(
+      /: brightness\.0\.percent: /,
+    );
+    expect(configError(() => parseOutputFlag('led,port=/dev/x,brightness=06:00'))).toMatch(
+      /: brightness\.0: must look like 06:00@100\+18:00@40/,
+    );
     expect(
       configError(() => readPlayerConfig([...base, '--output', 'led,port=/dev/a', '--output', 'led,port=/dev/a'], {})),
     ).toMatch(/^--output #2: name: a is used twice/);
@@ -180,5 +205,171 @@ describe('an LED output on a serial port', () => {
     expect(st).toMatchObject({ id: 'led:cong', kind: 'led', state: 'offline', undeliveredPlays: 1, port: pair.a });
     expect(st.lastError).not.toBeNull();
     expect(notified).toBeGreaterThan(0);
+  });
+});
+
+/** `HH:MM:SS` in Vietnam at `ms`: board power plans are read in the device's zone. */
+function vnTime(ms: number): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(ms);
+}
+
+describe('boards over real ptys', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  const size = { width: 96, height: 16 };
+  const fastOutput = {
+    log: pino({ level: 'silent' }),
+    pacing: { interPacketMs: 5, dotsSizePauseMs: 5, memoryConfigPauseMs: 20 },
+    backoff: { initialMs: 40, maxMs: 200 },
+    presenceCheckMs: 50,
+  };
+  const slogan = 'An sinh xã hội cho mọi người'.normalize('NFC');
+  const expected = renderForBoard(slogan, size);
+  const showsSlogan = (sim: ReturnType<typeof createBoardSimulator>) =>
+    sim.model.pages().length === expected.length &&
+    sim.model.pages().every((p, i) => bitmapsEqual(p.bitmap, expected[i]!.bitmap));
+
+  async function board(name: string) {
+    const pair = await createPtyPair();
+    cleanups.push(() => pair.close());
+    const sim = createBoardSimulator({ path: pair.b, size, pageHoldMs: 100, backoff: { initialMs: 40, maxMs: 200 } });
+    cleanups.push(() => sim.close());
+    await sim.open();
+    const config: LedOutputConfig = { name, protocol: 'alpha', port: pair.a, baud: 9600, size: '96x16', address: '00' };
+    return { pair, sim, config };
+  }
+
+  let n = 0;
+  function slot(): { pos: PlayPosition; play: CurrentPlay } {
+    n++;
+    const id = '0190a000-0000-7000-8000-0000000000aa';
+    const now = Date.now();
+    return {
+      pos: { content: { id, type: 'slogan', text: slogan, title: null } } as unknown as PlayPosition,
+      play: {
+        proofId: `0190a000-0000-7000-9000-${String(n).padStart(12, '0')}`,
+        contentId: id,
+        playlistId: id,
+        scheduleId: id,
+        slotStart: now,
+        slotEnd: now + 5000,
+        startedAt: now,
+        deviceStartedAt: now,
+        clockOffsetMs: 0,
+      },
+    };
+  }
+
+  it('applies board lists one at a time, latest wins, and every board in place gets the programme', async () => {
+    const local = await board('cong');
+    const remote = await board('san');
+    const events: string[] = [];
+    let inChange = 0;
+    let maxInChange = 0;
+    const set = new LedBoardSet({
+      ...fastOutput,
+      hooks: {
+        // Stopping a player takes a while (its last upload): configs keep arriving meanwhile.
+        beforeChange: async () => {
+          maxInChange = Math.max(maxInChange, ++inChange);
+          events.push('stop');
+          await new Promise((r) => setTimeout(r, 30));
+        },
+        afterChange: (leds: readonly LedOutput[]) => {
+          events.push(`start ${leds.map((l) => l.id).join(',')}`);
+          // What a new player does first: show the current item on every output.
+          const s = slot();
+          for (const l of leds) l.show!(s.pos, s.play);
+          inChange--;
+        },
+      },
+    });
+    cleanups.push(() => set.close());
+
+    // The controller's list arrives while the local board is still opening, then twice more in a burst:
+    // one on the remote port at another speed (never applied), then the final one.
+    const first = set.set([local.config]);
+    const skipped = set.set([local.config, { ...remote.config, baud: 19200, name: 'san-cu' }]);
+    const last = set.set([local.config, remote.config]);
+    await Promise.all([first, skipped, last]);
+    expect(events).toEqual(['stop', 'start led:cong', 'stop', 'start led:cong,led:san']);
+    expect(maxInChange).toBe(1);
+
+    await expect.poll(() => showsSlogan(local.sim) && showsSlogan(remote.sim), { timeout: 10_000 }).toBe(true);
+    const [cong, san] = set.current();
+    // The local board kept its port through the change: opened once, picture not re-sent.
+    expect(cong!.driver.status()).toMatchObject({
+      reconnects: 0,
+      deliveredProgrammeId: expect.stringContaining('0190'),
+    });
+    expect(san!.status!()).toMatchObject({ state: 'online', port: remote.config.port });
+
+    // The same list again changes nothing; a board taken away and brought back is reopened and shown.
+    await set.set([local.config, remote.config]);
+    expect(events).toHaveLength(4);
+    await set.set([local.config]);
+    expect(san!.driver.status().state).toBe('offline');
+    await remote.sim.close();
+    const sim2 = createBoardSimulator({ path: remote.pair.b, size, pageHoldMs: 100 });
+    cleanups.push(() => sim2.close());
+    await sim2.open();
+    await set.set([local.config, remote.config]);
+    await expect.poll(() => showsSlogan(sim2), { timeout: 10_000 }).toBe(true);
+    expect(events.slice(4)).toEqual(['stop', 'start led:cong', 'stop', 'start led:cong,led:san']);
+    expect(local.sim.stats.checksumErrors + sim2.stats.checksumErrors).toBe(0);
+  });
+
+  it('keeps a board dark and dimmed while its power plan says off, with no proofs, and lights it on time', async () => {
+    const { sim, config } = await board('cong');
+    const now = Date.now();
+    // Off since a second ago, on in three seconds; 40 % until then, 100 % after (times in Vietnam).
+    const on = vnTime(now + 3000);
+    const out = createLedOutput(
+      {
+        ...config,
+        power: { on, off: vnTime(now - 1000) },
+        brightness: [
+          { at: vnTime(now - 1000), percent: 40 },
+          { at: on, percent: 100 },
+        ],
+      },
+      fastOutput,
+    );
+    cleanups.push(() => out.close());
+    await out.open();
+    // The state that holds now is applied at once, not at the next firing.
+    expect(out.status!()).toMatchObject({ power: 'off', brightness: 44 });
+    await expect.poll(() => sim.model.brightness).toBe(44);
+
+    const dark = slot();
+    out.show!(dark.pos, dark.play);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sim.model.dark()).toBe(true);
+    expect(out.keepProof!({ id: dark.play.proofId } as Proof)).toBe(false);
+    expect(out.status!().undeliveredPlays).toBe(1);
+
+    // At the "on" time node-cron fires: full brightness and the current programme, pixel for pixel.
+    await expect.poll(() => showsSlogan(sim), { timeout: 8000 }).toBe(true);
+    await expect.poll(() => sim.model.brightness).toBe(100);
+    expect(out.status!()).toMatchObject({ power: 'on', brightness: 100, state: 'online' });
+    const lit = slot();
+    out.show!(lit.pos, lit.play);
+    expect(out.keepProof!({ id: lit.play.proofId } as Proof)).toBe(true);
+
+    // A plan taken away lights the board for good; a new plan is applied without reopening the port.
+    out.setPlan({ power: { on: vnTime(Date.now() + 3_600_000), off: vnTime(Date.now() - 1000) } });
+    await expect.poll(() => sim.model.dark()).toBe(true);
+    expect(out.status!().power).toBe('off');
+    out.setPlan({});
+    await expect.poll(() => showsSlogan(sim), { timeout: 8000 }).toBe(true);
+    expect(out.driver.status()).toMatchObject({ power: 'on', reconnects: 0 });
   });
 });

@@ -6,6 +6,7 @@
  * online and the last programme fully written to it was this play's picture. The sign keeps its memory
  * when a cable is pulled, so "online and delivered" is the strongest evidence the host can have; a play
  * that spans only an outage gets no proof (counted in `undeliveredPlays` in the board status instead).
+ * Likewise a play that spans only a time the board's power plan kept it dark.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
   type Proof,
   renderSlogan,
   type RenderOptions,
+  TIMEZONE,
 } from '@bangtin/shared';
 import { AlphaDriver, type AlphaPacing } from '../led/alpha/driver';
 import { DOTS_LABELS } from '../led/alpha/programme';
@@ -25,6 +27,7 @@ import { type BoardSize, type LedProgramme, parseBoardSize, type ShowResult } fr
 import type { BackoffOptions } from '../led/transport';
 import type { CurrentPlay } from './playback';
 import type { OutputSpec } from './player';
+import { boardPowerRules, PowerSchedule, type PowerState } from './power';
 
 /**
  * Options of `renderSlogan` for serial boards. Only `maxFrames` differs from the defaults, so static and
@@ -53,17 +56,25 @@ export interface LedOutputOptions {
   pacing?: Partial<AlphaPacing>;
   backoff?: Partial<BackoffOptions>;
   presenceCheckMs?: number;
+  /** Zone the board's power plan is read in: the device's (the bundle's `timeZone`). */
+  timeZone?: string;
 }
 
 export interface LedOutput extends OutputSpec {
+  /** The board as configured now (its power plan can change without reopening the port). */
   readonly config: LedOutputConfig;
   readonly driver: AlphaDriver;
-  /** Starts using the port; resolves even when it is missing (the board is then offline and retried). */
+  /** Starts using the port and the power plan; resolves even when the port is missing (offline, retried). */
   open(): Promise<void>;
+  /** A new power/brightness plan for the same board: applied now, no port reopened. */
+  setPlan(plan: Pick<LedOutputConfig, 'power' | 'brightness'>): void;
+  /** The device's zone changed (a new bundle): the plan is re-read in it. */
+  setTimeZone(timeZone: string): void;
   close(): Promise<void>;
 }
 
-export function createLedOutput(config: LedOutputConfig, opts: LedOutputOptions): LedOutput {
+export function createLedOutput(initial: LedOutputConfig, opts: LedOutputOptions): LedOutput {
+  let config = initial;
   const id = `led:${config.name}`;
   const size = parseBoardSize(config.size);
   const log = opts.log.child({ output: id });
@@ -111,7 +122,45 @@ export function createLedOutput(config: LedOutputConfig, opts: LedOutputOptions)
   function credit(): void {
     if (!current) return;
     const st = driver.status();
-    if (st.state !== 'offline' && st.deliveredProgrammeId === current.programmeId) credited.add(current.play.proofId);
+    if (st.state !== 'offline' && st.power === 'on' && st.deliveredProgrammeId === current.programmeId)
+      credited.add(current.play.proofId);
+  }
+
+  // Power plan (node-cron, in the device's zone): started with the port, re-read when the plan or zone changes.
+  let timeZone = opts.timeZone ?? TIMEZONE;
+  let schedule: PowerSchedule | null = null;
+  let opened = false;
+  function applyPower(st: PowerState): void {
+    log.info({ ...st, power: config.power ? st.power : 'on' }, 'board power plan');
+    // Brightness first: a board coming on shows its programme at the new level, not a flash of the old.
+    if (config.brightness)
+      void driver
+        .setBrightness(st.brightness)
+        .catch((err: Error) => log.warn({ err: err.message }, 'brightness not set'));
+    void driver
+      .setPower(config.power ? st.power === 'on' : true)
+      .catch((err: Error) => log.warn({ err: err.message }, 'power not set'));
+  }
+  /** One restart at a time, so two quick plan changes cannot leave two schedules running. */
+  let scheduling: Promise<void> = Promise.resolve();
+  function restartSchedule(): Promise<void> {
+    scheduling = scheduling.then(replaceSchedule, replaceSchedule);
+    return scheduling;
+  }
+  async function replaceSchedule(): Promise<void> {
+    const old = schedule;
+    schedule = null;
+    await old?.stop();
+    if (!opened) return;
+    const rules = boardPowerRules(config);
+    if (rules.length === 0) {
+      // A plan taken away: the board is lit again (its brightness stays where it was).
+      void driver.setPower(true).catch(() => undefined);
+      return;
+    }
+    schedule = new PowerSchedule(rules, applyPower, Date.now, timeZone);
+    // Applies the state that holds now at once, then at every rule firing.
+    schedule.start();
   }
 
   let watcher: (() => void) | null = null;
@@ -123,12 +172,33 @@ export function createLedOutput(config: LedOutputConfig, opts: LedOutputOptions)
   const output: LedOutput = {
     id,
     accepts: ['slogan'],
-    config,
     driver,
+    get config() {
+      return config;
+    },
     open: async () => {
       await driver.open();
       // Alpha signs show the time in some programmes and drift; the driver re-sends it after a reconnect.
       void driver.setClock(new Date()).catch((err: Error) => log.debug({ err: err.message }, 'clock not set'));
+      opened = true;
+      await restartSchedule();
+    },
+    setPlan(plan) {
+      const same = (c: Pick<LedOutputConfig, 'power' | 'brightness'>) =>
+        JSON.stringify([c.power ?? null, c.brightness ?? null]);
+      if (same(plan) === same(config)) return;
+      const { power: _p, brightness: _b, ...rest } = config;
+      config = {
+        ...rest,
+        ...(plan.power ? { power: plan.power } : {}),
+        ...(plan.brightness ? { brightness: plan.brightness } : {}),
+      };
+      void restartSchedule();
+    },
+    setTimeZone(tz: string) {
+      if (tz === timeZone) return;
+      timeZone = tz;
+      void restartSchedule();
     },
     show(pos: PlayPosition | null, play: CurrentPlay | null) {
       if (!pos || !play || pos.content.type !== 'slogan') {
@@ -165,9 +235,13 @@ export function createLedOutput(config: LedOutputConfig, opts: LedOutputOptions)
       }
       requested = programme.id;
       renderError = null;
-      void sent.then((r) => {
-        if (r.delivered) credit();
-      });
+      void sent.then(
+        (r) => {
+          if (r.delivered) credit();
+        },
+        // Only a closed driver rejects: a player being replaced showed one last item; nothing to do.
+        (err: Error) => log.debug({ err: err.message }, 'programme not sent'),
+      );
     },
     keepProof(proof: Proof) {
       if (credited.delete(proof.id)) return true;
@@ -190,13 +264,19 @@ export function createLedOutput(config: LedOutputConfig, opts: LedOutputOptions)
         programmeId: st.programmeId,
         deliveredProgrammeId: st.deliveredProgrammeId,
         undeliveredPlays,
+        power: st.power,
+        brightness: st.brightness,
       };
     },
     watchStatus(notify: () => void) {
       // One listener at a time: the output outlives a player restarted for a new board list.
       watcher = notify;
     },
-    close: () => driver.close(),
+    close: async () => {
+      opened = false;
+      await restartSchedule();
+      await driver.close();
+    },
   };
   return output;
 }
@@ -227,9 +307,124 @@ export function mergeOutputConfigs(
   return { outputs, skipped };
 }
 
-/** A stable key of a board list, to tell whether a new controller config changes anything. */
+/**
+ * A stable key of a board list's wiring (name, protocol, port, speed, size, address): boards with the
+ * same key keep their port and picture. Power plans are not part of it; see `planKey`.
+ */
 export function outputsKey(outputs: readonly LedOutputConfig[]): string {
   return JSON.stringify(outputs.map((o) => [o.name, o.protocol, o.port, o.baud, o.size, o.address]));
+}
+
+/** The power and brightness plans of a board list, to tell a plan-only change. */
+function planKey(outputs: readonly LedOutputConfig[]): string {
+  return JSON.stringify(outputs.map((o) => [o.power ?? null, o.brightness ?? null]));
+}
+
+export interface LedBoardSetHooks {
+  /** Stops what uses the boards (the player) before any port is closed or opened. */
+  beforeChange(): Promise<void>;
+  /** Starts it again with the boards now in place; every board gets the current programme from it. */
+  afterChange(boards: readonly LedOutput[]): Promise<void> | void;
+}
+
+/**
+ * The boards a player drives, changed one list at a time. A list asked for while another is being put
+ * in place waits, and only the latest waiting list is applied (a burst of controller configs costs one
+ * restart). Within a change the user of the boards is stopped first, then boards that left are closed,
+ * then new ones opened, then the user is started again: no port is ever opened while the same port is
+ * still being closed, and no board is shown anything while it is being swapped.
+ */
+export class LedBoardSet {
+  private boards = new Map<string, LedOutput>();
+  private appliedWiring: string | null = null;
+  private appliedPlans: string | null = null;
+  private wanted: LedOutputConfig[] | null = null;
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private timeZone: string;
+
+  constructor(private readonly opts: LedOutputOptions & { hooks: LedBoardSetHooks }) {
+    this.timeZone = opts.timeZone ?? TIMEZONE;
+  }
+
+  /** Boards in place now, in the order of the list that put them there. */
+  current(): LedOutput[] {
+    return [...this.boards.values()];
+  }
+
+  /** Asks for this board list; resolves once the latest list asked for is in place. */
+  set(configs: readonly LedOutputConfig[]): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.wanted = [...configs];
+    this.running ??= this.drain();
+    return this.running;
+  }
+
+  /** The device's zone (from its bundle): every board's power plan is re-read in it. */
+  setTimeZone(timeZone: string): void {
+    this.timeZone = timeZone;
+    for (const b of this.boards.values()) b.setTimeZone(timeZone);
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.wanted && !this.closed) {
+        const next = this.wanted;
+        this.wanted = null;
+        await this.apply(next);
+      }
+    } finally {
+      // Cleared in the same step the loop ends, so a `set` right after starts a new loop.
+      this.running = null;
+    }
+  }
+
+  private async apply(configs: LedOutputConfig[]): Promise<void> {
+    const wiring = outputsKey(configs);
+    const plans = planKey(configs);
+    if (wiring === this.appliedWiring) {
+      if (plans !== this.appliedPlans) {
+        // Only power/brightness plans changed: no restart, no port touched.
+        for (const c of configs) this.boards.get(outputsKey([c]))?.setPlan(c);
+        this.appliedPlans = plans;
+      }
+      return;
+    }
+    const { log } = this.opts;
+    await this.opts.hooks.beforeChange();
+    const keys = new Set(configs.map((c) => outputsKey([c])));
+    for (const [key, led] of this.boards) {
+      if (keys.has(key)) continue;
+      log.info({ output: led.id }, 'LED board removed');
+      await led.close();
+      this.boards.delete(key);
+    }
+    const next = new Map<string, LedOutput>();
+    for (const c of configs) {
+      const key = outputsKey([c]);
+      let led = this.boards.get(key);
+      if (led) led.setPlan(c);
+      else {
+        led = createLedOutput(c, { ...this.opts, timeZone: this.timeZone });
+        log.info({ output: led.id, port: c.port, size: c.size, address: c.address }, 'LED board');
+        await led.open();
+      }
+      next.set(key, led);
+    }
+    this.boards = next;
+    this.appliedWiring = wiring;
+    this.appliedPlans = plans;
+    await this.opts.hooks.afterChange(this.current());
+  }
+
+  /** Waits for a change in progress, then closes every board. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wanted = null;
+    await this.running?.catch(() => undefined);
+    for (const led of this.boards.values()) await led.close();
+    this.boards.clear();
+  }
 }
 
 const CONFIG_FILE = 'device-config.json';

@@ -29,6 +29,7 @@ import { InterruptAcks } from './interrupt-acks';
 import { type PowerRule, PowerSchedule, type PowerState } from './power';
 import { LocalState, openLocalDatabase } from './local-store';
 import { type CurrentPlay, Playback } from './playback';
+import { DiskWatch } from './disk';
 import type { BackoffOptions } from './backoff';
 
 /** Something that shows content: the headless log, an LED board, a screen window. */
@@ -125,6 +126,8 @@ export function startPlayer(opts: PlayerOptions): Player {
   const surveyOutbox = new SurveyOutbox(db);
   const emitter = new EventEmitter<PlayerEvents>();
   const startedAt = Date.now();
+  const disk = new DiskWatch(opts.dataDir);
+  void disk.refresh();
   let deviceId: string | null = state.get('device_id');
   let deviceName: string | null = state.get('device_name');
   let bundle = state.loadBundle();
@@ -293,7 +296,10 @@ export function startPlayer(opts: PlayerOptions): Player {
       uptimeMs: Date.now() - startedAt,
       clockOffsetMs: playback.clockOffsetMs,
       ...(outputs.some((o) => o.status) ? { outputs: outputs.flatMap((o) => (o.status ? [o.status()] : [])) } : {}),
+      ...(disk.current ? { disk: disk.current } : {}),
     });
+    // Read for the next heartbeat: statfs is asynchronous and the heartbeat is not.
+    void disk.refresh();
   }
   const heartbeat = setInterval(sendHeartbeat, opts.heartbeatMs ?? 15_000);
   // A board going offline or coming back reaches the device list at once, at most every 250 ms.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { powerStateAt, validatePowerRules, type PowerRule } from './power';
+import { boardPowerRules, dailyCron, powerStateAt, validatePowerRules, type PowerRule } from './power';
 
 // Vietnam local time → UTC ms.
 const vn = (y: number, mo: number, d: number, h: number, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi);
@@ -25,5 +25,32 @@ describe('board power plan', () => {
     expect(() => validatePowerRules([{ cron: '0 25 * * *', power: 'on' }])).toThrow();
     expect(() => validatePowerRules([{ cron: '0 6 * * *', brightness: 150 }])).toThrow(/brightness/);
     expect(() => validatePowerRules([{ cron: '0 6 * * *' }])).toThrow(/power or brightness/);
+  });
+
+  it('turns a board plan into daily rules, seconds included, and a window may wrap midnight', () => {
+    expect(dailyCron('06:00')).toBe('0 6 * * *');
+    expect(dailyCron('21:30:15')).toBe('15 30 21 * * *');
+    expect(() => dailyCron('24:00')).toThrow(/no such time/);
+    const rules = boardPowerRules({
+      power: { on: '18:00', off: '06:00' },
+      brightness: [
+        { at: '18:00', percent: 100 },
+        { at: '22:00:30', percent: 40 },
+      ],
+    });
+    expect(rules).toEqual([
+      { cron: '0 18 * * *', power: 'on' },
+      { cron: '0 6 * * *', power: 'off' },
+      { cron: '0 18 * * *', brightness: 100 },
+      { cron: '30 0 22 * * *', brightness: 40 },
+    ]);
+    validatePowerRules(rules);
+    expect(powerStateAt(rules, vn(2027, 2, 10, 12))).toEqual({ power: 'off', brightness: 40 });
+    expect(powerStateAt(rules, vn(2027, 2, 10, 19))).toEqual({ power: 'on', brightness: 100 });
+    expect(powerStateAt(rules, vn(2027, 2, 10, 22, 0))).toEqual({ power: 'on', brightness: 100 });
+    expect(powerStateAt(rules, vn(2027, 2, 10, 22, 1))).toEqual({ power: 'on', brightness: 40 });
+    // After midnight, still on until 06:00.
+    expect(powerStateAt(rules, vn(2027, 2, 11, 3))).toEqual({ power: 'on', brightness: 40 });
+    expect(boardPowerRules({})).toEqual([]);
   });
 });

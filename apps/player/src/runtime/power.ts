@@ -62,6 +62,29 @@ export function powerStateAt(rules: PowerRule[], t: number, timeZone = TIMEZONE)
   return state;
 }
 
+/** `06:00` → `0 6 * * *`, `06:00:30` → `30 0 6 * * *` (node-cron and the shared parser take both). */
+export function dailyCron(time: string): string {
+  const m = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(time);
+  if (!m) throw new RangeError(`time must look like 06:00 or 06:00:30, got ${JSON.stringify(time)}`);
+  const [h, min, sec] = [Number(m[1]), Number(m[2]), m[3] === undefined ? null : Number(m[3])];
+  if (h > 23 || min > 59 || (sec !== null && sec > 59)) throw new RangeError(`no such time of day: ${time}`);
+  return sec === null ? `${min} ${h} * * *` : `${sec} ${min} ${h} * * *`;
+}
+
+/** A board's daily plan (`power: {on, off}`, `brightness: [{at, percent}]`) as power rules. */
+export function boardPowerRules(plan: {
+  power?: { on: string; off: string } | undefined;
+  brightness?: readonly { at: string; percent: number }[] | undefined;
+}): PowerRule[] {
+  const rules: PowerRule[] = [];
+  if (plan.power) {
+    rules.push({ cron: dailyCron(plan.power.on), power: 'on' });
+    rules.push({ cron: dailyCron(plan.power.off), power: 'off' });
+  }
+  for (const step of plan.brightness ?? []) rules.push({ cron: dailyCron(step.at), brightness: step.percent });
+  return rules;
+}
+
 /** Applies the plan live with node-cron: `apply` is called now and at every rule firing. */
 export class PowerSchedule {
   private tasks: ScheduledTask[] = [];
@@ -79,7 +102,9 @@ export class PowerSchedule {
     this.apply(powerStateAt(this.rules, this.now(), this.timeZone));
     for (const r of this.rules) {
       this.tasks.push(
-        cron.schedule(r.cron, () => this.apply(powerStateAt(this.rules, this.now() + 1, this.timeZone)), {
+        // Evaluated a second ahead: a timer that fires a hair before the second would otherwise still
+        // see the previous state and the board would not switch until the next rule.
+        cron.schedule(r.cron, () => this.apply(powerStateAt(this.rules, this.now() + 1000, this.timeZone)), {
           timezone: this.timeZone,
         }),
       );

@@ -115,6 +115,8 @@ export function createScreenOutput(opts: ScreenOutputOptions): ScreenOutput {
           deviceAt: m.answer.at,
         });
         return log.info({ rating: m.answer.rating }, 'survey answer queued');
+      case 'log':
+        return log[m.level]({ proofId: m.proofId }, `renderer: ${m.message}`);
       case 'ready':
       case 'kiosk':
       case 'screenshot':

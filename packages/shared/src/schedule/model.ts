@@ -19,6 +19,8 @@ export interface CompiledPlaylist {
   playlist: Playlist;
   /** Items whose content is in the bundle, with their index in `playlist.items`. */
   items: { item: PlaylistItem; index: number; content: ContentItem }[];
+  /** `items[k].item.durationMs`, flat: the share walk reads it for every slot. */
+  durations: Float64Array;
   cycleMs: number;
 }
 
@@ -53,11 +55,14 @@ export interface CompiledBundle {
 
 export const DEFAULT_INTERRUPT_ITEM_MS = 10_000;
 
-/** The scheduling fields of a schedule with their defaults applied. */
-export function normalizeSchedule(s: BundleSchedule) {
+/**
+ * The scheduling fields of a schedule with their defaults applied. A schedule that names no zone is
+ * read in `defaultZone`: the device's zone (`bundle.timeZone`), itself Asia/Ho_Chi_Minh by default.
+ */
+export function normalizeSchedule(s: BundleSchedule, defaultZone: string = TIMEZONE) {
   return {
     recurrence: (s.recurrence ?? { kind: 'always' }) as Recurrence,
-    timeZone: s.timeZone ?? TIMEZONE,
+    timeZone: s.timeZone ?? defaultZone,
     exceptions: s.exceptions ?? [],
     holidayListIds: s.holidayListIds ?? [],
     weight: s.weight ?? 1,
@@ -80,19 +85,29 @@ export function compileBundle(bundle: Bundle): CompiledBundle {
   const contentById = new Map(bundle.content.map((c) => [c.id, c]));
   const playlists = new Map<string, CompiledPlaylist>();
   for (const p of bundle.playlists) {
-    const items = p.items.flatMap((item, index) => {
+    const items: CompiledPlaylist['items'] = [];
+    let cycleMs = 0;
+    for (let index = 0; index < p.items.length; index++) {
+      const item = p.items[index]!;
       const content = contentById.get(item.contentId);
-      return content ? [{ item, index, content }] : [];
-    });
+      if (!content) continue;
+      items.push({ item, index, content });
+      cycleMs += item.durationMs;
+    }
     if (items.length === 0) continue;
-    playlists.set(p.id, { playlist: p, items, cycleMs: items.reduce((n, i) => n + i.item.durationMs, 0) });
+    const durations = new Float64Array(items.length);
+    for (let k = 0; k < items.length; k++) durations[k] = items[k]!.item.durationMs;
+    playlists.set(p.id, { playlist: p, items, durations, cycleMs });
   }
-  // Parsed once per bundle, not once per schedule that names the list.
-  const holidays = new Map((bundle.holidayLists ?? []).map((h) => [h.id, parseDays(h.dates)]));
-  const schedules = bundle.schedules
-    .filter((s) => playlists.has(s.playlistId))
-    .sort(compareSchedules)
-    .map((s, rank) => compileSchedule(s, rank, playlists.get(s.playlistId)!, holidays));
+  // Parsed once per bundle (sorted, without repeats), not once per schedule that names the list.
+  const holidays = new Map((bundle.holidayLists ?? []).map((h) => [h.id, sortedDays(parseDays(h.dates))]));
+  const zone = bundle.timeZone ?? TIMEZONE;
+  const kept = bundle.schedules.filter((s) => playlists.has(s.playlistId)).sort(compareSchedules);
+  const schedules: CompiledSchedule[] = new Array(kept.length);
+  for (let rank = 0; rank < kept.length; rank++) {
+    const s = kept[rank]!;
+    schedules[rank] = compileSchedule(s, rank, playlists.get(s.playlistId)!, holidays, zone);
+  }
   const interrupts = (bundle.interrupts ?? []).flatMap((m): CompiledInterrupt[] => {
     const fromBundle = m.contentId ? contentById.get(m.contentId) : undefined;
     const text = m.text ?? null;
@@ -122,51 +137,113 @@ function compileSchedule(
   rank: number,
   playlist: CompiledPlaylist,
   holidays: Map<string, number[]>,
+  deviceZone: string,
 ): CompiledSchedule {
-  const n = normalizeSchedule(s);
-  const tz = n.timeZone;
-  let exceptionDays: number[] = [];
-  if (n.exceptions.length > 0 || n.holidayListIds.length > 0) {
-    const days = [...parseDays(n.exceptions), ...n.holidayListIds.flatMap((id) => holidays.get(id) ?? [])];
-    exceptionDays = [...new Set(days)].sort((a, b) => a - b);
-  }
-  const vs = s.startsAt ?? -Infinity;
-  const ve = s.endsAt ?? Infinity;
-  const rec = n.recurrence;
+  return new ScheduleRule(s, rank, playlist, holidays, deviceZone);
+}
 
-  let raw: (from: number, to: number) => Piece[];
-  // Only rule-made windows restart their playlist at the window's start; an always-on schedule
-  // keeps looping from its start (or creation) so it resumes where it was after an exception day.
-  let reanchor = true;
-  if (rec.kind === 'weekly') {
-    let dayMask = 0;
-    // Bit d set for ISO weekday d; anything outside 1–7 can never match, as with a set of days.
-    for (const d of rec.days) if (Number.isInteger(d) && d >= 1 && d <= 7) dayMask |= 1 << d;
-    const parts = rec.dayparts
-      .map((p) => {
+const WEEKLY = 0;
+const CRON = 1;
+const WHOLE = 2;
+
+/**
+ * A compiled schedule. A class rather than closures: a bundle compiles hundreds of schedules every
+ * time it arrives (and the timeline benchmark compiles cold), and per-schedule closures and their
+ * contexts were a measurable part of that.
+ */
+class ScheduleRule implements CompiledSchedule {
+  readonly priority: number;
+  readonly weight: number;
+  readonly fallback: boolean;
+  readonly campaignId: string | null;
+  readonly timeZone: string;
+  private readonly exceptionDays: number[];
+  /** Validity window, half-open. */
+  private readonly vs: number;
+  private readonly ve: number;
+  private readonly kind: number;
+  /** Only rule-made windows restart their playlist at the window's start; see `piecesIn`. */
+  private readonly reanchor: boolean;
+  /** Weekly: bit d set for ISO weekday d, and the dayparts as minutes [a, b) sorted by start. */
+  private readonly dayMask: number = 0;
+  private readonly partA: number[] = NO_DAYS;
+  private readonly partB: number[] = NO_DAYS;
+  private readonly cron: CompiledCron | null = null;
+  private readonly cronDurationMs: number = 0;
+
+  constructor(
+    readonly schedule: BundleSchedule,
+    readonly rank: number,
+    readonly playlist: CompiledPlaylist,
+    holidays: Map<string, number[]>,
+    deviceZone: string,
+  ) {
+    const s = schedule;
+    this.priority = s.priority;
+    this.weight = s.weight ?? 1;
+    this.fallback = s.fallback ?? false;
+    this.campaignId = s.campaignId ?? null;
+    this.timeZone = s.timeZone ?? deviceZone;
+    const exceptions = s.exceptions ?? [];
+    const listIds = s.holidayListIds ?? [];
+    let exceptionDays = NO_DAYS;
+    if (exceptions.length === 0 && listIds.length === 1) {
+      // The common case (one holiday list): its days are already sorted, shared by every schedule.
+      exceptionDays = holidays.get(listIds[0]!) ?? NO_DAYS;
+    } else if (exceptions.length > 0 || listIds.length > 0) {
+      exceptionDays = sortedDays([...parseDays(exceptions), ...listIds.flatMap((id) => holidays.get(id) ?? [])]);
+    }
+    this.exceptionDays = exceptionDays;
+    this.vs = s.startsAt ?? -Infinity;
+    this.ve = s.endsAt ?? Infinity;
+    const rec = s.recurrence;
+    if (rec?.kind === 'weekly') {
+      this.kind = WEEKLY;
+      this.reanchor = true;
+      let dayMask = 0;
+      // Anything outside 1–7 can never match, as with a set of days.
+      for (const d of rec.days) if (Number.isInteger(d) && d >= 1 && d <= 7) dayMask |= 1 << d;
+      this.dayMask = dayMask;
+      const parts: [number, number][] = [];
+      for (const p of rec.dayparts) {
         const a = parseLocalTime(p.start) ?? 0;
         const b = parseLocalTime(p.end) ?? 0;
-        return { a, b: b > a ? b : b + 1440 };
-      })
-      .sort((x, y) => x.a - y.a);
-    raw = (from, to) => {
-      const out: Piece[] = [];
+        parts.push([a, b > a ? b : b + 1440]);
+      }
+      if (parts.length > 1) parts.sort((x, y) => x[0] - y[0]);
+      this.partA = parts.map((p) => p[0]);
+      this.partB = parts.map((p) => p[1]);
+    } else if (rec?.kind === 'cron') {
+      this.kind = CRON;
+      this.reanchor = true;
+      this.cron = compileCron(rec.expression);
+      this.cronDurationMs = rec.durationMs;
+    } else {
+      // An always-on schedule keeps looping from its start (or creation), so it resumes where it was
+      // after an exception day.
+      this.kind = WHOLE;
+      this.reanchor = false;
+    }
+  }
+
+  /** The rule's windows around [from, to), unclipped, each anchored at its own start. */
+  private raw(from: number, to: number): Piece[] {
+    const tz = this.timeZone;
+    const out: Piece[] = [];
+    if (this.kind === WEEKLY) {
+      const { dayMask, partA, partB } = this;
       // An overnight daypart started the previous local day may still run at `from`.
       const last = localDayOf(tz, to - 1);
       for (let day = localDayOf(tz, from) - 1; day <= last; day++) {
         if (!(dayMask & (1 << isoWeekdayOfDay(day)))) continue;
-        for (const p of parts) {
-          const start = localTimeToUtc(tz, day, p.a);
-          out.push({ start, end: localTimeToUtc(tz, day, p.b), anchor: start });
+        for (let k = 0; k < partA.length; k++) {
+          const start = localTimeToUtc(tz, day, partA[k]!);
+          out.push({ start, end: localTimeToUtc(tz, day, partB[k]!), anchor: start });
         }
       }
-      return out;
-    };
-  } else if (rec.kind === 'cron') {
-    const cron: CompiledCron = compileCron(rec.expression);
-    const dur = rec.durationMs;
-    raw = (from, to) => {
-      const out: Piece[] = [];
+    } else if (this.kind === CRON) {
+      const cron = this.cron!;
+      const dur = this.cronDurationMs;
       const last = localDayOf(tz, to - 1);
       for (let day = localDayOf(tz, from - dur) - 1; day <= last; day++) {
         if (!cronMatchesDayCached(cron, day)) continue;
@@ -175,20 +252,20 @@ function compileSchedule(
           out.push({ start, end: start + dur, anchor: start });
         }
       }
-      return out;
-    };
-  } else {
-    reanchor = false;
-    raw = () => [{ start: vs, end: ve, anchor: s.startsAt ?? s.createdAt }];
+    } else {
+      out.push({ start: this.vs, end: this.ve, anchor: this.schedule.startsAt ?? this.schedule.createdAt });
+    }
+    return out;
   }
 
-  const piecesIn = (from: number, to: number): Piece[] => {
+  piecesIn(from: number, to: number): Piece[] {
+    const { vs, ve, reanchor, exceptionDays } = this;
     if (to <= from || ve <= from || vs >= to) return [];
     // Generated pieces carry their own starts; clip them only after validity and exceptions so
     // the anchor does not depend on the range asked for.
     const lo = Math.max(from, vs);
     const hi = Math.min(to, ve);
-    const gen = raw(lo, hi);
+    const gen = this.raw(lo, hi);
     if (!isSorted(gen)) gen.sort((a, b) => a.start - b.start);
     const pieces: Piece[] = [];
     const noExceptions = exceptionDays.length === 0;
@@ -217,7 +294,7 @@ function compileSchedule(
       } else pieces.push({ start, end, anchor });
     }
     if (noExceptions) return pieces;
-    const cut = subtractExceptions(pieces, exceptionDays, tz, lo, hi, reanchor);
+    const cut = subtractExceptions(pieces, exceptionDays, this.timeZone, lo, hi, reanchor);
     const out: Piece[] = [];
     for (const p of cut) {
       const start = Math.max(p.start, from);
@@ -225,19 +302,14 @@ function compileSchedule(
       if (end > start) out.push({ start, end, anchor: p.anchor });
     }
     return out;
-  };
+  }
+}
 
-  return {
-    schedule: s,
-    rank,
-    priority: s.priority,
-    weight: n.weight,
-    fallback: n.fallback,
-    campaignId: n.campaignId,
-    timeZone: tz,
-    playlist,
-    piecesIn,
-  };
+/** Shared empty list (never written to): most schedules have no exceptions. */
+const NO_DAYS: number[] = [];
+
+function sortedDays(days: number[]): number[] {
+  return [...new Set(days)].sort((a, b) => a - b);
 }
 
 function parseDays(dates: readonly string[]): number[] {

@@ -203,17 +203,19 @@ const levelsCache = new WeakMap<CompiledBundle, Levels>();
 function levelsOf(cb: CompiledBundle): Levels {
   const hit = levelsCache.get(cb);
   if (hit) return hit;
-  const keys = new Map<string, { fallback: boolean; priority: number }>();
-  for (const cs of cb.schedules) keys.set(`${cs.fallback ? 1 : 0}:${cs.priority}`, cs);
-  const sorted = [...keys.entries()].sort(
-    ([, a], [, b]) => Number(a.fallback) - Number(b.fallback) || b.priority - a.priority,
-  );
-  const index = new Map(sorted.map(([k], l) => [k, l]));
+  // Numbers, not string keys: this runs once per compiled bundle, i.e. on every cold resolution.
+  const normal = new Set<number>();
+  const fallbacks = new Set<number>();
+  for (const cs of cb.schedules) (cs.fallback ? fallbacks : normal).add(cs.priority);
+  const high = [...normal].sort((a, b) => b - a);
+  const low = [...fallbacks].sort((a, b) => b - a);
+  const normalLevel = new Map(high.map((p, l) => [p, l]));
+  const fallbackLevel = new Map(low.map((p, l) => [p, high.length + l]));
   const levelOf = new Int32Array(cb.schedules.length);
-  cb.schedules.forEach((cs, k) => (levelOf[k] = index.get(`${cs.fallback ? 1 : 0}:${cs.priority}`)!));
-  const levelFallback = new Uint8Array(sorted.length);
-  sorted.forEach(([, v], l) => (levelFallback[l] = v.fallback ? 1 : 0));
-  const levels: Levels = { levelOf, levelCount: sorted.length, levelFallback };
+  cb.schedules.forEach((cs, k) => (levelOf[k] = (cs.fallback ? fallbackLevel : normalLevel).get(cs.priority)!));
+  const levelFallback = new Uint8Array(high.length + low.length);
+  levelFallback.fill(1, high.length);
+  const levels: Levels = { levelOf, levelCount: high.length + low.length, levelFallback };
   levelsCache.set(cb, levels);
   return levels;
 }
@@ -298,9 +300,9 @@ export function forEachShareSlot(run: Run, from: number, until: number, visit: (
 }
 
 /**
- * The one walk behind `forEachShareSlot` and `resolveTimeline`, visiting with plain numbers (the
- * member's index in `run.members`): a week of shared airtime is ~20,000 slots, too many to give
- * each its own object when the timeline only needs their bounds.
+ * The share walk behind `forEachShareSlot`, visiting with plain numbers (the member's index in
+ * `run.members`). `resolveTimeline` runs the same walk inlined (`pushShareSegments`): a week of
+ * shared airtime is ~20,000 slots, too many to give each its own object or callback.
  */
 function walkShareSlots(
   run: Run,
@@ -311,24 +313,92 @@ function walkShareSlots(
   const members = run.members;
   const zone = members[0]!.cs.timeZone;
   const picks = swrrCycle(members.map((m) => m.cs.weight));
-  const durations = members.map((m) => m.cs.playlist.items.map((i) => i.item.durationMs));
+  const cycleLen = picks.length;
+  const durations = members.map((m) => m.cs.playlist.durations);
   const played = new Int32Array(members.length);
   let epochStart = Math.max(run.start, dayStartUtc(zone, localDayOf(zone, Math.max(from, run.start))));
   while (epochStart < run.end && epochStart < until) {
     const epochEnd = Math.min(run.end, dayStartUtc(zone, localDayOf(zone, epochStart) + 1));
+    const limit = epochEnd < until ? epochEnd : until;
     played.fill(0);
     let t = epochStart;
-    for (let step = 0; t < epochEnd && t < until; step++) {
-      const pick = picks[step % picks.length]!;
+    let step = 0;
+    while (t < limit) {
+      const pick = picks[step]!;
+      if (++step === cycleLen) step = 0;
       const ds = durations[pick]!;
-      const itemPos = played[pick]! % ds.length;
-      played[pick]!++;
-      const end = Math.min(t + ds[itemPos]!, epochEnd);
+      const itemPos = played[pick]!;
+      played[pick] = itemPos + 1 === ds.length ? 0 : itemPos + 1;
+      const slotEnd = t + ds[itemPos]!;
+      const end = slotEnd < epochEnd ? slotEnd : epochEnd;
       visit(t, end, pick, itemPos);
       t = end;
     }
     epochStart = epochEnd;
   }
+}
+
+/**
+ * `walkShareSlots` with `resolveTimeline`'s visit inlined: appends the run's slots within [from, to)
+ * to `out` as segments, merging a slot into the previous segment when the same schedule goes on.
+ * Returns the last segment. Any change here must keep the walk identical to `walkShareSlots`.
+ */
+function pushShareSegments(
+  run: Run,
+  from: number,
+  to: number,
+  out: TimelineSegment[],
+  last: TimelineSegment | undefined,
+): TimelineSegment | undefined {
+  const members = run.members;
+  const reason = run.reason;
+  const zone = members[0]!.cs.timeZone;
+  const picks = swrrCycle(members.map((m) => m.cs.weight));
+  const cycleLen = picks.length;
+  const durations = members.map((m) => m.cs.playlist.durations);
+  // Each sharer's segment fields, looked up once per run rather than once per slot.
+  const ids = members.map((m) => m.cs.schedule.id);
+  const playlistIds = members.map((m) => m.cs.schedule.playlistId);
+  const campaignIds = members.map((m) => m.cs.campaignId);
+  const played = new Int32Array(members.length);
+  let prev = last;
+  let epochStart = Math.max(run.start, dayStartUtc(zone, localDayOf(zone, Math.max(from, run.start))));
+  while (epochStart < run.end && epochStart < to) {
+    const epochEnd = Math.min(run.end, dayStartUtc(zone, localDayOf(zone, epochStart) + 1));
+    const limit = epochEnd < to ? epochEnd : to;
+    played.fill(0);
+    let t = epochStart;
+    let step = 0;
+    while (t < limit) {
+      const pick = picks[step]!;
+      if (++step === cycleLen) step = 0;
+      const ds = durations[pick]!;
+      const itemPos = played[pick]!;
+      played[pick] = itemPos + 1 === ds.length ? 0 : itemPos + 1;
+      const slotEnd = t + ds[itemPos]!;
+      const end = slotEnd < epochEnd ? slotEnd : epochEnd;
+      const segStart = t > from ? t : from;
+      const segEnd = end < to ? end : to;
+      t = end;
+      if (segEnd <= segStart) continue;
+      const scheduleId = ids[pick]!;
+      if (prev !== undefined && prev.end === segStart && prev.scheduleId === scheduleId && prev.reason === reason) {
+        prev.end = segEnd;
+        continue;
+      }
+      prev = {
+        start: segStart,
+        end: segEnd,
+        playlistId: playlistIds[pick]!,
+        scheduleId,
+        campaignId: campaignIds[pick]!,
+        reason,
+      };
+      out.push(prev);
+    }
+    epochStart = epochEnd;
+  }
+  return prev;
 }
 
 const cycles = new Map<string, Uint32Array>();
@@ -417,24 +487,7 @@ export function resolveTimeline(bundle: Bundle, from: number, to: number): Timel
   for (const run of runsFor(cb, from, to)) {
     if (run.end <= from) continue;
     if (run.members.length > 1) {
-      // Item slots are most of a week's segments: build them straight from the walk, with each
-      // sharer's segment fields looked up once per run rather than once per slot.
-      const reason = run.reason;
-      const ids = run.members.map((m) => m.cs.schedule.id);
-      const playlistIds = run.members.map((m) => m.cs.schedule.playlistId);
-      const campaignIds = run.members.map((m) => m.cs.campaignId);
-      walkShareSlots(run, from, to, (slotStart, slotEnd, pick) => {
-        const start = slotStart > from ? slotStart : from;
-        const end = slotEnd < to ? slotEnd : to;
-        if (end <= start) return;
-        const scheduleId = ids[pick]!;
-        if (prev && prev.end === start && prev.scheduleId === scheduleId && prev.reason === reason) {
-          prev.end = end;
-          return;
-        }
-        prev = { start, end, playlistId: playlistIds[pick]!, scheduleId, campaignId: campaignIds[pick]!, reason };
-        out.push(prev);
-      });
+      prev = pushShareSegments(run, from, to, out, prev);
       continue;
     }
     const start = Math.max(run.start, from);
@@ -458,4 +511,61 @@ export function longestItemMs(cb: CompiledBundle): number {
   for (const s of cb.schedules) for (const i of s.playlist.items) max = Math.max(max, i.item.durationMs);
   for (const m of cb.interrupts) max = Math.max(max, m.itemDurationMs);
   return max;
+}
+
+/** One of the schedules sharing airtime in a `resolveTimelineBySchedule` segment. */
+export interface ScheduleShare {
+  scheduleId: string;
+  playlistId: string;
+  campaignId: string | null;
+  /** Items it plays for each item of a weight-1 sharer. */
+  weight: number;
+}
+
+export interface ScheduleSegment extends TimelineSegment {
+  /**
+   * Where several schedules share airtime (reason `share`, or `fallback` when fallbacks share): every
+   * sharer in rank order. The segment's own ids are then the first sharer's.
+   */
+  shares?: ScheduleShare[];
+}
+
+/**
+ * `resolveTimeline` at the granularity of schedules: a stretch in which the same schedules share
+ * airtime is one segment (reason `share`, the sharers in `shares`) instead of one per item slot, so a
+ * month of a busy device stays a few hundred segments. Elsewhere the segments are exactly
+ * `resolveTimeline`'s. Sorted, non-overlapping, half-open.
+ */
+export function resolveTimelineBySchedule(bundle: Bundle, from: number, to: number): ScheduleSegment[] {
+  checkRange('resolveTimelineBySchedule', from, to);
+  if (to === from) return [];
+  const cb = compileBundle(bundle);
+  const out: ScheduleSegment[] = [];
+  let prev: ScheduleSegment | undefined;
+  let prevKey = '';
+  for (const run of runsFor(cb, from, to)) {
+    const start = Math.max(run.start, from);
+    const end = Math.min(run.end, to);
+    if (end <= start) continue;
+    const shared = run.members.length > 1;
+    const key = run.interrupt
+      ? `i:${run.interrupt.interrupt.id}`
+      : `${run.reason}:${run.members.map((m) => m.cs.schedule.id).join(',')}`;
+    if (prev && prev.end === start && prevKey === key) {
+      prev.end = end;
+      continue;
+    }
+    prev = segmentOf(run, run.members[0] ?? null, start, end);
+    if (shared) {
+      prev.shares = run.members.map((m) => ({
+        scheduleId: m.cs.schedule.id,
+        playlistId: m.cs.schedule.playlistId,
+        campaignId: m.cs.campaignId,
+        weight: m.cs.weight,
+      }));
+    }
+    prevKey = key;
+    out.push(prev);
+  }
+  return out;
 }

@@ -27,11 +27,25 @@ interface Zone {
   fmt: Intl.DateTimeFormat;
   offsets: Map<number, number>;
   days: Map<number, DayInfo>;
+  // Direct-mapped caches in front of the maps: resolving a week for 500 schedules asks for the same
+  // few days and quarter hours tens of thousands of times, and a typed-array probe costs a fraction
+  // of a Map lookup. A slot holds one key (NaN = empty); a miss falls through to the map.
+  offKey: Float64Array;
+  offVal: Float64Array;
+  dayKey: Float64Array;
+  dayInfo: DayInfo[];
 }
 
+const OFF_SLOTS = 1024;
+const DAY_SLOTS = 256;
+
 const zones = new Map<string, Zone>();
+/** The last zone asked for: nearly every call in a resolution names the same one. */
+let lastName = '';
+let lastZone: Zone | null = null;
 
 function zone(timeZone: string): Zone {
+  if (timeZone === lastName && lastZone) return lastZone;
   let z = zones.get(timeZone);
   if (!z) {
     const fmt = new Intl.DateTimeFormat('en-US', {
@@ -44,9 +58,19 @@ function zone(timeZone: string): Zone {
       minute: 'numeric',
       second: 'numeric',
     });
-    z = { fmt, offsets: new Map(), days: new Map() };
+    z = {
+      fmt,
+      offsets: new Map(),
+      days: new Map(),
+      offKey: new Float64Array(OFF_SLOTS).fill(NaN),
+      offVal: new Float64Array(OFF_SLOTS),
+      dayKey: new Float64Array(DAY_SLOTS).fill(NaN),
+      dayInfo: new Array<DayInfo>(DAY_SLOTS),
+    };
     zones.set(timeZone, z);
   }
+  lastName = timeZone;
+  lastZone = z;
   return z;
 }
 
@@ -74,12 +98,17 @@ function computeOffset(fmt: Intl.DateTimeFormat, utc: number): number {
 export function offsetAt(timeZone: string, utc: number): number {
   const z = zone(timeZone);
   const bucket = Math.floor(utc / BUCKET_MS);
+  // `& (OFF_SLOTS - 1)` wraps any bucket (even beyond 32 bits) into the table; the key decides.
+  const slot = bucket & (OFF_SLOTS - 1);
+  if (z.offKey[slot] === bucket) return z.offVal[slot]!;
   let off = z.offsets.get(bucket);
   if (off === undefined) {
     off = computeOffset(z.fmt, bucket * BUCKET_MS);
     if (z.offsets.size > MAX_CACHED) z.offsets.clear();
     z.offsets.set(bucket, off);
   }
+  z.offKey[slot] = bucket;
+  z.offVal[slot] = off;
   return off;
 }
 
@@ -114,6 +143,8 @@ export function localDayOf(timeZone: string, utc: number): number {
 
 function dayInfo(timeZone: string, day: number): DayInfo {
   const z = zone(timeZone);
+  const slot = day & (DAY_SLOTS - 1);
+  if (z.dayKey[slot] === day) return z.dayInfo[slot]!;
   let info = z.days.get(day);
   if (!info) {
     const start = localToUtc(timeZone, day * DAY_MS);
@@ -123,6 +154,8 @@ function dayInfo(timeZone: string, day: number): DayInfo {
     if (z.days.size > MAX_CACHED) z.days.clear();
     z.days.set(day, info);
   }
+  z.dayKey[slot] = day;
+  z.dayInfo[slot] = info;
   return info;
 }
 

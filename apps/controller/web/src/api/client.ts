@@ -1,4 +1,4 @@
-import type { DeviceGroup, DeviceView, Playlist, Role } from '@bangtin/shared';
+import type { DeviceGroup, DeviceListItem, DeviceSummary, DeviceView, Playlist, Role } from '@bangtin/shared';
 import type { RecurrenceBody } from '../schedules/recurrence';
 import type { DailyRow } from '../reports/rollups';
 
@@ -57,6 +57,15 @@ export interface ProofView {
   durationMs: number;
 }
 export type { DeviceGroup, DeviceView, Playlist };
+export type { DeviceAlert, DeviceListItem, DeviceSummary } from '@bangtin/shared';
+/** `GET /devices?limit=…`: one page of devices, filtered and sorted on the controller. */
+export interface DevicePageView {
+  items: DeviceListItem[];
+  total: number;
+  offset: number;
+  limit: number;
+  nextCursor: string | null;
+}
 
 /** An LED board or screen output as the player last reported it (`outputs` of `GET /devices`). */
 export interface OutputView {
@@ -324,6 +333,9 @@ export const api = {
   me: () => request<User>('GET', '/auth/me'),
   groups: () => request<DeviceGroup[]>('GET', '/groups'),
   devices: () => request<DeviceRow[]>('GET', '/devices'),
+  /** `query`: `limit=…&offset=…&q=…&groupId=…&status=…&alert=…&sort=…` (see README). */
+  devicePage: (query: string) => request<DevicePageView>('GET', `/devices?${query}`),
+  deviceSummary: () => request<DeviceSummary>('GET', '/devices/summary'),
   createDevice: (b: { name: string; kind: string; groupId: string | null }) =>
     request<{ id: string; token: string }>('POST', '/devices', b),
   updateDevice: (id: string, b: { name?: string; groupId?: string | null; tags?: string[] }) =>
@@ -378,4 +390,41 @@ export const api = {
     ),
   createUser: (b: { username: string; password: string; role: Role; groupId: string | null }) =>
     request<User>('POST', '/users', b),
+};
+
+/** A kiosk information page as the controller stored it (`html` sanitised, QR figures appended). */
+export type PageContentView = ContentView & { type: 'page'; html: string; media: string[] };
+export type StreamContentView = ContentView & { type: 'stream'; url: string; audio?: boolean };
+export interface PageBody {
+  title: string;
+  html: string;
+  qrCodes: { url: string; label: string }[];
+}
+export interface StreamBody {
+  title: string | null;
+  url: string;
+  audio: boolean;
+}
+export interface SurveyConfigBody {
+  id: string;
+  question: string;
+  ratingLabels: string[];
+  choiceQuestion: { question: string; options: { key: string; label: string }[] } | null;
+}
+export interface SurveyAnswerView {
+  id: string;
+  surveyId: string;
+  deviceId: string;
+  rating: number;
+  choice: string | null;
+  answeredAt: string;
+}
+
+/** Kiosk content and survey (pages, streams, the survey's questions); the controller has no page update. */
+export const kioskApi = {
+  createPage: (b: PageBody) => request<PageContentView>('POST', '/content', { type: 'page', ...b }),
+  createStream: (b: StreamBody) => request<StreamContentView>('POST', '/content', { type: 'stream', ...b }),
+  surveyConfig: () => request<SurveyConfigBody>('GET', '/surveys/config'),
+  saveSurveyConfig: (b: SurveyConfigBody) => request<SurveyConfigBody>('PUT', '/surveys/config', b),
+  surveyAnswers: (limit = 10_000) => request<SurveyAnswerView[]>('GET', `/surveys?limit=${limit}`),
 };

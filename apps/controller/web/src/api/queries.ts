@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { api } from './client';
+import { api, kioskApi } from './client';
 
 /** One place for query keys, so a mutation invalidates exactly what it changed. */
 export const keys = {
@@ -9,6 +9,9 @@ export const keys = {
   playlists: ['playlists'] as const,
   schedules: ['schedules'] as const,
   users: ['users'] as const,
+  /** Pages of the dashboard's device list: `[...devicePages, query, pageIndex]`. */
+  devicePages: ['devices', 'page'] as const,
+  deviceSummary: ['devices', 'summary'] as const,
 };
 
 /** Devices are polled: the controller's Socket.IO hub speaks only to players. */
@@ -21,3 +24,13 @@ export const useContent = () => useQuery({ queryKey: keys.content, queryFn: api.
 export const usePlaylists = () => useQuery({ queryKey: keys.playlists, queryFn: api.playlists });
 export const useSchedules = () => useQuery({ queryKey: keys.schedules, queryFn: api.schedules });
 export const useUsers = () => useQuery({ queryKey: keys.users, queryFn: api.users });
+
+/** The kiosk survey's questions (admin only on the controller) and the answers kiosks sent. */
+export const kioskKeys = {
+  surveyConfig: ['surveys', 'config'] as const,
+  surveyAnswers: ['surveys', 'answers'] as const,
+};
+export const useSurveyConfig = (enabled: boolean) =>
+  useQuery({ queryKey: kioskKeys.surveyConfig, queryFn: kioskApi.surveyConfig, enabled });
+export const useSurveyAnswers = () =>
+  useQuery({ queryKey: kioskKeys.surveyAnswers, queryFn: () => kioskApi.surveyAnswers() });

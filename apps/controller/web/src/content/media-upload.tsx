@@ -5,6 +5,7 @@ import { uploadMedia } from '../api/client';
 import { keys } from '../api/queries';
 import { fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
+import { setContentAudio } from './audio-toggle';
 
 const ACCEPT = 'image/jpeg,image/png,image/webp,video/mp4,video/webm';
 
@@ -15,11 +16,16 @@ export function MediaUpload() {
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [title, setTitle] = useState('');
+  const [audio, setAudio] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const upload = useMutation({
-    mutationFn: () => uploadMedia(file!, title.normalize('NFC').trim() || null, setProgress),
+    mutationFn: async () => {
+      const item = await uploadMedia(file!, title.normalize('NFC').trim() || null, setProgress);
+      // Sound is off unless asked for (lobby screens are usually silent); only videos have it.
+      return audio && item.type === 'video' ? setContentAudio(item.id, true) : item;
+    },
     onMutate: () => {
       setNotice(null);
       setProgress(0);
@@ -28,6 +34,7 @@ export function MediaUpload() {
       setNotice(t('content.uploaded'));
       setFile(null);
       setTitle('');
+      setAudio(false);
       if (input.current) input.current.value = '';
       void qc.invalidateQueries({ queryKey: keys.content });
     },
@@ -62,7 +69,13 @@ export function MediaUpload() {
           <input value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />
         </Field>
       </div>
-      <FormError message={formError(t, upload.error, ['file', 'title'])} />
+      <div className="field inline">
+        <label>
+          <input type="checkbox" checked={audio} onChange={(e) => setAudio(e.target.checked)} /> {t('content.audio')}
+        </label>
+        <span className="hint">{t('content.audioHint')}</span>
+      </div>
+      <FormError message={formError(t, upload.error, ['file', 'title', 'audio'])} />
       <div className="row">
         <button type="submit" className="primary" disabled={!file || upload.isPending}>
           {upload.isPending ? t('content.upload.busy') : t('content.upload.send')}

@@ -8,6 +8,7 @@ import { errorText, fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
 import { flattenTree } from '../schedules/tree';
 import { parseTags } from './tags';
+import { BoardConfig } from './board-config';
 
 /** LED boards and screens of a device, with their state and last error. */
 export function OutputsCell({ outputs }: { outputs: readonly OutputView[] | undefined }) {
@@ -194,6 +195,7 @@ export function DeviceManager({
       ) : null}
       <h3>{t('devices.outputs')}</h3>
       <OutputsCell outputs={device.outputs} />
+      <BoardConfig deviceId={device.id} />
       <h3>{t('devices.cache')}</h3>
       <CacheCell deviceId={device.id} />
     </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceGroup } from '@bangtin/shared';
-import { byDistrict, deviceStatus, districtOf } from './status';
+import { byDistrict, deviceStatus, districtOf, listStatus } from './status';
 
 const NOW = Date.parse('2026-01-05T03:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -13,6 +13,13 @@ describe('deviceStatus', () => {
     expect(deviceStatus({ online: false, lastSeenAt: ago(11 * 60_000), revokedAt: null }, NOW)).toBe('offline');
     expect(deviceStatus({ online: false, lastSeenAt: null, revokedAt: null }, NOW)).toBe('offline');
     expect(deviceStatus({ online: false, lastSeenAt: ago(1000), revokedAt: ago(500) }, NOW)).toBe('revoked');
+  });
+});
+
+describe('listStatus', () => {
+  it("keeps the controller's status and shows revoked devices as revoked", () => {
+    expect(listStatus({ status: 'stale', revokedAt: null })).toBe('stale');
+    expect(listStatus({ status: 'online', revokedAt: ago(1000) })).toBe('revoked');
   });
 });
 

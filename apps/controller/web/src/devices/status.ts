@@ -56,3 +56,11 @@ export function byDistrict<D extends Pick<DeviceView, 'groupId' | 'name'>>(
     return collator.compare(a.district.name, b.district.name);
   });
 }
+
+/**
+ * Status of a row of the paged list: the controller's (it knows the live connections), with revoked
+ * devices shown as such whatever their connection did last.
+ */
+export function listStatus(d: { status: 'online' | 'stale' | 'offline'; revokedAt: string | null }): DeviceStatus {
+  return d.revokedAt ? 'revoked' : d.status;
+}

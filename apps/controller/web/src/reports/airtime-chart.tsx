@@ -8,11 +8,13 @@ export function BarChart({
   values,
   title,
   yLabel,
+  colour = '#1f6feb',
 }: {
   labels: string[];
   values: number[];
   title: string;
   yLabel: string;
+  colour?: string;
 }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -41,8 +43,8 @@ export function BarChart({
           {},
           {
             label: yLabel,
-            fill: '#1f6feb',
-            stroke: '#1f6feb',
+            fill: colour,
+            stroke: colour,
             paths: uPlot.paths.bars!({ size: [0.6, 80] }),
             points: { show: false },
           },
@@ -52,6 +54,6 @@ export function BarChart({
       el,
     );
     return () => plot.destroy();
-  }, [labels, values, yLabel]);
+  }, [labels, values, yLabel, colour]);
   return <div ref={host} className="chart" role="img" aria-label={title} />;
 }

@@ -1,4 +1,4 @@
-import { useDeferredValue, useMemo, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useDeferredValue, useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n/i18n';
 import { api, type ContentType } from '../api/client';
@@ -11,6 +11,11 @@ import { canEdit, useUser } from '../session';
 import { MediaThumb } from '../components/media-thumb';
 import { MediaUpload } from '../content/media-upload';
 import { formatDuration } from '../content/duration';
+import { AudioToggle, hasSound } from '../content/audio-toggle';
+
+// Kiosk pages and streams are made less often than slogans: their editors load when opened.
+const PageEditor = lazy(() => import('../content/page-editor'));
+const StreamForm = lazy(() => import('../content/stream-form'));
 
 const TYPES: readonly ContentType[] = ['slogan', 'image', 'video', 'page', 'stream'];
 
@@ -24,6 +29,7 @@ export default function ContentScreen() {
   const [search, setSearch] = useState('');
   const [typeFilter, setTypeFilter] = useState<ContentType | ''>('');
   const [notice, setNotice] = useState<string | null>(null);
+  const [kioskForm, setKioskForm] = useState<'page' | 'stream' | null>(null);
   // Rendering three boards per keystroke is cheap, but typing must never wait for it.
   const previewText = useDeferredValue(text);
 
@@ -81,6 +87,29 @@ export default function ContentScreen() {
         <p className="hint">{t('content.readonly')}</p>
       )}
       {canEdit(user) ? <MediaUpload /> : null}
+      {canEdit(user) ? (
+        <div className="row kiosk-entry">
+          <button
+            type="button"
+            aria-expanded={kioskForm === 'page'}
+            onClick={() => setKioskForm((f) => (f === 'page' ? null : 'page'))}
+          >
+            {t('page.open')}
+          </button>
+          <button
+            type="button"
+            aria-expanded={kioskForm === 'stream'}
+            onClick={() => setKioskForm((f) => (f === 'stream' ? null : 'stream'))}
+          >
+            {t('stream.open')}
+          </button>
+        </div>
+      ) : null}
+      {canEdit(user) && kioskForm ? (
+        <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
+          {kioskForm === 'page' ? <PageEditor /> : <StreamForm />}
+        </Suspense>
+      ) : null}
 
       <h2>{t('content.list')}</h2>
       <div className="field inline">
@@ -130,6 +159,8 @@ export default function ContentScreen() {
                       </span>
                     </span>
                   ) : null}
+                  {c.type === 'stream' && 'url' in c ? <span className="hint">{String(c.url)} </span> : null}
+                  {hasSound(c) ? <AudioToggle item={c} editable={canEdit(user)} /> : null}
                 </td>
                 <td>{t(`content.type.${c.type}`)}</td>
                 <td>{dateTime(c.createdAt)}</td>

@@ -9,6 +9,7 @@ import { Field, FormError } from '../components/field';
 import { airtimeByDay, dayMinutes } from '../reports/airtime';
 import { BarChart } from '../reports/airtime-chart';
 import { RollupReport, SurveyReport } from '../reports/rollup-report';
+import { AvailabilityReport, useAvailability } from '../reports/availability-report';
 
 const LIMIT = 100_000;
 
@@ -35,6 +36,9 @@ export default function ReportsScreen() {
   const [filter, setFilter] = useState<Filter>(draft);
   const [csvBusy, setCsvBusy] = useState(false);
   const [csvError, setCsvError] = useState<unknown>(null);
+  const [groupId, setGroupId] = useState('');
+  const availabilityFilter = useMemo(() => ({ ...filter, groupId }), [filter, groupId]);
+  const availability = useAvailability(availabilityFilter);
 
   const proofs = useQuery({
     queryKey: ['proofs', filter],
@@ -66,6 +70,8 @@ export default function ReportsScreen() {
     }
   };
   const err = proofs.error;
+  // The date fields answer for both reports: a bad range is refused by either API, beside the field.
+  const dateError = (f: 'from' | 'to') => fieldError(t, err, f) ?? fieldError(t, availability.error, f);
 
   return (
     <section aria-labelledby="rep-title">
@@ -81,10 +87,10 @@ export default function ReportsScreen() {
             ))}
           </select>
         </Field>
-        <Field label={t('reports.field.from')} error={fieldError(t, err, 'from')}>
+        <Field label={t('reports.field.from')} error={dateError('from')}>
           <input type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
         </Field>
-        <Field label={t('reports.field.to')} error={fieldError(t, err, 'to')}>
+        <Field label={t('reports.field.to')} error={dateError('to')}>
           <input type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
         </Field>
         <button type="submit" className="primary">
@@ -132,6 +138,7 @@ export default function ReportsScreen() {
           ) : null}
         </>
       ) : null}
+      <AvailabilityReport filter={availabilityFilter} query={availability} onGroupChange={setGroupId} />
       <RollupReport range={filter} />
       <SurveyReport range={filter} />
     </section>

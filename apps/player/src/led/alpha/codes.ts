@@ -46,8 +46,16 @@ export const SPECIAL = {
   timeFormat: "'",
   softReset: ',',
   runSequence: '.',
+  /** Set Dimming Register (documented for solar signs; other signs may ignore it). */
+  dimming: '/',
   setDate: ';',
 } as const;
+
+/**
+ * Brightness levels of the dimming register, brightest first; the register takes the index (`00`–`04`).
+ * As implemented by lancereinsmith/alphasignpy (`set_dimming_register`) and andrew867/python-alphasign.
+ */
+export const DIMMING_LEVELS = [100, 86, 72, 58, 44] as const;
 
 export type AlphaMode =
   | 'rotate'

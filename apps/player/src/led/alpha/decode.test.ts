@@ -5,6 +5,7 @@ import { MODE_CODES, POSITION_CODES } from './codes';
 import { type AlphaCommand, AlphaDecoder, decodeAll, type DecodeEvent } from './decode';
 import {
   dayOfWeekBlock,
+  dimmingBlock,
   encodePacket,
   memoryConfigBlock,
   type MemoryEntry,
@@ -110,6 +111,11 @@ const command: fc.Arbitrary<Case> = fc.oneof(
       c(runSequenceBlock(labels, locked), { kind: 'run-sequence', order: 'S', locked, labels }),
     ),
   fc.constant(c(softResetBlock(), { kind: 'soft-reset' })),
+  fc
+    .integer({ min: 0, max: 4 })
+    .map((level) =>
+      c(dimmingBlock(level), { kind: 'dimming', mode: 0, level, percent: [100, 86, 72, 58, 44][level]! }),
+    ),
 );
 
 /** The decoder cannot know where one text part ended and the next began. */

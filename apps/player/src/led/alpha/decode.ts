@@ -9,6 +9,7 @@ import {
   COMMAND,
   CR,
   CTRL,
+  DIMMING_LEVELS,
   DOTS_COLOUR_STATUS,
   type DotsColourDepth,
   EOT,
@@ -45,6 +46,7 @@ export type AlphaCommand =
   | { kind: 'time-format'; format: '24h' | '12h' }
   | { kind: 'run-sequence'; order: string; locked: boolean; labels: string[] }
   | { kind: 'soft-reset' }
+  | { kind: 'dimming'; mode: number; level: number; percent: number }
   | { kind: 'read-special'; fn: string; data: string }
   | { kind: 'unknown'; code: string; data: Uint8Array }
   | { kind: 'invalid'; code: string; reason: string };
@@ -260,6 +262,12 @@ export function parseCommand(raw: Uint8Array): AlphaCommand {
           return { kind: 'run-sequence', order: data[0]!, locked: data[1] === 'L', labels: [...data.slice(2)] };
         case SPECIAL.softReset:
           return { kind: 'soft-reset' };
+        case SPECIAL.dimming: {
+          const m = /^([0-9A-F]{2})(0[0-4])$/.exec(data);
+          if (!m) return bad(`bad dimming register ${JSON.stringify(data)}`);
+          const level = Number(m[2]);
+          return { kind: 'dimming', mode: parseInt(m[1]!, 16), level, percent: DIMMING_LEVELS[level]! };
+        }
         default:
           return { kind: 'unknown', code: code + fn, data: raw.slice(2) };
       }

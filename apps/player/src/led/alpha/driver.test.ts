@@ -98,7 +98,10 @@ describe('AlphaDriver over a socat pty pair', () => {
 
   it('skips the slow memory configuration when the next programme has the same layout', async () => {
     const { sim, driver } = await rig();
-    await driver.show(programme('a', picture(0, 1)));
+    const a = picture(0, 1);
+    await driver.show(programme('a', a));
+    // show() resolves once the bytes are written; wait until the sign has read them too.
+    await seenAll(sim, [a]);
     const configs: string[] = [];
     sim.on('command', (c) => configs.push(c.command.kind));
     const b = picture(3, 3);
@@ -117,6 +120,57 @@ describe('AlphaDriver over a socat pty pair', () => {
     expect([...sim.model.files.keys()]).toEqual(['A']);
   });
 
+  it('blanks the board for power off, keeps programmes waiting, and shows the latest on power on', async () => {
+    const { pair, sim, driver } = await rig();
+    expect(driver.powerCapabilities).toEqual({ power: 'blank', brightnessLevels: [100, 86, 72, 58, 44] });
+    const one = picture(0, 1);
+    await driver.show(programme('one', one));
+    await seenAll(sim, [one]);
+
+    await driver.setPower(false);
+    await expect.poll(() => sim.model.dark()).toBe(true);
+    expect(driver.status()).toMatchObject({ power: 'off', deliveredProgrammeId: null });
+    // The pictures stay allocated: no memory configuration was sent to blank it.
+    expect(sim.model.files.get('1')).toMatchObject({ type: 'dots', bitmap: one });
+
+    // A programme while off waits; the board stays dark.
+    const two = picture(5, 3);
+    const shown = driver.show(programme('two', two));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sim.model.dark()).toBe(true);
+
+    // Brightness is applied while off too (the register is independent of what is shown).
+    expect(await driver.setBrightness(60)).toBe(58);
+    await expect.poll(() => sim.model.brightness).toBe(58);
+    expect(driver.status().brightness).toBe(58);
+
+    await driver.setPower(true);
+    expect(await shown).toEqual({ delivered: true, programmeId: 'two' });
+    await seenAll(sim, [two]);
+    expect(driver.status()).toMatchObject({ power: 'on', deliveredProgrammeId: 'two' });
+
+    // Off survives a reconnect: a sign that comes back (blank after a power cut) is blanked, and dimmed.
+    await driver.setPower(false);
+    await expect.poll(() => sim.model.dark()).toBe(true);
+    await sim.close();
+    await pair.kill();
+    await expect.poll(() => driver.status().state, { timeout: 5000 }).toBe('offline');
+    await pair.start();
+    const fresh = createBoardSimulator({ path: pair.b, size, pageHoldMs: 100, backoff });
+    cleanups.push(() => fresh.close());
+    await fresh.open();
+    await expect.poll(() => fresh.model.brightness, { timeout: 8000 }).toBe(58);
+    // Blanked by a write, not just empty: TEXT A holds one empty page and runs.
+    await expect
+      .poll(() => fresh.model.files.get('A'), { timeout: 8000 })
+      .toMatchObject({ type: 'text', pages: [{ parts: [] }] });
+    expect(fresh.model.runSequence).toEqual(['A']);
+    expect(fresh.model.dark()).toBe(true);
+    await driver.setPower(true);
+    await seenAll(fresh, [two]);
+    expect(fresh.stats).toMatchObject({ checksumErrors: 0, refused: 0 });
+  });
+
   it('tells a caller whose programme was replaced before it reached the board', async () => {
     const { driver } = await rig({ driver: { pacing: { ...fast, memoryConfigPauseMs: 200 } } });
     const first = driver.show(programme('first', picture(0, 1)));
@@ -128,7 +182,9 @@ describe('AlphaDriver over a socat pty pair', () => {
 
   it('updates live text through a STRING file without rewriting the programme', async () => {
     const { sim, driver } = await rig();
-    await driver.show({ ...programme('q', picture(1, 1)), liveText: { content: 'So 1', capacity: 8 } });
+    const q = picture(1, 1);
+    await driver.show({ ...programme('q', q), liveText: { content: 'So 1', capacity: 8 } });
+    await seenAll(sim, [q]);
     const commands: string[] = [];
     sim.on('command', (c) => commands.push(c.command.kind));
     const shown = waitForEvent<[DisplayPage]>(sim, 'display', (p) => p.text === 'So 2');

@@ -10,6 +10,7 @@ import {
   type LedDriver,
   type LedDriverEvents,
   type LedLogger,
+  type LedPowerCapabilities,
   type LedProgramme,
   type ShowResult,
   silentLogger,
@@ -22,12 +23,14 @@ import {
   type TransportOptions,
   type WireWrite,
 } from '../transport';
-import { TYPE_REPLY } from './codes';
+import { DIMMING_LEVELS, TYPE_REPLY } from './codes';
 import { type AlphaCommand, AlphaDecoder } from './decode';
 import { encodePacket, type MemoryEntry, readMemoryConfigBlock } from './encode';
 import {
   type AlphaPlan,
   type AlphaStep,
+  compileBlank,
+  compileBrightness,
   compileClear,
   compileClock,
   compileLiveText,
@@ -73,6 +76,8 @@ export interface AlphaDriverOptions {
 class Superseded extends Error {}
 
 export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDriver {
+  /** The protocol has a dimming register but no power-off: "off" is a blank TEXT file (see README). */
+  readonly powerCapabilities: LedPowerCapabilities = { power: 'blank', brightnessLevels: DIMMING_LEVELS };
   private readonly opts: AlphaDriverOptions;
   private readonly pacing: AlphaPacing;
   private readonly address: string;
@@ -94,6 +99,10 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
   private replyWaiters: ((cmd: AlphaCommand) => void)[] = [];
   private delivering: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The power plan's wish; while false the board is kept blank and programmes wait. */
+  private powerOn = true;
+  /** Brightness (%) to apply, re-sent after every reconnect; null = never set. */
+  private brightness: number | null = null;
   private readonly st: BoardStatus;
   private readonly onOpen = (): void => this.handleOpen();
   private readonly onClose = (err: TransportError | null): void => this.handleClose(err);
@@ -121,6 +130,8 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
       deliveredProgrammeId: null,
       reconnects: 0,
       lastReplyAt: null,
+      power: 'on',
+      brightness: null,
     };
   }
 
@@ -171,7 +182,9 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
     // The sign may have been power-cycled or replaced while we were away: rebuild everything.
     this.signLayout = null;
     if (this.clockSetAt) void this.setClock(new Date()).catch(() => {});
-    if (this.plan) this.deliver(this.plan, this.generation);
+    if (this.brightness !== null) void this.writeDimming(this.brightness).catch(() => {});
+    if (!this.powerOn) void this.blank().catch(() => {});
+    else if (this.plan) this.deliver(this.plan, this.generation);
   }
 
   private handleClose(err: TransportError | null): void {
@@ -204,8 +217,8 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
     return { parts: [step.bytes], settleMs: step.purpose === 'memory-config' ? this.pacing.memoryConfigPauseMs : 0 };
   }
 
-  private async writeStep(step: AlphaStep, attempt: number): Promise<void> {
-    if (attempt !== this.attempt) throw new Superseded();
+  private async writeStep(step: AlphaStep, attempt: number | null): Promise<void> {
+    if (attempt !== null && attempt !== this.attempt) throw new Superseded();
     const t = this.transport;
     if (!t) throw new TransportError('stopped', 'driver is not open');
     await t.write(this.stepToWrite(step));
@@ -279,7 +292,8 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
     const result = new Promise<ShowResult>((resolve) =>
       this.waiters.push({ generation, resolve, programmeId: plan.programmeId }),
     );
-    if (this.transport?.isOpen) this.deliver(plan, generation);
+    // While the power plan keeps the board dark, the programme waits for `setPower(true)`.
+    if (this.transport?.isOpen && this.powerOn) this.deliver(plan, generation);
     return result;
   }
 
@@ -311,6 +325,58 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
     const run = this.delivering.then(() => this.writeStep(step, attempt));
     this.delivering = run.catch(() => {});
     await run;
+  }
+
+  /**
+   * Alpha signs have no display power-off command, so "off" blanks the board: an empty TEXT file run
+   * alone (any delivery in progress stops between packets). "On" re-sends the current programme.
+   */
+  async setPower(on: boolean): Promise<void> {
+    if (this.closed) throw new Error('driver is closed');
+    if (on === this.powerOn) return;
+    this.powerOn = on;
+    this.st.power = on ? 'on' : 'off';
+    this.changed();
+    if (!this.transport?.isOpen) return;
+    if (on) {
+      if (this.plan) this.deliver(this.plan, this.generation);
+      return;
+    }
+    await this.blank();
+  }
+
+  private blank(): Promise<void> {
+    const attempt = ++this.attempt;
+    const steps = compileBlank({ address: this.address });
+    const run = this.delivering.then(async () => {
+      for (const step of steps) await this.writeStep(step, attempt);
+      // The sign no longer shows the programme: plays are not credited until it is re-sent.
+      this.st.deliveredProgrammeId = null;
+      this.changed();
+    });
+    this.delivering = run.catch(() => {});
+    return run.catch((err: unknown) => {
+      if (!(err instanceof Superseded)) throw err;
+    });
+  }
+
+  /** Sets the dimming register to the level nearest `percent` (100, 86, 72, 58 or 44 %). */
+  async setBrightness(percent: number): Promise<number> {
+    if (this.closed) throw new Error('driver is closed');
+    const applied = compileBrightness(percent).percent;
+    this.brightness = percent;
+    this.st.brightness = applied;
+    this.changed();
+    if (this.transport?.isOpen) await this.writeDimming(percent);
+    return applied;
+  }
+
+  private writeDimming(percent: number): Promise<void> {
+    const { step } = compileBrightness(percent, { address: this.address });
+    // Queued behind any delivery so packets never interleave; not superseded by a new programme.
+    const run = this.delivering.then(() => this.writeStep(step, null));
+    this.delivering = run.catch(() => {});
+    return run;
   }
 
   async setClock(date: Date): Promise<void> {

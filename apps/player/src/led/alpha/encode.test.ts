@@ -5,6 +5,8 @@ import {
   checksum,
   dayOfWeekBlock,
   describeBytes,
+  dimmingBlock,
+  dimmingLevelFor,
   encodePacket,
   memoryConfigBlock,
   runSequenceBlock,
@@ -15,7 +17,14 @@ import {
   writeStringBlock,
   writeTextBlock,
 } from './encode';
-import { compileClock, compileLiveText, compileProgramme, DOTS_LABELS } from './programme';
+import {
+  compileBlank,
+  compileBrightness,
+  compileClock,
+  compileLiveText,
+  compileProgramme,
+  DOTS_LABELS,
+} from './programme';
 
 const bytes = (...parts: (string | number)[]): number[] =>
   parts.flatMap((p) => (typeof p === 'number' ? [p] : [...p].map((c) => c.charCodeAt(0))));
@@ -141,6 +150,30 @@ describe('special functions', () => {
           .replace(/<ETX>.*$/, ''),
       ),
     ).toEqual(["E'M", 'E 0030', 'E;113026', 'E&2']);
+  });
+});
+
+describe('power and brightness', () => {
+  it('sets the dimming register: E/, dim mode 00, level index 00–04', () => {
+    expect(String.fromCharCode(...dimmingBlock(0))).toBe('E/0000');
+    expect(String.fromCharCode(...dimmingBlock(4))).toBe('E/0004');
+    expect(codeOf(() => dimmingBlock(5))).toBe('alpha-invalid-argument');
+    // The nearest of 100, 86, 72, 58, 44 %; below 44 % the sign stays at its dimmest.
+    expect([100, 93, 92, 78, 60, 40, 0].map(dimmingLevelFor)).toEqual([0, 0, 1, 2, 3, 4, 4]);
+    expect(codeOf(() => dimmingLevelFor(101))).toBe('alpha-invalid-argument');
+    const { step, percent } = compileBrightness(40, { address: '01' });
+    expect(percent).toBe(44);
+    expect(Array.from(step.bytes)).toEqual(
+      bytes(0, 0, 0, 0, 0, 1, 'Z01', 2, 'E/0004', 3, checksum(bytes(2, 'E/0004', 3)), 4),
+    );
+    expect(checksum(bytes(2, 'E/0004', 3))).toBe('013D');
+  });
+
+  it('blanks the board without touching its memory: an empty TEXT page in A, run alone', () => {
+    const steps = compileBlank({ address: '00' });
+    expect(steps.map((s) => s.purpose)).toEqual(['blank', 'blank']);
+    expect(Array.from(steps[0]!.bytes)).toEqual(bytes(0, 0, 0, 0, 0, 1, 'Z00', 2, 'AA', 0x1b, ' b', 3, '0124', 4));
+    expect(describeBytes(steps[1]!.bytes)).toBe('<NUL><NUL><NUL><NUL><NUL><SOH>Z00<STX>E.SLA<ETX>0158<EOT>');
   });
 });
 

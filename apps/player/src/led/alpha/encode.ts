@@ -9,6 +9,7 @@ import {
   COMMAND,
   CR,
   CTRL,
+  DIMMING_LEVELS,
   DOTS_COLOUR_STATUS,
   type DotsColourDepth,
   EOT,
@@ -378,6 +379,25 @@ export function runSequenceBlock(labels: readonly string[], locked = true): Uint
   return Uint8Array.from(
     ascii(COMMAND.writeSpecial + SPECIAL.runSequence + 'S' + (locked ? 'L' : 'U') + labels.join('')),
   );
+}
+
+/** Index of the dimming level nearest to `percent`; below the dimmest level the sign stays at it. */
+export function dimmingLevelFor(percent: number): number {
+  assertRange('brightness', percent, 0, 100);
+  let best = 0;
+  for (let i = 1; i < DIMMING_LEVELS.length; i++) {
+    if (Math.abs(DIMMING_LEVELS[i]! - percent) < Math.abs(DIMMING_LEVELS[best]! - percent)) best = i;
+  }
+  return best;
+}
+
+/**
+ * `E/` block: Set Dimming Register. Data: a two-hex-digit dim mode (`00`, the value both public
+ * implementations send) then the level index as two decimal digits (`00` = 100 % … `04` = 44 %).
+ */
+export function dimmingBlock(level: number): Uint8Array {
+  assertRange('dimming level', level, 0, DIMMING_LEVELS.length - 1);
+  return Uint8Array.from(ascii(COMMAND.writeSpecial + SPECIAL.dimming + '00' + two(level)));
 }
 
 /** `E,` block: soft reset (keeps memory). */

@@ -10,6 +10,8 @@ import {
   blockDataOffset,
   colourDepthFor,
   dayOfWeekBlock,
+  dimmingBlock,
+  dimmingLevelFor,
   encodePacket,
   isPlainAscii,
   maxColour,
@@ -25,8 +27,10 @@ import {
   writeStringBlock,
   writeTextBlock,
 } from './encode';
+import { DIMMING_LEVELS } from './codes';
 
-export type AlphaStepPurpose = 'memory-config' | 'dots' | 'string' | 'text' | 'run-sequence' | 'clock';
+export type AlphaStepPurpose =
+  'memory-config' | 'dots' | 'string' | 'text' | 'run-sequence' | 'clock' | 'blank' | 'dimming';
 
 export interface AlphaStep {
   purpose: AlphaStepPurpose;
@@ -187,6 +191,24 @@ export function compileClear(options: PacketOptions = {}): AlphaPlan {
     rendering: 'pictures',
     live: null,
   };
+}
+
+/**
+ * "Power off" on a sign without a power-off command: TEXT file `A` (in every layout bangtin writes, and
+ * in factory memory) rewritten as one empty page, and run alone. No memory configuration, so it takes
+ * effect at once and the pictures stay allocated.
+ */
+export function compileBlank(options: PacketOptions = {}): AlphaStep[] {
+  return [
+    packetStep('blank', writeTextBlock(TEXT_LABEL, [{ mode: 'hold', parts: [] }]), options, TEXT_LABEL),
+    packetStep('blank', runSequenceBlock([TEXT_LABEL]), options),
+  ];
+}
+
+/** The dimming register at the level nearest `percent`, and that level in %. */
+export function compileBrightness(percent: number, options: PacketOptions = {}): { step: AlphaStep; percent: number } {
+  const level = dimmingLevelFor(percent);
+  return { step: packetStep('dimming', dimmingBlock(level), options), percent: DIMMING_LEVELS[level]! };
 }
 
 export function compileLiveText(plan: AlphaPlan, content: string, options: PacketOptions = {}): AlphaStep {

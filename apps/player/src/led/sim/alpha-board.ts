@@ -52,6 +52,8 @@ export class AlphaBoardModel {
   runSequence: string[] = ['A'];
   clock: SignClock = {};
   resets = 0;
+  /** The dimming register as a percentage of full brightness (`E/`); signs start at full. */
+  brightness = 100;
 
   constructor(size: BoardSize) {
     this.size = size;
@@ -126,6 +128,9 @@ export class AlphaBoardModel {
       case 'soft-reset':
         this.resets++;
         return { accepted: true };
+      case 'dimming':
+        this.brightness = cmd.percent;
+        return { accepted: true };
       case 'read-special':
         return { accepted: true };
       case 'unknown':
@@ -146,6 +151,11 @@ export class AlphaBoardModel {
         out += `${label}DU${hex(f.height, 2)}${hex(f.width, 2)}${{ mono: '1000', tri: '2000', octo: '4000' }[f.colours]}`;
     }
     return out;
+  }
+
+  /** True when no LED is lit on any page: what a blanked ("powered off") board looks like. */
+  dark(): boolean {
+    return this.pages().every((p) => p.bitmap.data.every((v) => v === 0) && p.text === '');
   }
 
   /** Every page the sign cycles through, in order. */

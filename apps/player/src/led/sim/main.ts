@@ -93,6 +93,7 @@ sim.on('display', show);
 sim.on('checksum-error', (e) => logger.warn({ ...e, total: sim.stats.checksumErrors }, 'bad checksum'));
 sim.on('command', (c) => {
   if (!c.accepted) logger.warn({ command: c.command.kind, reason: c.reason }, 'command refused');
+  else if (c.command.kind === 'dimming') logger.info({ brightness: c.command.percent }, 'brightness set');
   else logger.debug({ command: c.command.kind }, 'command');
 });
 sim.on('open', () => logger.info({ port: values.port }, 'listening'));

@@ -1,0 +1,265 @@
+import { useDeferredValue, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import QRCode from 'qrcode';
+import { useI18n } from '../i18n/i18n';
+import { API_BASE, ApiError, getToken, kioskApi } from '../api/client';
+import { keys, useContent } from '../api/queries';
+import { fieldError, formError } from '../api/errors';
+import { Field, FormError, Notice } from '../components/field';
+import type { MessageKey } from '../i18n/messages';
+import { RichText, type RichTextHandle } from './rich-text';
+import {
+  isBlankPage,
+  isHttpUrl,
+  MAX_QR_CODES,
+  previewSrcdoc,
+  qrCodesBody,
+  qrProblems,
+  toPageHtml,
+  type QrProblem,
+  type QrRow,
+} from './page-html';
+import './kiosk-editors.css';
+
+/**
+ * The kiosk's page frame is about 1600×760 CSS px on a 1920×1080 screen, and the kiosk stylesheet sizes
+ * text in `vh`: the preview lays the page out at that size and scales it down, so line breaks and
+ * proportions match the lobby screen instead of shrinking the text to nothing.
+ */
+const KIOSK_FRAME = { width: 1600, height: 760 };
+
+function ScaledFrame({ title, srcdoc }: { title: string; srcdoc: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [scale, setScale] = useState(0.3);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setScale(el.clientWidth / KIOSK_FRAME.width || 0.3));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return (
+    <div ref={box} className="scaled-frame" style={{ height: KIOSK_FRAME.height * scale }}>
+      <iframe
+        sandbox=""
+        title={title}
+        srcDoc={srcdoc}
+        data-testid="page-preview"
+        style={{ ...KIOSK_FRAME, transform: `scale(${scale})` }}
+      />
+    </div>
+  );
+}
+
+/** A library image as a data URL: the preview frame is sandboxed and cannot send the bearer token. */
+async function imageDataUrl(sha256: string): Promise<string> {
+  const token = getToken();
+  const res = await fetch(`${API_BASE}/media/${sha256}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (!res.ok) throw new ApiError(res.status, `http-${res.status}`, res.statusText);
+  const blob = await res.blob();
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(new ApiError(0, 'network', 'could not read the image'));
+    r.readAsDataURL(blob);
+  });
+}
+
+const QR_TEXT: Record<QrProblem, MessageKey> = {
+  'url-required': 'page.qr.urlRequired',
+  'url-invalid': 'page.qr.urlInvalid',
+  'url-too-long': 'page.qr.urlTooLong',
+  'label-required': 'page.qr.labelRequired',
+  'label-too-long': 'page.qr.labelTooLong',
+};
+
+/**
+ * A kiosk information page: title, formatted text with library images, QR codes (e.g. the VssID
+ * app), and a live preview in a script-free frame styled like the kiosk. The controller sanitises
+ * the HTML and draws the QR codes; it has no page update, so a page is written once (a new version
+ * is a new page in the playlist).
+ */
+export default function PageEditor() {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const content = useContent();
+  const editor = useRef<RichTextHandle>(null);
+  const pickId = useId();
+  const [title, setTitle] = useState('');
+  const [editorHtml, setEditorHtml] = useState('');
+  const [qrRows, setQrRows] = useState<QrRow[]>([]);
+  const [checked, setChecked] = useState(false);
+  const [pick, setPick] = useState('');
+  const [images, setImages] = useState<ReadonlyMap<string, string>>(new Map());
+  const [imageError, setImageError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [qrSvgs, setQrSvgs] = useState<{ svgDataUrl: string; label: string }[]>([]);
+
+  const libraryImages = useMemo(
+    () => (content.data ?? []).filter((c) => c.type === 'image' && c.sha256),
+    [content.data],
+  );
+  const pageHtml = useMemo(() => toPageHtml(editorHtml), [editorHtml]);
+  const problems = qrProblems(qrRows);
+  const qrBody = useMemo(() => qrCodesBody(qrRows), [qrRows]);
+  const deferredHtml = useDeferredValue(pageHtml);
+
+  // QR codes drawn here the way the controller draws them (same library, same options) for the preview.
+  useEffect(() => {
+    let live = true;
+    const valid = qrBody.filter((c) => isHttpUrl(c.url) && c.label);
+    void Promise.all(
+      valid.map(async (c) => {
+        const svg = await QRCode.toString(c.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+        return { svgDataUrl: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, label: c.label };
+      }),
+    ).then((list) => live && setQrSvgs(list));
+    return () => {
+      live = false;
+    };
+  }, [qrBody]);
+
+  const srcdoc = useMemo(() => previewSrcdoc(deferredHtml, images, qrSvgs), [deferredHtml, images, qrSvgs]);
+
+  const save = useMutation({
+    mutationFn: () => kioskApi.createPage({ title: title.normalize('NFC').trim(), html: pageHtml, qrCodes: qrBody }),
+    onMutate: () => setNotice(null),
+    onSuccess: (page) => {
+      setNotice(t('page.saved', { title: page.title ?? '' }));
+      setTitle('');
+      setQrRows([]);
+      setChecked(false);
+      editor.current?.clear();
+      void qc.invalidateQueries({ queryKey: keys.content });
+    },
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setChecked(true);
+    if (problems.some((p) => p.url || p.label)) return;
+    save.mutate();
+  };
+
+  const insertImage = async () => {
+    const item = libraryImages.find((c) => c.id === pick);
+    if (!item?.sha256) return;
+    setImageError(null);
+    try {
+      const url = images.get(item.sha256) ?? (await imageDataUrl(item.sha256));
+      setImages((m) => new Map(m).set(item.sha256!, url));
+      const alt = (item.title ?? '').replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+      editor.current?.insertHtml(`<img src="${url}" data-sha256="${item.sha256}" alt="${alt}">`);
+    } catch {
+      setImageError(t('page.imageFailed'));
+    }
+  };
+
+  const setRow = (i: number, patch: Partial<QrRow>) =>
+    setQrRows((rows) => rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+
+  const qrFieldError = (i: number, part: 'url' | 'label') => {
+    const local = checked ? problems[i]?.[part] : null;
+    return local ? t(QR_TEXT[local]) : fieldError(t, save.error, `qrCodes.${i}.${part}`);
+  };
+
+  const bodyError =
+    fieldError(t, save.error, 'html') ?? (checked && isBlankPage(pageHtml) ? t('page.bodyEmpty') : null);
+
+  return (
+    <form className="card page-editor" onSubmit={submit} aria-labelledby="page-editor-title">
+      <h2 id="page-editor-title">{t('page.new')}</h2>
+      <div className="editor-layout">
+        <div>
+          <Field label={t('page.title')} error={fieldError(t, save.error, 'title')}>
+            <input value={title} maxLength={200} required onChange={(e) => setTitle(e.target.value)} />
+          </Field>
+          <RichText ref={editor} label={t('page.body')} error={bodyError} onChange={setEditorHtml} />
+          <div className="row">
+            <div className="field">
+              <label htmlFor={pickId}>{t('page.image')}</label>
+              <select id={pickId} value={pick} onChange={(e) => setPick(e.target.value)}>
+                <option value="">{libraryImages.length ? t('page.imagePick') : t('page.imageNone')}</option>
+                {libraryImages.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.title ?? c.sha256!.slice(0, 12)}
+                  </option>
+                ))}
+              </select>
+              {imageError ? (
+                <div className="error" role="alert">
+                  {imageError}
+                </div>
+              ) : null}
+            </div>
+            <button type="button" disabled={!pick} onClick={() => void insertImage()}>
+              {t('page.imageInsert')}
+            </button>
+          </div>
+
+          <fieldset className="qr-list">
+            <legend>{t('page.qr.legend')}</legend>
+            <p className="hint">{t('page.qr.hint')}</p>
+            {qrRows.map((r, i) => (
+              <div className="row qr-row" key={i}>
+                <Field label={t('page.qr.url', { n: i + 1 })} error={qrFieldError(i, 'url')}>
+                  <input
+                    type="text"
+                    inputMode="url"
+                    placeholder="https://"
+                    value={r.url}
+                    maxLength={1000}
+                    onChange={(e) => setRow(i, { url: e.target.value })}
+                  />
+                </Field>
+                <Field label={t('page.qr.label', { n: i + 1 })} error={qrFieldError(i, 'label')}>
+                  <input value={r.label} maxLength={200} onChange={(e) => setRow(i, { label: e.target.value })} />
+                </Field>
+                <button
+                  type="button"
+                  aria-label={t('page.qr.remove', { n: i + 1 })}
+                  onClick={() => setQrRows((rows) => rows.filter((_, j) => j !== i))}
+                >
+                  {t('common.remove')}
+                </button>
+              </div>
+            ))}
+            {fieldError(t, save.error, 'qrCodes') && !/^qrCodes\.\d/.test(String((save.error as ApiError).field)) ? (
+              <div className="error" role="alert">
+                {fieldError(t, save.error, 'qrCodes')}
+              </div>
+            ) : null}
+            <button
+              type="button"
+              disabled={qrRows.length >= MAX_QR_CODES}
+              onClick={() => setQrRows((rows) => [...rows, { url: '', label: '' }])}
+            >
+              {t('page.qr.add')}
+            </button>
+            {qrRows.length >= MAX_QR_CODES ? (
+              <span className="hint"> {t('page.qr.max', { n: MAX_QR_CODES })}</span>
+            ) : null}
+          </fieldset>
+
+          <FormError message={formError(t, save.error, ['title', 'html', 'qrCodes'])} />
+          <button type="submit" className="primary" disabled={save.isPending}>
+            {save.isPending ? t('common.saving') : t('page.save')}
+          </button>
+          <Notice message={notice} />
+        </div>
+        <div className="page-preview" aria-labelledby="page-preview-title">
+          <h3 id="page-preview-title">{t('page.preview')}</h3>
+          <p className="hint">{t('page.previewHint')}</p>
+          <div className="kiosk-frame">
+            <div className="kiosk-page-title" aria-hidden="true">
+              {title.trim() || t('page.previewNoTitle')}
+            </div>
+            <ScaledFrame title={t('page.previewFrame')} srcdoc={srcdoc} />
+          </div>
+        </div>
+      </div>
+    </form>
+  );
+}
