@@ -1,23 +1,13 @@
 /// <reference lib="dom" />
 // page.evaluate callbacks run in Chromium: they need the DOM types.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api } from './support/api';
-import { buildWebIfMissing, launchChromium } from './support/browser';
-import {
-  type ControllerProc,
-  type Proc,
-  ROOT,
-  startControllerProcess,
-  startPlayerProcess,
-  tmpDir,
-  waitFor,
-} from './support/processes';
+import { type AdminUi, startAdminUi } from './support/admin-ui';
+import { buildRenderer } from './support/browser';
+import { startBrowserModePlayer, tmpDir, waitFor } from './support/processes';
 
 /**
  * The device page's "take a screenshot" button end to end: staff click it in the admin UI, the
@@ -25,83 +15,55 @@ import {
  * shows, the PNG goes up to the controller, and the admin page shows it.
  */
 
-const SHOTS = path.join(ROOT, 'test-artifacts/ui');
-const ADMIN_PASSWORD = 'mat-khau-thu-nghiem';
 const SCREEN = 'Màn hình sảnh Điện Bàn';
 const SLOGAN = 'Chụp màn hình từ trang thiết bị — BHXH Điện Bàn';
 const work = tmpDir('admin-shot');
 
-let controller: ControllerProc;
-let player: Proc;
-let api: Api;
-let context: BrowserContext;
-let admin: Page;
+let ui: AdminUi;
 let screen: Page;
 let deviceId: string;
 
 beforeAll(async () => {
-  buildWebIfMissing();
-  fs.mkdirSync(SHOTS, { recursive: true });
-  const vite = spawnSync(
-    path.join(ROOT, 'apps/player/node_modules/.bin/vite'),
-    ['build', '-c', 'src/renderer/vite.config.ts', '--logLevel', 'warn'],
-    { cwd: path.join(ROOT, 'apps/player'), encoding: 'utf8' },
-  );
-  if (vite.status !== 0) throw new Error(`renderer build failed: ${vite.stderr}`);
-
-  controller = await startControllerProcess({ dataDir: path.join(work, 'controller'), adminPassword: ADMIN_PASSWORD });
-  api = await new Api(controller.url).login('admin', ADMIN_PASSWORD);
-  const dev = await api.post<{ id: string; token: string }>('/devices', { name: SCREEN, kind: 'screen' });
+  ui = await startAdminUi({ name: 'admin-shot', browser: { viewport: { width: 1280, height: 900 } } });
+  buildRenderer();
+  const dev = await ui.api.post<{ id: string; token: string }>('/devices', { name: SCREEN, kind: 'screen' });
   expect(dev.status).toBe(201);
   deviceId = dev.body.id;
-  player = startPlayerProcess({
-    controllerUrl: controller.url,
-    token: dev.body.token,
-    dataDir: path.join(work, 'player'),
-    extraArgs: ['--renderer-port', '0'],
-  });
-  const m = await waitFor(
-    () => /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"[^\n]*renderer served in browser mode/.exec(player.output()),
-    'browser mode to listen',
-    30_000,
+  const player = ui.track(
+    await startBrowserModePlayer({
+      controllerUrl: ui.controller.url,
+      token: dev.body.token,
+      dataDir: path.join(work, 'player'),
+    }),
   );
-  await api.scheduleSlogan(deviceId, SLOGAN, 5000);
+  await ui.api.scheduleSlogan(deviceId, SLOGAN, 5000);
 
-  context = await launchChromium(path.join(work, 'chromium'), {
-    viewport: { width: 1280, height: 900 },
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-  });
   // The player's screen: its own window (page) in the same browser, at a signage size.
-  screen = context.pages()[0] ?? (await context.newPage());
+  screen = await ui.context.newPage();
   await screen.setViewportSize({ width: 800, height: 450 });
-  await screen.goto(m[1]!);
+  await screen.goto(player.rendererUrl);
   await waitFor(
     () => screen.evaluate(() => document.querySelector('.layer.visible .slogan')?.textContent ?? null),
     'the slogan on the player screen',
     20_000,
   );
 
-  admin = await context.newPage();
-  await admin.goto(controller.url);
-  await admin.getByLabel('Tên đăng nhập').fill('admin');
-  await admin.getByLabel('Mật khẩu').fill(ADMIN_PASSWORD);
-  await admin.getByRole('button', { name: 'Đăng nhập' }).click();
-  await admin.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+  // Staff's tab in front: Chromium throttles a background tab's timers, which the admin app's
+  // updates (React Query's notifications) run on.
+  await ui.page.bringToFront();
+  await ui.open();
+  await ui.login();
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await player?.kill9();
-  await controller?.kill9();
-});
+afterAll(() => ui?.close());
 
 describe('admin UI: remote screenshot of a screen player', () => {
   it('the device page button shows the picture the player really took', async () => {
-    await admin.getByRole('navigation').getByRole('link', { name: 'Thiết bị', exact: true }).click();
-    await admin.getByRole('heading', { level: 1, name: 'Thiết bị', exact: true }).waitFor();
-    await admin.getByRole('button', { name: `Quản lý: ${SCREEN}` }).click();
-    const panel = admin.locator('.card', { has: admin.getByRole('heading', { name: `Quản lý thiết bị “${SCREEN}”` }) });
+    await ui.nav('Thiết bị', 'Thiết bị');
+    await ui.page.getByRole('button', { name: `Quản lý: ${SCREEN}` }).click();
+    const panel = ui.page.locator('.card', {
+      has: ui.page.getByRole('heading', { name: `Quản lý thiết bị “${SCREEN}”` }),
+    });
     await panel.getByText('Chưa có ảnh chụp màn hình.').waitFor();
 
     const clicked = Date.now();
@@ -118,11 +80,11 @@ describe('admin UI: remote screenshot of a screen player', () => {
     // The player's window, pixel for pixel.
     expect(size).toEqual({ w: 800, h: 450 });
     await panel.getByText(/^Chụp lúc /).waitFor();
-    await admin.screenshot({ path: path.join(SHOTS, 'device-screenshot.png'), fullPage: true });
+    await ui.shot('device-screenshot');
 
     // The same PNG the controller stores, taken after the click, showing the slogan's red box.
-    const res = await fetch(`${controller.url}/api/v1/devices/${deviceId}/screenshot`, {
-      headers: { authorization: `Bearer ${api.token}` },
+    const res = await fetch(`${ui.controller.url}/api/v1/devices/${deviceId}/screenshot`, {
+      headers: { authorization: `Bearer ${ui.api.token}` },
     });
     expect(res.status).toBe(200);
     expect(Date.parse(res.headers.get('x-captured-at') ?? '')).toBeGreaterThan(clicked - 60_000);
@@ -136,31 +98,33 @@ describe('admin UI: remote screenshot of a screen player', () => {
 
   it('the content list switches a stream’s sound on, and the device’s bundle carries it', async () => {
     const title = 'Đối thoại chính sách BHXH tự nguyện';
-    const c = await api.post<{ id: string; audio: boolean }>('/content', {
+    const c = await ui.api.post<{ id: string; audio: boolean }>('/content', {
       type: 'stream',
       title,
       url: 'https://live.example.vn/doi-thoai/index.m3u8',
     });
     expect(c.body.audio).toBe(false);
-    await admin.getByRole('navigation').getByRole('link', { name: 'Nội dung', exact: true }).click();
-    const toggle = admin.getByRole('checkbox', { name: `Phát có tiếng: ${title}` });
+    await ui.page.getByRole('navigation').getByRole('link', { name: 'Nội dung', exact: true }).click();
+    const toggle = ui.page.getByRole('checkbox', { name: `Phát có tiếng: ${title}` });
     await toggle.waitFor();
     expect(await toggle.isChecked()).toBe(false);
-    await toggle.check();
+    // click(), not check(): the switch shows its new state once React Query notifies (on a timer),
+    // after check() has already looked; the two waits below assert the stored and the shown state.
+    await toggle.click();
     await waitFor(
-      async () => (await api.get<{ audio?: boolean }>(`/content/${c.body.id}`)).body.audio === true,
+      async () => (await ui.api.get<{ audio?: boolean }>(`/content/${c.body.id}`)).body.audio === true,
       'sound on',
     );
-    await admin.waitForFunction(
+    await ui.page.waitForFunction(
       (name) => (document.querySelector(`input[aria-label="${name}"]`) as HTMLInputElement | null)?.checked === true,
       `Phát có tiếng: ${title}`,
     );
     // A schedule puts it in the device's bundle, with its sound setting.
-    const p = await api.post<{ id: string }>('/playlists', {
+    const p = await ui.api.post<{ id: string }>('/playlists', {
       name: 'Đối thoại',
       items: [{ contentId: c.body.id, durationMs: 5000 }],
     });
-    await api.post('/schedules', { playlistId: p.body.id, target: { deviceIds: [deviceId] }, priority: 5 });
+    await ui.api.post('/schedules', { playlistId: p.body.id, target: { deviceIds: [deviceId] }, priority: 5 });
     // The player stores the bundle it received in its own SQLite file (read-only here, WAL-safe).
     const bundled = await waitFor(() => {
       const db = new Database(path.join(work, 'player', 'player.sqlite'), { readonly: true });
@@ -173,6 +137,6 @@ describe('admin UI: remote screenshot of a screen player', () => {
       }
     }, 'the stream in the player’s stored bundle');
     expect(bundled.audio).toBe(true);
-    await admin.screenshot({ path: path.join(SHOTS, 'content-audio.png'), fullPage: true });
+    await ui.shot('content-audio');
   });
 });

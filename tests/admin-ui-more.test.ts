@@ -1,20 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api } from './support/api';
-import { buildWebIfMissing, launchChromium } from './support/browser';
-import {
-  type ControllerProc,
-  type Proc,
-  ROOT,
-  startControllerProcess,
-  startPlayerProcess,
-  tmpDir,
-  waitFor,
-} from './support/processes';
+import { type AdminUi, startAdminUi } from './support/admin-ui';
+import { encodePng } from './support/png';
+import { startPlayerProcess, tmpDir, waitFor } from './support/processes';
 
 /**
  * The admin screens of issue 6 in Debian's Chromium against a real controller and a real headless
@@ -22,69 +12,23 @@ import {
  * uploaded PNG shown with the thumbnail the controller made of it.
  */
 
-const SHOTS = path.join(ROOT, 'test-artifacts/ui');
-const ADMIN_PASSWORD = 'mat-khau-thu-nghiem';
 const BOARD = 'Bảng LED Thăng Bình';
 const DISTRICT = 'Huyện Thăng Bình';
 const PLAYLIST = 'Tuyên truyền BHYT học sinh';
 const CAMPAIGN = 'Tháng vận động BHYT học sinh';
 const URGENT = 'Bão số 9 đổ bộ: người dân không ra khơi, sơ tán khỏi vùng trũng thấp';
 
-let controller: ControllerProc;
-let controllerDir: string;
-let api: Api;
-let context: BrowserContext;
-let page: Page;
-const procs: Proc[] = [];
+let ui: AdminUi;
 
-/** A real PNG (RGB, 8 bits) of a red and yellow flag-like picture, encoded here so the test needs no file. */
-function makePng(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    raw[row] = 0; // filter: none
-    for (let x = 0; x < width; x++) {
-      const star = Math.abs(x - width / 2) + Math.abs(y - height / 2) < height / 5;
-      raw.set(star ? [255, 215, 0] : [218, 37, 29], row + 1 + x * 3);
-    }
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function nav(name: string, heading: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
-}
+/** A red and yellow flag-like picture. */
+const flagPng = (width: number, height: number) =>
+  encodePng(width, height, (x, y) =>
+    Math.abs(x - width / 2) + Math.abs(y - height / 2) < height / 5 ? [255, 215, 0] : [218, 37, 29],
+  );
 
 beforeAll(async () => {
-  buildWebIfMissing();
-  fs.mkdirSync(SHOTS, { recursive: true });
-  controllerDir = tmpDir('ui2-controller');
-  controller = await startControllerProcess({ dataDir: controllerDir, adminPassword: ADMIN_PASSWORD });
-  procs.push(controller);
-  api = await new Api(controller.url).login('admin', ADMIN_PASSWORD);
+  ui = await startAdminUi({ name: 'ui2', browser: { viewport: { width: 1366, height: 900 } } });
+  const { api, controller } = ui;
   const province = (await api.post<{ id: string }>('/groups', { name: 'Tỉnh Quảng Nam', kind: 'province' })).body.id;
   const district = (await api.post<{ id: string }>('/groups', { name: DISTRICT, kind: 'district', parentId: province }))
     .body;
@@ -94,7 +38,7 @@ beforeAll(async () => {
     groupId: district.id,
   });
   expect(device.status).toBe(201);
-  procs.push(
+  ui.track(
     startPlayerProcess({
       controllerUrl: controller.url,
       token: device.body.token,
@@ -114,19 +58,9 @@ beforeAll(async () => {
     (await api.post('/playlists', { name: PLAYLIST, items: [{ contentId: slogan.body.id, durationMs: 5000 }] })).status,
   ).toBe(201);
 
-  context = await launchChromium(tmpDir('ui2-chromium'), {
-    viewport: { width: 1366, height: 900 },
-    acceptDownloads: true,
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('dialog', (d) => void d.accept());
-  await page.goto(controller.url);
-  await page.getByLabel('Tên đăng nhập').fill('admin');
-  await page.getByLabel('Mật khẩu').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+  ui.page.on('dialog', (d) => void d.accept());
+  await ui.open();
+  await ui.login();
   await waitFor(
     async () => (await api.get<{ name: string; online: boolean }[]>('/devices')).body.some((d) => d.online),
     'the player to connect',
@@ -142,75 +76,73 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await Promise.all(procs.map((p) => p.kill9()));
-});
+afterAll(() => ui?.close());
 
 describe('admin UI: urgent messages, campaigns, media', () => {
   it('sends an urgent message after confirmation and shows the board acknowledging it', async () => {
-    await nav('Tin khẩn', 'Tin khẩn cấp');
-    await page.getByLabel('Nội dung tin khẩn').fill(URGENT);
-    await page.getByRole('checkbox', { name: DISTRICT }).check();
-    await page.getByRole('button', { name: 'Gửi tin khẩn…' }).click();
+    await ui.nav('Tin khẩn', 'Tin khẩn cấp');
+    await ui.page.getByLabel('Nội dung tin khẩn').fill(URGENT);
+    await ui.page.getByRole('checkbox', { name: DISTRICT }).check();
+    await ui.page.getByRole('button', { name: 'Gửi tin khẩn…' }).click();
     // Nothing is sent before the confirmation: the dialog names the targets.
-    const dialog = page.getByRole('dialog', { name: 'Xác nhận gửi tin khẩn' });
+    const dialog = ui.page.getByRole('dialog', { name: 'Xác nhận gửi tin khẩn' });
     await dialog.getByText(DISTRICT).waitFor();
-    expect((await api.get<unknown[]>('/interrupts')).body).toHaveLength(0);
-    await shot('11-urgent-confirm');
+    expect((await ui.api.get<unknown[]>('/interrupts')).body).toHaveLength(0);
+    await ui.shot('11-urgent-confirm');
     await dialog.getByRole('button', { name: 'Gửi ngay' }).click();
-    await page.getByText('Đã gửi tin khẩn.').waitFor();
+    await ui.page.getByText('Đã gửi tin khẩn.').waitFor();
 
-    const row = page.locator(`[data-delivery="${BOARD}"]`);
+    const row = ui.page.locator(`[data-delivery="${BOARD}"]`);
     await row.getByText('Đã nhận', { exact: true }).waitFor({ timeout: 15_000 });
-    await page.getByText('1/1 thiết bị đã nhận').first().waitFor();
-    const sent = (await api.get<{ id: string; text: string; deliveries: { acked: boolean }[] }[]>('/interrupts')).body;
+    await ui.page.getByText('1/1 thiết bị đã nhận').first().waitFor();
+    const sent = (await ui.api.get<{ id: string; text: string; deliveries: { acked: boolean }[] }[]>('/interrupts'))
+      .body;
     expect(sent.map((m) => [m.text, m.deliveries.map((d) => d.acked)])).toEqual([[URGENT, [true]]]);
-    await shot('12-urgent-acked');
+    await ui.shot('12-urgent-acked');
 
-    await page.getByRole('button', { name: 'Dừng tin khẩn' }).click();
-    await page.getByText('Đã dừng tin khẩn.').waitFor();
-    const stopped = (await api.get<{ cancelledAt: string | null }>(`/interrupts/${sent[0]!.id}`)).body;
+    await ui.page.getByRole('button', { name: 'Dừng tin khẩn' }).click();
+    await ui.page.getByText('Đã dừng tin khẩn.').waitFor();
+    const stopped = (await ui.api.get<{ cancelledAt: string | null }>(`/interrupts/${sent[0]!.id}`)).body;
     expect(stopped.cancelledAt).not.toBeNull();
   });
 
   it('creates a campaign and shows it on the device calendar, with what plays at a given time', async () => {
-    await nav('Chiến dịch', 'Chiến dịch truyền thông');
-    await page.getByLabel('Tên chiến dịch').fill(CAMPAIGN);
-    await page.getByLabel('Màu trên lịch').fill('#1e7b34');
-    await page.getByRole('checkbox', { name: PLAYLIST }).check();
-    await page.getByRole('checkbox', { name: DISTRICT }).check();
+    await ui.nav('Chiến dịch', 'Chiến dịch truyền thông');
+    await ui.page.getByLabel('Tên chiến dịch').fill(CAMPAIGN);
+    await ui.page.getByLabel('Màu trên lịch').fill('#1e7b34');
+    await ui.page.getByRole('checkbox', { name: PLAYLIST }).check();
+    await ui.page.getByRole('checkbox', { name: DISTRICT }).check();
     // A bad priority is refused beside its field, and what was typed stays.
-    await page.getByLabel('Mức ưu tiên').fill('abc');
-    await page.getByRole('button', { name: 'Lưu' }).click();
-    await page.locator('.field-invalid', { hasText: 'Mức ưu tiên' }).locator('.error').waitFor();
-    expect(await page.getByLabel('Tên chiến dịch').inputValue()).toBe(CAMPAIGN);
-    await page.getByLabel('Mức ưu tiên').fill('60');
-    await page.getByRole('button', { name: 'Lưu' }).click();
-    await page.getByText('Đã tạo chiến dịch.').waitFor();
-    await page.locator(`[data-campaign-row="${CAMPAIGN}"]`).waitFor();
+    await ui.page.getByLabel('Mức ưu tiên').fill('abc');
+    await ui.page.getByRole('button', { name: 'Lưu' }).click();
+    await ui.page.locator('.field-invalid', { hasText: 'Mức ưu tiên' }).locator('.error').waitFor();
+    expect(await ui.page.getByLabel('Tên chiến dịch').inputValue()).toBe(CAMPAIGN);
+    await ui.page.getByLabel('Mức ưu tiên').fill('60');
+    await ui.page.getByRole('button', { name: 'Lưu' }).click();
+    await ui.page.getByText('Đã tạo chiến dịch.').waitFor();
+    await ui.page.locator(`[data-campaign-row="${CAMPAIGN}"]`).waitFor();
 
     // The week view draws the device's resolved timeline in the campaign's colour.
-    const week = page.getByTestId('week-view');
+    const week = ui.page.getByTestId('week-view');
     const seg = week.locator(`.seg[data-campaign="${CAMPAIGN}"]`).first();
     await seg.waitFor({ timeout: 15_000 });
     expect(await seg.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(30, 123, 52)');
-    await shot('13-campaign-week');
-    await page.getByRole('button', { name: 'Tháng', exact: true }).click();
-    await page.getByTestId('month-view').locator(`li[data-campaign="${CAMPAIGN}"]`).first().waitFor();
-    await shot('14-campaign-month');
+    await ui.shot('13-campaign-week');
+    await ui.page.getByRole('button', { name: 'Tháng', exact: true }).click();
+    await ui.page.getByTestId('month-view').locator(`li[data-campaign="${CAMPAIGN}"]`).first().waitFor();
+    await ui.shot('14-campaign-month');
 
     // Tomorrow 08:00 in Vietnam: the campaign's playlist plays, by priority.
     const tomorrow = new Date(Date.now() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
-    await page.getByLabel('Ngày', { exact: true }).fill(tomorrow);
-    await page.getByLabel('Giờ', { exact: true }).fill('08:00');
-    await page.getByRole('button', { name: 'Xem', exact: true }).click();
-    await page.getByTestId('what-at-answer').getByText(`${CAMPAIGN}: ${PLAYLIST}`).waitFor();
+    await ui.page.getByLabel('Ngày', { exact: true }).fill(tomorrow);
+    await ui.page.getByLabel('Giờ', { exact: true }).fill('08:00');
+    await ui.page.getByRole('button', { name: 'Xem', exact: true }).click();
+    await ui.page.getByTestId('what-at-answer').getByText(`${CAMPAIGN}: ${PLAYLIST}`).waitFor();
 
     // The .ics export needs the bearer token: downloaded as a blob, a real calendar with the campaign.
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Tải lịch (.ics)' }).click(),
+      ui.page.waitForEvent('download'),
+      ui.page.getByRole('button', { name: 'Tải lịch (.ics)' }).click(),
     ]);
     const icsPath = path.join(tmpDir('ui2-ics'), 'campaign.ics');
     await download.saveAs(icsPath);
@@ -219,10 +151,12 @@ describe('admin UI: urgent messages, campaigns, media', () => {
     expect(ics.normalize('NFC')).toContain('BHYT');
 
     // A second campaign at the same priority on the same board: their shared airtime is a conflict.
-    const playlists = (await api.get<{ id: string; name: string }[]>('/playlists')).body;
-    const district = (await api.get<{ id: string; name: string }[]>('/groups')).body.find((x) => x.name === DISTRICT)!;
+    const playlists = (await ui.api.get<{ id: string; name: string }[]>('/playlists')).body;
+    const district = (await ui.api.get<{ id: string; name: string }[]>('/groups')).body.find(
+      (x) => x.name === DISTRICT,
+    )!;
     const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
-    const rival = await api.post<{ id: string }>('/campaigns', {
+    const rival = await ui.api.post<{ id: string }>('/campaigns', {
       name: 'Tuần lễ an toàn giao thông',
       colour: '#1f4e9c',
       startsOn: today,
@@ -233,86 +167,89 @@ describe('admin UI: urgent messages, campaigns, media', () => {
       status: 'scheduled',
     });
     expect(rival.status).toBe(201);
-    expect((await api.post(`/campaigns/${rival.body.id}/schedules`, {})).status).toBe(201);
-    await nav('Tổng quan', 'Tổng quan thiết bị');
-    await nav('Chiến dịch', 'Chiến dịch truyền thông');
-    await page.getByTestId('week-view').locator('.seg.conflict').first().waitFor({ timeout: 15_000 });
+    expect((await ui.api.post(`/campaigns/${rival.body.id}/schedules`, {})).status).toBe(201);
+    await ui.nav('Tổng quan', 'Tổng quan thiết bị');
+    await ui.nav('Chiến dịch', 'Chiến dịch truyền thông');
+    await ui.page.getByTestId('week-view').locator('.seg.conflict').first().waitFor({ timeout: 15_000 });
     // The conflict names both campaigns (in schedule order, which the engine decides).
-    const conflict = page.locator('.conflicts li').first();
+    const conflict = ui.page.locator('.conflicts li').first();
     await conflict.waitFor();
     expect(await conflict.textContent()).toContain(`${CAMPAIGN}: ${PLAYLIST}`);
     expect(await conflict.textContent()).toContain(`Tuần lễ an toàn giao thông: ${PLAYLIST}`);
-    await shot('20-campaign-conflict');
+    await ui.shot('20-campaign-conflict');
 
     // Editing the campaign: the form opens with its values and the change is stored. (Its schedule
     // entries keep the priority they were created with, so the calendar conflict stays.)
-    await page.locator(`[data-campaign-row="${CAMPAIGN}"]`).getByRole('button', { name: 'Sửa', exact: true }).click();
-    await page.getByRole('heading', { name: `Sửa chiến dịch “${CAMPAIGN}”` }).waitFor();
-    expect(await page.getByLabel('Tên chiến dịch').inputValue()).toBe(CAMPAIGN);
-    await page.getByLabel('Mức ưu tiên').fill('70');
-    await page.getByRole('button', { name: 'Lưu' }).click();
-    await page.getByText('Đã lưu chiến dịch.').waitFor();
-    await page.locator(`[data-campaign-row="${CAMPAIGN}"]`).getByRole('cell', { name: '70', exact: true }).waitFor();
-    const edited = (await api.get<{ name: string; priority: number }[]>('/campaigns')).body.find(
+    await ui.page
+      .locator(`[data-campaign-row="${CAMPAIGN}"]`)
+      .getByRole('button', { name: 'Sửa', exact: true })
+      .click();
+    await ui.page.getByRole('heading', { name: `Sửa chiến dịch “${CAMPAIGN}”` }).waitFor();
+    expect(await ui.page.getByLabel('Tên chiến dịch').inputValue()).toBe(CAMPAIGN);
+    await ui.page.getByLabel('Mức ưu tiên').fill('70');
+    await ui.page.getByRole('button', { name: 'Lưu' }).click();
+    await ui.page.getByText('Đã lưu chiến dịch.').waitFor();
+    await ui.page.locator(`[data-campaign-row="${CAMPAIGN}"]`).getByRole('cell', { name: '70', exact: true }).waitFor();
+    const edited = (await ui.api.get<{ name: string; priority: number }[]>('/campaigns')).body.find(
       (c) => c.name === CAMPAIGN,
     );
     expect(edited?.priority).toBe(70);
   });
 
   it('uploads a PNG with a progress bar and lists it with its thumbnail', async () => {
-    await nav('Nội dung', 'Thư viện nội dung');
-    await page.getByLabel('Tệp ảnh hoặc video').setInputFiles({
+    await ui.nav('Nội dung', 'Thư viện nội dung');
+    await ui.page.getByLabel('Tệp ảnh hoặc video').setInputFiles({
       name: 'co-do-sao-vang.png',
       mimeType: 'image/png',
-      buffer: makePng(320, 200),
+      buffer: flagPng(320, 200),
     });
-    await page.getByLabel('Tiêu đề tệp (không bắt buộc)').fill('Cờ đỏ sao vàng');
-    await page.getByRole('button', { name: 'Tải lên', exact: true }).click();
-    await page.getByText('Đã tải lên.').waitFor();
-    expect(await page.getByRole('progressbar', { name: 'Tiến độ tải lên' }).getAttribute('value')).toBe('1');
+    await ui.page.getByLabel('Tiêu đề tệp (không bắt buộc)').fill('Cờ đỏ sao vàng');
+    await ui.page.getByRole('button', { name: 'Tải lên', exact: true }).click();
+    await ui.page.getByText('Đã tải lên.').waitFor();
+    expect(await ui.page.getByRole('progressbar', { name: 'Tiến độ tải lên' }).getAttribute('value')).toBe('1');
 
-    await page.getByLabel('Loại nội dung').selectOption({ label: 'Ảnh' });
-    const row = page.locator('tr[data-content-type="image"]', { hasText: 'Cờ đỏ sao vàng' });
+    await ui.page.getByLabel('Loại nội dung').selectOption({ label: 'Ảnh' });
+    const row = ui.page.locator('tr[data-content-type="image"]', { hasText: 'Cờ đỏ sao vàng' });
     await row.getByText('320×200').waitFor();
     const thumb = row.getByRole('img', { name: 'Ảnh thu nhỏ: Cờ đỏ sao vàng' });
     await thumb.waitFor();
     await waitFor(async () => (await thumb.evaluate((el) => (el as HTMLImageElement).naturalWidth)) > 0, 'thumbnail');
     // The filter hides the slogans.
-    expect(await page.locator('tr[data-content-type="slogan"]').count()).toBe(0);
-    await shot('15-content-upload');
+    expect(await ui.page.locator('tr[data-content-type="slogan"]').count()).toBe(0);
+    await ui.shot('15-content-upload');
   });
 
   it('schedules weekdays with two dayparts, skipping a Tết holiday list, errors beside the field', async () => {
-    await nav('Lịch phát', 'Lịch phát');
-    await page.getByLabel('Tên danh sách').fill('Tết Đinh Mùi 2027');
-    await page.getByLabel('Các ngày', { exact: true }).fill('2027-02-05\n2027-02-06, 2027-02-07\n2027-02-08');
-    await page.getByRole('button', { name: 'Thêm danh sách' }).click();
-    await page.getByText('Đã thêm danh sách ngày nghỉ.').waitFor();
-    await page.getByRole('cell', { name: '2027-02-05, 2027-02-06, 2027-02-07, 2027-02-08' }).waitFor();
+    await ui.nav('Lịch phát', 'Lịch phát');
+    await ui.page.getByLabel('Tên danh sách').fill('Tết Đinh Mùi 2027');
+    await ui.page.getByLabel('Các ngày', { exact: true }).fill('2027-02-05\n2027-02-06, 2027-02-07\n2027-02-08');
+    await ui.page.getByRole('button', { name: 'Thêm danh sách' }).click();
+    await ui.page.getByText('Đã thêm danh sách ngày nghỉ.').waitFor();
+    await ui.page.getByRole('cell', { name: '2027-02-05, 2027-02-06, 2027-02-07, 2027-02-08' }).waitFor();
 
-    await page.getByRole('combobox', { name: 'Danh sách phát', exact: true }).selectOption({ label: PLAYLIST });
-    await page.getByRole('checkbox', { name: DISTRICT }).check();
-    await page.getByRole('radio', { name: 'Chỉ phát vào một số ngày trong tuần' }).check();
-    await page.getByLabel('Từ giờ (khung 1)').fill('06:30');
-    await page.getByLabel('Đến giờ (khung 1)').fill('08:00');
-    await page.getByRole('button', { name: 'Thêm khung giờ' }).click();
+    await ui.page.getByRole('combobox', { name: 'Danh sách phát', exact: true }).selectOption({ label: PLAYLIST });
+    await ui.page.getByRole('checkbox', { name: DISTRICT }).check();
+    await ui.page.getByRole('radio', { name: 'Chỉ phát vào một số ngày trong tuần' }).check();
+    await ui.page.getByLabel('Từ giờ (khung 1)').fill('06:30');
+    await ui.page.getByLabel('Đến giờ (khung 1)').fill('08:00');
+    await ui.page.getByRole('button', { name: 'Thêm khung giờ' }).click();
     // Overlapping slots are refused, and the message sits beside the second slot.
-    await page.getByLabel('Từ giờ (khung 2)').fill('07:30');
-    await page.getByLabel('Đến giờ (khung 2)').fill('19:00');
-    await page.getByLabel('Trọng số').fill('2');
-    await page.getByRole('checkbox', { name: 'Không phát vào Tết Đinh Mùi 2027 (4 ngày)' }).check();
-    await page.getByRole('button', { name: 'Lưu' }).click();
-    await page
+    await ui.page.getByLabel('Từ giờ (khung 2)').fill('07:30');
+    await ui.page.getByLabel('Đến giờ (khung 2)').fill('19:00');
+    await ui.page.getByLabel('Trọng số').fill('2');
+    await ui.page.getByRole('checkbox', { name: 'Không phát vào Tết Đinh Mùi 2027 (4 ngày)' }).check();
+    await ui.page.getByRole('button', { name: 'Lưu' }).click();
+    await ui.page
       .locator('.field-invalid', { hasText: 'Đến giờ (khung 2)' })
       .getByText(/trùng với khung giờ 06:30–08:00/)
       .waitFor();
-    expect(await page.getByLabel('Đến giờ (khung 2)').getAttribute('aria-invalid')).toBe('true');
-    await shot('16-schedule-daypart-error');
-    await page.getByLabel('Từ giờ (khung 2)').fill('17:00');
-    await page.getByRole('button', { name: 'Lưu' }).click();
-    await page.getByText('Đã lên lịch.').waitFor();
-    await page.getByRole('cell', { name: /trọng số 2/ }).waitFor();
-    const saved = (await api.get<{ recurrence: unknown; weight: number; holidayListIds: string[] }[]>('/schedules'))
+    expect(await ui.page.getByLabel('Đến giờ (khung 2)').getAttribute('aria-invalid')).toBe('true');
+    await ui.shot('16-schedule-daypart-error');
+    await ui.page.getByLabel('Từ giờ (khung 2)').fill('17:00');
+    await ui.page.getByRole('button', { name: 'Lưu' }).click();
+    await ui.page.getByText('Đã lên lịch.').waitFor();
+    await ui.page.getByRole('cell', { name: /trọng số 2/ }).waitFor();
+    const saved = (await ui.api.get<{ recurrence: unknown; weight: number; holidayListIds: string[] }[]>('/schedules'))
       .body;
     const weekly = saved.find((x) => x.weight === 2)!;
     expect(weekly.recurrence).toEqual({
@@ -324,25 +261,25 @@ describe('admin UI: urgent messages, campaigns, media', () => {
       ],
     });
     expect(weekly.holidayListIds).toHaveLength(1);
-    await shot('17-schedules');
+    await ui.shot('17-schedules');
   });
 
   it('renames, moves and tags a device, shows its boards, and sends it an identify command', async () => {
-    await nav('Thiết bị', 'Thiết bị');
-    await page.getByRole('button', { name: `Quản lý: ${BOARD}` }).click();
-    await page.getByRole('heading', { name: `Quản lý thiết bị “${BOARD}”` }).waitFor();
+    await ui.nav('Thiết bị', 'Thiết bị');
+    await ui.page.getByRole('button', { name: `Quản lý: ${BOARD}` }).click();
+    await ui.page.getByRole('heading', { name: `Quản lý thiết bị “${BOARD}”` }).waitFor();
     // The heading follows the new name once saved, so the panel is found by its heading's start.
-    const panel = page.locator('.card', { has: page.getByRole('heading', { name: /^Quản lý thiết bị/ }) });
+    const panel = ui.page.locator('.card', { has: ui.page.getByRole('heading', { name: /^Quản lý thiết bị/ }) });
     await panel.getByLabel('Tên mới').fill(`${BOARD} (chợ)`);
     await panel.getByLabel('Chuyển sang địa bàn').selectOption({ label: 'Tỉnh Quảng Nam' });
     await panel.getByLabel('Nhãn').fill('chợ, ngoài trời, chợ');
     await panel.getByRole('button', { name: 'Lưu' }).click();
     await panel.getByText('Đã lưu thiết bị.').waitFor();
-    const row = page.locator(`[data-device-row="${BOARD} (chợ)"]`);
+    const row = ui.page.locator(`[data-device-row="${BOARD} (chợ)"]`);
     await row.getByRole('cell', { name: 'chợ, ngoài trời', exact: true }).waitFor();
     await row.getByRole('cell', { name: 'Tỉnh Quảng Nam', exact: true }).waitFor();
     const stored = (
-      await api.get<
+      await ui.api.get<
         {
           name: string;
           tags: string[];
@@ -360,19 +297,19 @@ describe('admin UI: urgent messages, campaigns, media', () => {
 
     await panel.getByRole('button', { name: 'Nhận diện (hiện tên trên màn hình)' }).click();
     await panel.getByText('Đã gửi lệnh tới 1 thiết bị.').waitFor();
-    await shot('18-device-manage');
+    await ui.shot('18-device-manage');
   });
 
   it('reports airtime per campaign and per district per day from the rollups, with CSV and survey counts', async () => {
-    const [device] = (await api.get<{ id: string }[]>('/devices')).body;
-    const campaign = (await api.get<{ id: string; name: string }[]>('/campaigns')).body.find(
+    const [device] = (await ui.api.get<{ id: string }[]>('/devices')).body;
+    const campaign = (await ui.api.get<{ id: string; name: string }[]>('/campaigns')).body.find(
       (c) => c.name === CAMPAIGN,
     );
-    const [content] = (await api.get<{ id: string }[]>('/content')).body;
+    const [content] = (await ui.api.get<{ id: string }[]>('/content')).body;
     // What the nightly rollup job (01:15) and a kiosk would have stored, written into the controller's
     // own database file: the job cannot be run on demand, and these screens only read the results.
     const day = (back: number) => new Date(Date.now() + 7 * 3600_000 - back * 86_400_000).toISOString().slice(0, 10);
-    const db = new Database(path.join(controllerDir, 'bangtin.sqlite'), { fileMustExist: true, timeout: 5000 });
+    const db = new Database(path.join(ui.controllerDir, 'bangtin.sqlite'), { fileMustExist: true, timeout: 5000 });
     try {
       const put = db.prepare(
         'INSERT INTO proof_daily (device_id, campaign_id, content_id, local_date, plays, airtime_ms) VALUES (?, ?, ?, ?, ?, ?)',
@@ -391,23 +328,23 @@ describe('admin UI: urgent messages, campaigns, media', () => {
       db.close();
     }
 
-    await nav('Báo cáo', 'Báo cáo phát sóng');
-    const table = page.getByTestId('rollup-table');
+    await ui.nav('Báo cáo', 'Báo cáo phát sóng');
+    const table = ui.page.getByTestId('rollup-table');
     const campaignRow = table.getByRole('row', { name: new RegExp(CAMPAIGN) });
     await campaignRow.waitFor();
     // 90 and 30 minutes on two days, 120 in total; plays outside campaigns on their own row.
     expect(await campaignRow.locator('td').allTextContents()).toEqual(['90', '30', '120']);
     await table.getByRole('row', { name: /Ngoài chiến dịch/ }).waitFor();
-    await page.getByText('Khảo sát hai-long: 3 lượt').waitFor();
-    await page.getByText('nhanh-chong: 2').waitFor();
-    await shot('19-reports-rollups');
+    await ui.page.getByText('Khảo sát hai-long: 3 lượt').waitFor();
+    await ui.page.getByText('nhanh-chong: 2').waitFor();
+    await ui.shot('19-reports-rollups');
 
-    await page.getByLabel('Nhóm theo').selectOption({ label: 'Huyện' });
+    await ui.page.getByLabel('Nhóm theo').selectOption({ label: 'Huyện' });
     const district = table.getByRole('row', { name: /Tỉnh Quảng Nam/ }); // the device was moved to the province
     expect(await district.locator('td').allTextContents()).toEqual(['90', '45', '135']);
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Tải bảng tổng hợp (CSV)' }).click(),
+      ui.page.waitForEvent('download'),
+      ui.page.getByRole('button', { name: 'Tải bảng tổng hợp (CSV)' }).click(),
     ]);
     const csvPath = path.join(tmpDir('ui2-csv'), 'rollup.csv');
     await download.saveAs(csvPath);

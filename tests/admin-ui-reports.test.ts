@@ -1,18 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api } from './support/api';
-import { buildWebIfMissing, launchChromium } from './support/browser';
-import {
-  type ControllerProc,
-  type Proc,
-  ROOT,
-  startControllerProcess,
-  startPlayerProcess,
-  tmpDir,
-  waitFor,
-} from './support/processes';
+import { type AdminUi, startAdminUi } from './support/admin-ui';
+import { startPlayerProcess, tmpDir, waitFor } from './support/processes';
 
 /**
  * Issue 6's remaining admin screens in Debian's Chromium against a real controller and a real
@@ -20,35 +10,17 @@ import {
  * gap; the device panel configures an LED board and says what is wrong with a bad value in Vietnamese.
  */
 
-const SHOTS = path.join(ROOT, 'test-artifacts/ui');
-const ADMIN_PASSWORD = 'mat-khau-thu-nghiem';
 const DEVICE = 'Bảng LED Tam Kỳ';
 
-let controller: ControllerProc;
-let api: Api;
-let context: BrowserContext;
-let page: Page;
+let ui: AdminUi;
 let deviceId = '';
-const procs: Proc[] = [];
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function nav(name: string, heading: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
-}
 
 const online = async () =>
-  (await api.get<{ id: string; online: boolean }[]>('/devices')).body.find((d) => d.id === deviceId)?.online;
+  (await ui.api.get<{ id: string; online: boolean }[]>('/devices')).body.find((d) => d.id === deviceId)?.online;
 
 beforeAll(async () => {
-  buildWebIfMissing();
-  fs.mkdirSync(SHOTS, { recursive: true });
-  controller = await startControllerProcess({ dataDir: tmpDir('ui-rep-controller'), adminPassword: ADMIN_PASSWORD });
-  procs.push(controller);
-  api = await new Api(controller.url).login('admin', ADMIN_PASSWORD);
+  ui = await startAdminUi({ name: 'ui-rep' });
+  const { api, controller } = ui;
   const g = await api.post<{ id: string }>('/groups', { name: 'Thành phố Tam Kỳ', kind: 'district' });
   expect(g.status).toBe(201);
   const d = await api.post<{ id: string; token: string }>('/devices', {
@@ -59,42 +31,28 @@ beforeAll(async () => {
   expect(d.status).toBe(201);
   deviceId = d.body.id;
 
-  context = await launchChromium(tmpDir('ui-rep-chromium'), {
-    viewport: { width: 1366, height: 768 },
-    acceptDownloads: true,
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-
   // Connect, drop (SIGKILL: no goodbye), and come back with the same cache: one offline gap.
   const playerDir = tmpDir('ui-rep-player');
   const start = () => startPlayerProcess({ controllerUrl: controller.url, token: d.body.token, dataDir: playerDir });
   const first = start();
-  procs.push(first);
+  ui.track(first);
   await waitFor(online, 'the player to connect', 30_000);
   await first.kill9();
   await waitFor(async () => (await online()) === false, 'the controller to see the player gone', 15_000);
   await new Promise((r) => setTimeout(r, 1500));
-  procs.push(start());
+  ui.track(start());
   await waitFor(online, 'the player to reconnect', 30_000);
 
-  await page.goto(controller.url);
-  await page.getByLabel('Tên đăng nhập').fill('admin');
-  await page.getByLabel('Mật khẩu').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+  await ui.open();
+  await ui.login();
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await Promise.all(procs.map((p) => p.kill9()));
-});
+afterAll(() => ui?.close());
 
 describe('admin UI: availability report and LED board configuration', () => {
   it('shows the gap while the player was killed, on the timeline and in the table, in Vietnam time', async () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
-    const r = await api.get<{
+    const r = await ui.api.get<{
       devices: { deviceId: string; offline: { from: string; to: string; seconds: number }[] }[];
     }>(`/reports/availability?from=${today}&to=${today}&deviceId=${deviceId}`);
     expect(r.status).toBe(200);
@@ -104,8 +62,8 @@ describe('admin UI: availability report and LED board configuration', () => {
     const gap = gaps[1]!;
     expect(gap.seconds).toBeGreaterThanOrEqual(1);
 
-    await nav('Báo cáo', 'Báo cáo phát sóng');
-    const card = page.getByTestId('availability');
+    await ui.nav('Báo cáo', 'Báo cáo phát sóng');
+    const card = ui.page.getByTestId('availability');
     await card.getByRole('heading', { name: 'Thời gian kết nối và các lần mất kết nối' }).waitFor();
     await card.locator('.summary', { hasText: '2 lần mất kết nối' }).waitFor({ timeout: 15_000 });
     // The timeline draws the device's gaps in red.
@@ -121,7 +79,7 @@ describe('admin UI: availability report and LED board configuration', () => {
       second: '2-digit',
       hourCycle: 'h23',
     });
-    const row = page
+    const row = ui.page
       .getByTestId('availability-gaps')
       .getByRole('row')
       .filter({ hasText: vn.format(new Date(gap.from)) })
@@ -130,10 +88,10 @@ describe('admin UI: availability report and LED board configuration', () => {
     expect(await row.textContent()).toContain(DEVICE);
     expect(await row.textContent()).toContain(vn.format(new Date(gap.to)));
     await card.scrollIntoViewIfNeeded();
-    await shot('10-reports-availability');
+    await ui.shot('10-reports-availability');
 
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
+      ui.page.waitForEvent('download'),
       card.getByRole('button', { name: 'Tải CSV thời gian kết nối' }).click(),
     ]);
     const csvPath = path.join(tmpDir('ui-rep-csv'), 'availability.csv');
@@ -153,9 +111,9 @@ describe('admin UI: availability report and LED board configuration', () => {
   });
 
   it('configures an LED board from the device panel, with a Vietnamese error beside a bad baud rate', async () => {
-    await nav('Thiết bị', 'Thiết bị');
-    await page.getByRole('button', { name: `Quản lý: ${DEVICE}` }).click();
-    const boards = page.locator('section.board-config');
+    await ui.nav('Thiết bị', 'Thiết bị');
+    await ui.page.getByRole('button', { name: `Quản lý: ${DEVICE}` }).click();
+    const boards = ui.page.locator('section.board-config');
     await boards.getByText('Chưa cấu hình bảng LED nào.').waitFor();
     await boards.getByRole('button', { name: 'Thêm bảng LED' }).click();
     await boards.getByLabel('Tên bảng').fill('cong-chinh');
@@ -176,7 +134,7 @@ describe('admin UI: availability report and LED board configuration', () => {
     expect(await baud.getAttribute('aria-invalid')).toBe('true');
     // Nothing typed is lost.
     expect(await boards.getByLabel('Tên bảng').inputValue()).toBe('cong-chinh');
-    await shot('11-board-config-error');
+    await ui.shot('11-board-config-error');
 
     await baud.fill('19200');
     await boards.getByLabel('Địa chỉ bảng (hex)').fill('0a');
@@ -184,7 +142,7 @@ describe('admin UI: availability report and LED board configuration', () => {
     await boards.getByText('Đã lưu và gửi cấu hình bảng LED tới thiết bị.').waitFor();
     // The controller normalised the address; the form shows what was saved.
     expect(await boards.getByLabel('Địa chỉ bảng (hex)').inputValue()).toBe('0A');
-    const saved = await api.get<{ config: Record<string, unknown>[] }>(`/devices/${deviceId}/outputs`);
+    const saved = await ui.api.get<{ config: Record<string, unknown>[] }>(`/devices/${deviceId}/outputs`);
     expect(saved.body.config).toEqual([
       {
         name: 'cong-chinh',
@@ -196,6 +154,6 @@ describe('admin UI: availability report and LED board configuration', () => {
         colour: 'mono',
       },
     ]);
-    await shot('12-board-config');
+    await ui.shot('12-board-config');
   });
 });

@@ -1,19 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api } from './support/api';
-import { buildWebIfMissing, launchChromium } from './support/browser';
-import {
-  type ControllerProc,
-  type Proc,
-  ROOT,
-  startControllerProcess,
-  startPlayerProcess,
-  tmpDir,
-  waitFor,
-} from './support/processes';
+import { ADMIN_PASSWORD, type AdminUi, startAdminUi } from './support/admin-ui';
+import { ROOT, startPlayerProcess, tmpDir, waitFor } from './support/processes';
 
 /**
  * The admin UI in Debian's Chromium against a real controller and a real headless player: what an
@@ -22,41 +12,15 @@ import {
 
 const WEB = path.join(ROOT, 'apps/controller/web');
 const DIST_INDEX = path.join(WEB, 'dist/index.html');
-const SHOTS = path.join(ROOT, 'test-artifacts/ui');
-const ADMIN_PASSWORD = 'mat-khau-thu-nghiem';
 const SLOGAN = 'Tham gia BHXH tự nguyện để được hưởng lương hưu khi về già';
 const SLOGAN_TITLE = 'BHXH tự nguyện';
 
-let controller: ControllerProc;
-let api: Api;
-let context: BrowserContext;
-let page: Page;
-const procs: Proc[] = [];
+let ui: AdminUi;
 const ids = { province: '', districtA: '', districtB: '' };
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function login(username: string, password: string): Promise<void> {
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu').fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
-}
-
-/** Follows a navigation link and waits for the screen's own heading (screens load lazily). */
-async function nav(name: string, heading: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
-}
-
 beforeAll(async () => {
-  buildWebIfMissing();
-  fs.mkdirSync(SHOTS, { recursive: true });
-  controller = await startControllerProcess({ dataDir: tmpDir('ui-controller'), adminPassword: ADMIN_PASSWORD });
-  procs.push(controller);
-  api = await new Api(controller.url).login('admin', ADMIN_PASSWORD);
+  ui = await startAdminUi({ name: 'ui' });
+  const { api } = ui;
   const g = async (name: string, kind: string, parentId?: string) => {
     const r = await api.post<{ id: string }>('/groups', { name, kind, parentId });
     expect(r.status).toBe(201);
@@ -79,27 +43,17 @@ beforeAll(async () => {
     201,
   );
 
-  context = await launchChromium(tmpDir('ui-chromium'), {
-    viewport: { width: 1366, height: 768 },
-    acceptDownloads: true,
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('dialog', (d) => void d.accept());
+  ui.page.on('dialog', (d) => void d.accept());
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await Promise.all(procs.map((p) => p.kill9()));
-});
+afterAll(() => ui?.close());
 
 describe('admin UI', () => {
   it('serves the SPA with a fallback and keeps API 404s as JSON', async () => {
-    const deep = await fetch(`${controller.url}/playlists`);
+    const deep = await fetch(`${ui.controller.url}/playlists`);
     expect(deep.status).toBe(200);
     expect(await deep.text()).toContain('<div id="root">');
-    const missing = await api.get('/khong-co');
+    const missing = await ui.api.get('/khong-co');
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('not-found');
   });
@@ -113,33 +67,33 @@ describe('admin UI', () => {
   });
 
   it('takes a slogan from the editor to a playing board and a proof CSV', async () => {
-    await page.goto(controller.url);
-    await shot('01-login');
+    await ui.open();
+    await ui.shot('01-login');
     // A wrong password is refused beside the password field, and the username stays typed.
-    await page.getByLabel('Tên đăng nhập').fill('admin');
-    await page.getByLabel('Mật khẩu').fill('sai-mat-khau');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByText('Sai tên đăng nhập hoặc mật khẩu.').waitFor();
-    expect(await page.getByLabel('Tên đăng nhập').inputValue()).toBe('admin');
-    await login('admin', ADMIN_PASSWORD);
-    await page.getByRole('heading', { name: 'Tổng quan thiết bị' }).waitFor();
+    await ui.page.getByLabel('Tên đăng nhập').fill('admin');
+    await ui.page.getByLabel('Mật khẩu').fill('sai-mat-khau');
+    await ui.page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await ui.page.getByText('Sai tên đăng nhập hoặc mật khẩu.').waitFor();
+    expect(await ui.page.getByLabel('Tên đăng nhập').inputValue()).toBe('admin');
+    await ui.login('admin', ADMIN_PASSWORD);
+    await ui.page.getByRole('heading', { name: 'Tổng quan thiết bị' }).waitFor();
 
     // Enrol the board through the UI and start a player with the token it shows once.
-    await nav('Thiết bị', 'Thiết bị');
-    await page.getByLabel('Tên thiết bị').fill('Bảng LED Duy Xuyên');
-    await page.getByLabel('Loại thiết bị').selectOption({ label: 'Bảng LED' });
-    await page.getByLabel('Thuộc địa bàn').selectOption(ids.districtA);
-    await page.getByRole('button', { name: 'Tạo' }).click();
-    const token = (await page.getByTestId('device-token').textContent())!.trim();
+    await ui.nav('Thiết bị', 'Thiết bị');
+    await ui.page.getByLabel('Tên thiết bị').fill('Bảng LED Duy Xuyên');
+    await ui.page.getByLabel('Loại thiết bị').selectOption({ label: 'Bảng LED' });
+    await ui.page.getByLabel('Thuộc địa bàn').selectOption(ids.districtA);
+    await ui.page.getByRole('button', { name: 'Tạo' }).click();
+    const token = (await ui.page.getByTestId('device-token').textContent())!.trim();
     expect(token.length).toBeGreaterThan(16);
-    await shot('06-devices');
-    procs.push(startPlayerProcess({ controllerUrl: controller.url, token, dataDir: tmpDir('ui-player') }));
+    await ui.shot('06-devices');
+    ui.track(startPlayerProcess({ controllerUrl: ui.controller.url, token, dataDir: tmpDir('ui-player') }));
 
     // Slogan with its LED preview, drawn by the drivers' renderer.
-    await nav('Nội dung', 'Thư viện nội dung');
-    await page.getByLabel('Tiêu đề (không bắt buộc)').fill(SLOGAN_TITLE);
-    await page.getByLabel('Nội dung khẩu hiệu').fill(SLOGAN);
-    const board = page.locator('figure[data-board="96×16"] canvas');
+    await ui.nav('Nội dung', 'Thư viện nội dung');
+    await ui.page.getByLabel('Tiêu đề (không bắt buộc)').fill(SLOGAN_TITLE);
+    await ui.page.getByLabel('Nội dung khẩu hiệu').fill(SLOGAN);
+    const board = ui.page.locator('figure[data-board="96×16"] canvas');
     await board.waitFor();
     await waitFor(async () => Number(await board.getAttribute('data-lit')) > 0, 'LED preview to light up');
     // The canvas really shows lit LEDs (not only an attribute): count non-dark pixels.
@@ -158,123 +112,123 @@ describe('admin UI', () => {
     });
     expect(litOnCanvas).toBeGreaterThan(100);
     expect(Number(await board.getAttribute('data-frames'))).toBeGreaterThan(1); // too long for 96 px: it scrolls
-    await page.getByText('Bố cục:').first().waitFor();
-    await shot('03-content-editor');
-    await page.getByRole('button', { name: 'Lưu' }).click();
-    await page.getByText('Đã lưu khẩu hiệu.').waitFor();
-    await page.getByRole('cell', { name: SLOGAN }).waitFor();
+    await ui.page.getByText('Bố cục:').first().waitFor();
+    await ui.shot('03-content-editor');
+    await ui.page.getByRole('button', { name: 'Lưu' }).click();
+    await ui.page.getByText('Đã lưu khẩu hiệu.').waitFor();
+    await ui.page.getByRole('cell', { name: SLOGAN }).waitFor();
 
     // Playlist: an API refusal shows beside the item's duration and keeps what was typed.
-    await nav('Danh sách phát', 'Danh sách phát');
-    await page.getByLabel('Tên danh sách phát').fill('Chiến dịch BHXH tháng 7');
-    await page.getByLabel('Thêm nội dung').selectOption({ label: SLOGAN_TITLE });
-    await page.getByRole('button', { name: 'Thêm vào danh sách' }).click();
-    const duration = page.getByLabel('Thời lượng mục 1 (giây)');
+    await ui.nav('Danh sách phát', 'Danh sách phát');
+    await ui.page.getByLabel('Tên danh sách phát').fill('Chiến dịch BHXH tháng 7');
+    await ui.page.getByLabel('Thêm nội dung').selectOption({ label: SLOGAN_TITLE });
+    await ui.page.getByRole('button', { name: 'Thêm vào danh sách' }).click();
+    const duration = ui.page.getByLabel('Thời lượng mục 1 (giây)');
     await duration.fill('0,5');
-    await page.getByRole('button', { name: 'Lưu' }).click();
-    const durationError = page.locator('.playlist-items .error');
+    await ui.page.getByRole('button', { name: 'Lưu' }).click();
+    const durationError = ui.page.locator('.playlist-items .error');
     await durationError.waitFor();
     // Said in Vietnamese, naming the item (the API's field is items.0.durationMs).
     expect(await durationError.textContent()).toBe('Thời lượng (ms) (mục 1): phải lớn hơn hoặc bằng 1.000');
     expect(await duration.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByLabel('Tên danh sách phát').inputValue()).toBe('Chiến dịch BHXH tháng 7');
-    await shot('04-playlist-error');
+    expect(await ui.page.getByLabel('Tên danh sách phát').inputValue()).toBe('Chiến dịch BHXH tháng 7');
+    await ui.shot('04-playlist-error');
     await duration.fill('2');
-    await page.getByRole('button', { name: 'Lưu' }).click();
-    await page.getByText('Đã lưu danh sách phát.').waitFor();
-    await page.getByRole('cell', { name: /Chiến dịch BHXH tháng 7/ }).waitFor();
+    await ui.page.getByRole('button', { name: 'Lưu' }).click();
+    await ui.page.getByText('Đã lưu danh sách phát.').waitFor();
+    await ui.page.getByRole('cell', { name: /Chiến dịch BHXH tháng 7/ }).waitFor();
 
     // Schedule it for district Duy Xuyên from the district tree.
-    await nav('Lịch phát', 'Lịch phát');
-    await page
+    await ui.nav('Lịch phát', 'Lịch phát');
+    await ui.page
       .getByRole('combobox', { name: 'Danh sách phát', exact: true })
       .selectOption({ label: 'Chiến dịch BHXH tháng 7' });
-    await page.getByRole('checkbox', { name: 'Huyện Duy Xuyên' }).check();
-    await page.getByRole('button', { name: 'Lưu' }).click();
-    await page.getByText('Đã lên lịch.').waitFor();
-    await page.getByRole('cell', { name: 'Huyện Duy Xuyên' }).waitFor();
-    await shot('05-schedules');
+    await ui.page.getByRole('checkbox', { name: 'Huyện Duy Xuyên' }).check();
+    await ui.page.getByRole('button', { name: 'Lưu' }).click();
+    await ui.page.getByText('Đã lên lịch.').waitFor();
+    await ui.page.getByRole('cell', { name: 'Huyện Duy Xuyên' }).waitFor();
+    await ui.shot('05-schedules');
 
     // The dashboard shows the board playing the slogan, refreshed live over Socket.IO (polling when the socket is down).
-    await nav('Tổng quan', 'Tổng quan thiết bị');
-    const row = page.locator('[data-device="Bảng LED Duy Xuyên"]');
+    await ui.nav('Tổng quan', 'Tổng quan thiết bị');
+    const row = ui.page.locator('[data-device="Bảng LED Duy Xuyên"]');
     await row.locator('.now-playing', { hasText: SLOGAN_TITLE }).waitFor({ timeout: 20_000 });
     await row.locator('.status-online').waitFor();
-    await shot('02-dashboard');
+    await ui.shot('02-dashboard');
 
     // Proofs arrive; the report shows them and exports the CSV.
-    await waitFor(async () => (await api.get<unknown[]>('/proofs')).body.length >= 2, 'proofs to arrive', 30_000);
-    await nav('Báo cáo', 'Báo cáo phát sóng');
-    await page.getByRole('button', { name: 'Xem báo cáo' }).click();
-    await page.locator('.summary', { hasText: /[1-9]\d* lượt phát/ }).waitFor({ timeout: 15_000 });
-    await page.getByRole('cell', { name: 'Bảng LED Duy Xuyên' }).first().waitFor();
-    await shot('07-reports');
+    await waitFor(async () => (await ui.api.get<unknown[]>('/proofs')).body.length >= 2, 'proofs to arrive', 30_000);
+    await ui.nav('Báo cáo', 'Báo cáo phát sóng');
+    await ui.page.getByRole('button', { name: 'Xem báo cáo' }).click();
+    await ui.page.locator('.summary', { hasText: /[1-9]\d* lượt phát/ }).waitFor({ timeout: 15_000 });
+    await ui.page.getByRole('cell', { name: 'Bảng LED Duy Xuyên' }).first().waitFor();
+    await ui.shot('07-reports');
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Tải tệp CSV' }).click(),
+      ui.page.waitForEvent('download'),
+      ui.page.getByRole('button', { name: 'Tải tệp CSV' }).click(),
     ]);
     const csvPath = path.join(tmpDir('ui-csv'), 'proofs.csv');
     await download.saveAs(csvPath);
     const csv = fs.readFileSync(csvPath, 'utf8');
-    const devices = (await api.get<{ id: string; name: string }[]>('/devices')).body;
+    const devices = (await ui.api.get<{ id: string; name: string }[]>('/devices')).body;
     const board96 = devices.find((d) => d.name === 'Bảng LED Duy Xuyên')!;
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv).toContain(board96.id);
     expect(csv.trim().split('\n').length).toBeGreaterThanOrEqual(3); // header + at least two plays
 
-    await nav('Người dùng', 'Người dùng');
-    await page.getByRole('cell', { name: 'bientap.dailoc' }).waitFor();
-    await shot('08-users');
-    await page.getByRole('button', { name: 'Đăng xuất' }).click();
-    await page.getByLabel('Tên đăng nhập').waitFor();
+    await ui.nav('Người dùng', 'Người dùng');
+    await ui.page.getByRole('cell', { name: 'bientap.dailoc' }).waitFor();
+    await ui.shot('08-users');
+    await ui.page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await ui.page.getByLabel('Tên đăng nhập').waitFor();
   });
 
   it('shows a district editor only their own district', async () => {
     // Start from a fresh tab session whatever the test before left behind.
-    await page.evaluate(() => sessionStorage.clear());
-    await page.goto(controller.url);
-    await login('bientap.dailoc', 'mat-khau-bien-tap');
-    await page.getByText('Kiosk Đại Lộc').waitFor();
-    await page.locator('.summary', { hasText: 'tổng 1' }).waitFor();
-    expect(await page.locator('[data-device="Bảng LED Duy Xuyên"]').count()).toBe(0);
-    expect(await page.getByRole('link', { name: 'Người dùng' }).count()).toBe(0);
-    await shot('09-editor-dashboard');
+    await ui.page.evaluate(() => sessionStorage.clear());
+    await ui.open();
+    await ui.login('bientap.dailoc', 'mat-khau-bien-tap');
+    await ui.page.getByText('Kiosk Đại Lộc').waitFor();
+    await ui.page.locator('.summary', { hasText: 'tổng 1' }).waitFor();
+    expect(await ui.page.locator('[data-device="Bảng LED Duy Xuyên"]').count()).toBe(0);
+    expect(await ui.page.getByRole('link', { name: 'Người dùng' }).count()).toBe(0);
+    await ui.shot('09-editor-dashboard');
 
-    await nav('Lịch phát', 'Lịch phát');
-    await page.getByRole('heading', { name: 'Lịch đã có' }).waitFor();
-    await page.getByText('Chưa có lịch phát.').waitFor();
-    expect(await page.getByRole('cell', { name: 'Huyện Duy Xuyên' }).count()).toBe(0);
-    expect(await page.getByRole('checkbox', { name: 'Huyện Duy Xuyên' }).count()).toBe(0);
+    await ui.nav('Lịch phát', 'Lịch phát');
+    await ui.page.getByRole('heading', { name: 'Lịch đã có' }).waitFor();
+    await ui.page.getByText('Chưa có lịch phát.').waitFor();
+    expect(await ui.page.getByRole('cell', { name: 'Huyện Duy Xuyên' }).count()).toBe(0);
+    expect(await ui.page.getByRole('checkbox', { name: 'Huyện Duy Xuyên' }).count()).toBe(0);
     // The editor schedules on their own district, weekdays 07:00–17:00 (issue 3's weekly recurrence).
-    await page.getByRole('combobox', { name: 'Danh sách phát', exact: true }).selectOption({
+    await ui.page.getByRole('combobox', { name: 'Danh sách phát', exact: true }).selectOption({
       label: 'Chiến dịch BHXH tháng 7',
     });
-    await page.getByRole('checkbox', { name: 'Huyện Đại Lộc' }).check();
-    await page.getByRole('radio', { name: 'Chỉ phát vào một số ngày trong tuần' }).check();
+    await ui.page.getByRole('checkbox', { name: 'Huyện Đại Lộc' }).check();
+    await ui.page.getByRole('radio', { name: 'Chỉ phát vào một số ngày trong tuần' }).check();
     for (const d of ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu'])
-      await page.getByRole('checkbox', { name: d, exact: true }).uncheck();
-    await page.getByRole('button', { name: 'Lưu' }).click();
+      await ui.page.getByRole('checkbox', { name: d, exact: true }).uncheck();
+    await ui.page.getByRole('button', { name: 'Lưu' }).click();
     // No day picked: the API's complaint shows under the weekdays and the choices stay.
-    await page.getByText('Ngày trong tuần: hãy chọn ít nhất một ngày').waitFor();
-    expect(await page.getByRole('checkbox', { name: 'Huyện Đại Lộc' }).isChecked()).toBe(true);
+    await ui.page.getByText('Ngày trong tuần: hãy chọn ít nhất một ngày').waitFor();
+    expect(await ui.page.getByRole('checkbox', { name: 'Huyện Đại Lộc' }).isChecked()).toBe(true);
     for (const d of ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu'])
-      await page.getByRole('checkbox', { name: d, exact: true }).check();
-    await page.getByRole('button', { name: 'Lưu' }).click();
-    await page.getByText('Đã lên lịch.').waitFor();
-    await page.getByRole('cell', { name: /07:00–17:00/ }).waitFor();
-    await shot('10-editor-weekly-schedule');
+      await ui.page.getByRole('checkbox', { name: d, exact: true }).check();
+    await ui.page.getByRole('button', { name: 'Lưu' }).click();
+    await ui.page.getByText('Đã lên lịch.').waitFor();
+    await ui.page.getByRole('cell', { name: /07:00–17:00/ }).waitFor();
+    await ui.shot('10-editor-weekly-schedule');
 
-    await nav('Thiết bị', 'Thiết bị');
-    await page.getByRole('cell', { name: 'Kiosk Đại Lộc', exact: true }).waitFor();
-    expect(await page.getByRole('cell', { name: 'Bảng LED Duy Xuyên', exact: true }).count()).toBe(0);
+    await ui.nav('Thiết bị', 'Thiết bị');
+    await ui.page.getByRole('cell', { name: 'Kiosk Đại Lộc', exact: true }).waitFor();
+    expect(await ui.page.getByRole('cell', { name: 'Bảng LED Duy Xuyên', exact: true }).count()).toBe(0);
 
     // A deep link to an admin-only screen is not there for an editor.
-    await page.goto(`${controller.url}/users`);
-    await page.getByRole('heading', { name: 'Không có trang này' }).waitFor();
+    await ui.open('/users');
+    await ui.page.getByRole('heading', { name: 'Không có trang này' }).waitFor();
 
     // One switch turns the whole UI to English.
-    await page.getByRole('button', { name: 'English' }).click();
-    await page.getByRole('heading', { name: 'No such page' }).waitFor();
-    await page.getByRole('navigation').getByRole('link', { name: 'Schedules', exact: true }).waitFor();
+    await ui.page.getByRole('button', { name: 'English' }).click();
+    await ui.page.getByRole('heading', { name: 'No such page' }).waitFor();
+    await ui.page.getByRole('navigation').getByRole('link', { name: 'Schedules', exact: true }).waitFor();
   });
 });

@@ -4,16 +4,13 @@
  * port (socat pty pair) → the board simulator, which must go dark and dim, then light up again on time.
  * The plan's times are derived from now (seconds resolution), so the test waits seconds, not hours.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { bitmapsEqual } from '@bangtin/shared';
-import { type BoardSimulator, createBoardSimulator } from '../apps/player/src/led';
-import { createPtyPair, type PtyPair } from '../apps/player/src/led/testing/pty-pair';
+import { describe, expect, it } from 'vitest';
+import { vnTime } from '../apps/player/src/led/testing/vn-time';
 import { renderForBoard } from '../apps/player/src/runtime/led-outputs';
-import { Api } from './support/api';
-import { type Proc, startControllerProcess, startPlayerProcess, tmpDir, waitFor } from './support/processes';
+import { BOARD_SIZE, showsExactly, useLedBench } from './support/led';
+import { startPlayerProcess, tmpDir, waitFor } from './support/processes';
 
 const SLOGAN = 'Bảo hiểm y tế – chỗ dựa khi ốm đau'.normalize('NFC');
-const SIZE = { width: 96, height: 16 };
 
 interface OutputView {
   id: string;
@@ -24,42 +21,17 @@ interface OutputView {
   undeliveredPlays?: number;
 }
 
-/** `HH:MM:SS` in Vietnam, the device's (default) zone. */
-function vnTime(ms: number): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(ms);
-}
-
-const procs: Proc[] = [];
-const pairs: PtyPair[] = [];
-const sims: BoardSimulator[] = [];
-afterEach(async () => {
-  await Promise.all(procs.splice(0).map((p) => p.kill9()));
-  await Promise.all(sims.splice(0).map((s) => s.close()));
-  await Promise.all(pairs.splice(0).map((p) => p.close()));
-});
+const bench = useLedBench();
 
 describe('LED board power plans', () => {
   it('blanks and dims a board while its plan says off, without proofs, and lights it again on time', async () => {
-    const controller = await startControllerProcess({ dataDir: tmpDir('led-power-controller') });
-    procs.push(controller);
-    const api = await new Api(controller.url).login('admin', 'mat-khau-thu-nghiem');
+    const { controller, api } = await bench.startController('led-power-controller');
     const dev = await api.post<{ id: string; token: string }>('/devices', { name: 'Bảng LED Điện Bàn', kind: 'led' });
     expect(dev.status).toBe(201);
-    const pair = await createPtyPair();
-    pairs.push(pair);
-    const sim = createBoardSimulator({ path: pair.b, size: SIZE, pageHoldMs: 500, presenceCheckMs: 100 });
-    sims.push(sim);
-    await sim.open();
-    const expected = renderForBoard(SLOGAN, SIZE);
-    const showsSlogan = () =>
-      sim.model.pages().length === expected.length &&
-      sim.model.pages().every((p, i) => bitmapsEqual(p.bitmap, expected[i]!.bitmap));
+    const pair = await bench.ptyPair();
+    const sim = await bench.openSim(pair.b);
+    const expected = renderForBoard(SLOGAN, BOARD_SIZE);
+    const showsSlogan = () => showsExactly(sim, expected);
 
     const board = { name: 'cong', protocol: 'alpha', port: pair.a, baud: 9600, size: '96x16', address: '00' };
     // A plan is validated like the rest of the board, the field named.
@@ -75,7 +47,7 @@ describe('LED board power plans', () => {
 
     expect((await api.request('PUT', `/devices/${dev.body.id}/outputs`, [board])).status).toBe(200);
     const { contentId } = await api.scheduleSlogan(dev.body.id, SLOGAN, 5000);
-    procs.push(
+    bench.track(
       startPlayerProcess({ controllerUrl: controller.url, token: dev.body.token, dataDir: tmpDir('led-power-player') }),
     );
     await waitFor(showsSlogan, 'the board to show the slogan', 30_000);

@@ -2,16 +2,14 @@
  * LED boards end to end: controller process → headless player process with `--output led,…` → a real
  * serial port (socat pty pair) → the board simulator decoding every packet on the other end.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { bitmapsEqual, toTextArt } from '@bangtin/shared';
-import { type BoardSimulator, createBoardSimulator } from '../apps/player/src/led';
-import { createPtyPair, type PtyPair } from '../apps/player/src/led/testing/pty-pair';
+import { describe, expect, it } from 'vitest';
+import { toTextArt } from '@bangtin/shared';
 import { renderForBoard } from '../apps/player/src/runtime/led-outputs';
-import { Api } from './support/api';
-import { type Proc, startControllerProcess, startPlayerProcess, tmpDir, waitFor } from './support/processes';
+import type { Api } from './support/api';
+import { BOARD_SIZE, showsExactly, useLedBench } from './support/led';
+import { startPlayerProcess, tmpDir, waitFor } from './support/processes';
 
 const SLOGAN = 'Tham gia BHXH – an sinh tuổi già'.normalize('NFC');
-const SIZE = { width: 96, height: 16 };
 
 interface OutputView {
   id: string;
@@ -27,27 +25,7 @@ interface DeviceOut {
   outputs?: OutputView[];
 }
 
-const procs: Proc[] = [];
-const pairs: PtyPair[] = [];
-const sims: BoardSimulator[] = [];
-afterEach(async () => {
-  await Promise.all(procs.splice(0).map((p) => p.kill9()));
-  await Promise.all(sims.splice(0).map((s) => s.close()));
-  await Promise.all(pairs.splice(0).map((p) => p.close()));
-});
-
-async function openSim(path: string): Promise<BoardSimulator> {
-  const sim = createBoardSimulator({ path, size: SIZE, pageHoldMs: 500, presenceCheckMs: 100 });
-  sims.push(sim);
-  await sim.open();
-  return sim;
-}
-
-/** True when the sign's pages are exactly the frames, in order. */
-function showsExactly(sim: BoardSimulator, frames: ReturnType<typeof renderForBoard>): boolean {
-  const pages = sim.model.pages();
-  return pages.length === frames.length && pages.every((p, i) => bitmapsEqual(p.bitmap, frames[i]!.bitmap));
-}
+const bench = useLedBench();
 
 async function boardIn(api: Api, deviceId: string, outputId: string): Promise<OutputView | undefined> {
   const list = await api.get<DeviceOut[]>('/devices');
@@ -57,16 +35,13 @@ async function boardIn(api: Api, deviceId: string, outputId: string): Promise<Ou
 
 describe('LED boards over serial ports', () => {
   it('shows a scheduled Vietnamese slogan pixel-exact on a board, reports it, and re-sends after the port returns', async () => {
-    const controller = await startControllerProcess({ dataDir: tmpDir('led-controller') });
-    procs.push(controller);
-    const api = await new Api(controller.url).login('admin', 'mat-khau-thu-nghiem');
+    const { controller, api } = await bench.startController('led-controller');
     const dev = await api.post<{ id: string; token: string }>('/devices', { name: 'Bảng LED Tam Kỳ', kind: 'led' });
     expect(dev.status).toBe(201);
 
-    const pair = await createPtyPair();
-    pairs.push(pair);
-    let sim = await openSim(pair.b);
-    procs.push(
+    const pair = await bench.ptyPair();
+    let sim = await bench.openSim(pair.b);
+    bench.track(
       startPlayerProcess({
         controllerUrl: controller.url,
         token: dev.body.token,
@@ -76,7 +51,7 @@ describe('LED boards over serial ports', () => {
     );
 
     const { contentId } = await api.scheduleSlogan(dev.body.id, SLOGAN, 5000);
-    const expected = renderForBoard(SLOGAN, SIZE);
+    const expected = renderForBoard(SLOGAN, BOARD_SIZE);
     expect(expected.length).toBeGreaterThan(1);
 
     await waitFor(() => showsExactly(sim, expected), 'the simulated board to show the rendered slogan', 30_000);
@@ -112,7 +87,7 @@ describe('LED boards over serial ports', () => {
 
     // Plug it back, with a blank sign (as after a power cut): only a re-send can put the picture back.
     await pair.start();
-    sim = await openSim(pair.b);
+    sim = await bench.openSim(pair.b);
     expect(sim.model.pages()).toHaveLength(0);
     await waitFor(() => showsExactly(sim, expected), 'the picture re-sent after the port returned', 40_000);
     await waitFor(
@@ -123,15 +98,12 @@ describe('LED boards over serial ports', () => {
   });
 
   it('drives boards configured on the controller, with the local --output winning by name', async () => {
-    const controller = await startControllerProcess({ dataDir: tmpDir('led-controller') });
-    procs.push(controller);
-    const api = await new Api(controller.url).login('admin', 'mat-khau-thu-nghiem');
+    const { controller, api } = await bench.startController('led-controller');
     const dev = await api.post<{ id: string; token: string }>('/devices', { name: 'Bảng LED Hội An', kind: 'led' });
-    const local = await createPtyPair();
-    const remote = await createPtyPair();
-    pairs.push(local, remote);
-    const localSim = await openSim(local.b);
-    const remoteSim = await openSim(remote.b);
+    const local = await bench.ptyPair();
+    const remote = await bench.ptyPair();
+    const localSim = await bench.openSim(local.b);
+    const remoteSim = await bench.openSim(remote.b);
 
     // Refused with the field named: a board name twice, and a size that is not COLSxROWS.
     const board = { name: 'san', protocol: 'alpha', port: remote.a, baud: 9600, size: '96x16', address: '00' };
@@ -147,7 +119,7 @@ describe('LED boards over serial ports', () => {
     expect(put.status).toBe(200);
     const { contentId } = await api.scheduleSlogan(dev.body.id, 'An sinh xã hội'.normalize('NFC'), 5000);
 
-    procs.push(
+    bench.track(
       startPlayerProcess({
         controllerUrl: controller.url,
         token: dev.body.token,
@@ -155,7 +127,7 @@ describe('LED boards over serial ports', () => {
         extraArgs: ['--output', `led,port=${local.a},size=96x16,name=cong`],
       }),
     );
-    const expected = renderForBoard('An sinh xã hội'.normalize('NFC'), SIZE);
+    const expected = renderForBoard('An sinh xã hội'.normalize('NFC'), BOARD_SIZE);
     await waitFor(
       () => showsExactly(localSim, expected) && showsExactly(remoteSim, expected),
       'both boards to show the slogan',

@@ -3,30 +3,16 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './support/api';
-import { launchChromium } from './support/browser';
-import {
-  type ControllerProc,
-  type Proc,
-  ROOT,
-  startControllerProcess,
-  startPlayerProcess,
-  tmpDir,
-  waitFor,
-} from './support/processes';
+import { type PlayerScreen, startPlayerScreen } from './support/player-screen';
+import { ROOT, tmpDir, waitFor } from './support/processes';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts/player');
 const IDLE_MS = 4000;
 
-let controller: ControllerProc;
-let player: Proc;
-let api: Api;
-let deviceId: string;
-let context: BrowserContext;
-let page: Page;
+let screen: PlayerScreen;
 let priority = 10;
 const work = tmpDir('renderer');
 
@@ -39,9 +25,9 @@ async function upload(file: string, title: string): Promise<{ id: string; sha256
   const form = new FormData();
   form.append('title', title);
   form.append('file', new Blob([fs.readFileSync(file)]), path.basename(file));
-  const res = await fetch(`${controller.url}/api/v1/content`, {
+  const res = await fetch(`${screen.controller.url}/api/v1/content`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${api.token}` },
+    headers: { authorization: `Bearer ${screen.api.token}` },
     body: form,
   });
   const body = (await res.json()) as { id: string; sha256: string; type: string };
@@ -51,70 +37,40 @@ async function upload(file: string, title: string): Promise<{ id: string; sha256
 
 /** A playlist of these items scheduled on the device above everything scheduled before. */
 async function schedule(items: { contentId: string; durationMs: number }[]): Promise<string> {
-  const p = await api.post<{ id: string }>('/playlists', { name: `Danh sách ${priority}`, items });
+  const p = await screen.api.post<{ id: string }>('/playlists', { name: `Danh sách ${priority}`, items });
   expect(p.status).toBe(201);
-  const s = await api.post<{ id: string }>('/schedules', {
+  const s = await screen.api.post<{ id: string }>('/schedules', {
     playlistId: p.body.id,
-    target: { deviceIds: [deviceId] },
+    target: { deviceIds: [screen.deviceId] },
     priority: (priority += 10),
   });
   expect(s.status, s.text).toBe(201);
   return s.body.id;
 }
 
-const showing = () => page.evaluate(() => document.documentElement.dataset.showing ?? null);
-const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+const showing = () => screen.page.evaluate(() => document.documentElement.dataset.showing ?? null);
+const shot = (name: string) => screen.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  // The renderer as shipped: built by Vite, served by the player's browser mode.
-  const vite = spawnSync(
-    path.join(ROOT, 'apps/player/node_modules/.bin/vite'),
-    ['build', '-c', 'src/renderer/vite.config.ts', '--logLevel', 'warn'],
-    { cwd: path.join(ROOT, 'apps/player'), encoding: 'utf8' },
-  );
-  if (vite.status !== 0) throw new Error(`renderer build failed: ${vite.stderr}`);
-
-  controller = await startControllerProcess({ dataDir: path.join(work, 'controller') });
-  api = await new Api(controller.url).login('admin', 'mat-khau-thu-nghiem');
-  const dev = await api.post<{ id: string; token: string }>('/devices', { name: 'Kiosk sảnh Hội An', kind: 'kiosk' });
-  expect(dev.status).toBe(201);
-  deviceId = dev.body.id;
-  player = startPlayerProcess({
-    controllerUrl: controller.url,
-    token: dev.body.token,
-    dataDir: path.join(work, 'player'),
-    extraArgs: ['--renderer-port', '0', '--kiosk', '--kiosk-idle-ms', String(IDLE_MS)],
+  screen = await startPlayerScreen({
+    work,
+    device: { name: 'Kiosk sảnh Hội An', kind: 'kiosk' },
+    playerArgs: ['--kiosk', '--kiosk-idle-ms', String(IDLE_MS)],
+    browser: { viewport: { width: 960, height: 540 }, hasTouch: true },
   });
-  const m = await waitFor(
-    () => /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"[^\n]*renderer served in browser mode/.exec(player.output()),
-    'browser mode to listen',
-    30_000,
-  );
-  context = await launchChromium(path.join(work, 'chromium-profile'), {
-    headless: true,
-    extraArgs: ['--autoplay-policy=no-user-gesture-required'],
-    viewport: { width: 960, height: 540 },
-    hasTouch: true,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(m[1]!);
 }, 90_000);
 
-afterAll(async () => {
-  await context?.close();
-  await player?.kill9();
-  await controller?.kill9();
-});
+afterAll(() => screen?.close());
 
 describe('player renderer in browser mode (real controller, player and Chromium)', () => {
   it('shows the scheduled slogan with every Vietnamese diacritic', async () => {
     const text = 'Tham gia bảo hiểm xã hội tự nguyện — an sinh cho mọi người';
-    const c = await api.post<{ id: string }>('/content', { type: 'slogan', text });
+    const c = await screen.api.post<{ id: string }>('/content', { type: 'slogan', text });
     expect(c.status).toBe(201);
     await schedule([{ contentId: c.body.id, durationMs: 3000 }]);
     await waitFor(async () => (await showing()) === c.body.id, 'slogan on screen');
-    const visible = page.locator('.layer.visible .slogan');
+    const visible = screen.page.locator('.layer.visible .slogan');
     expect(await visible.textContent()).toBe(text.normalize('NFC'));
     // Auto-fitted: large, and not overflowing its box.
     const fit = await visible.evaluate((el) => ({
@@ -126,29 +82,32 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     await shot('slogan');
 
     // Remote command from the device page: the identify overlay shows on this screen.
-    const cmd = await api.post(`/devices/${deviceId}/commands`, { command: 'identify', durationMs: 5000 });
+    const cmd = await screen.api.post(`/devices/${screen.deviceId}/commands`, {
+      command: 'identify',
+      durationMs: 5000,
+    });
     expect(cmd.status, cmd.text).toBe(202);
-    await page.waitForSelector('#identify:not([hidden])', { timeout: 10_000 });
-    expect(await page.locator('#identify').textContent()).toBe('Kiosk sảnh Hội An');
-    await waitFor(() => page.locator('#identify').isHidden(), 'identify overlay to go away', 10_000);
+    await screen.page.waitForSelector('#identify:not([hidden])', { timeout: 10_000 });
+    expect(await screen.page.locator('#identify').textContent()).toBe('Kiosk sảnh Hội An');
+    await waitFor(() => screen.page.locator('#identify').isHidden(), 'identify overlay to go away', 10_000);
   });
 
   it('remote screenshot: the command makes the renderer draw its output, and the PNG reaches the controller', async () => {
     const text = 'Chụp màn hình từ xa — BHXH Việt Nam';
-    const c = await api.post<{ id: string }>('/content', { type: 'slogan', text });
+    const c = await screen.api.post<{ id: string }>('/content', { type: 'slogan', text });
     await schedule([{ contentId: c.body.id, durationMs: 4000 }]);
     await waitFor(async () => (await showing()) === c.body.id, 'slogan before the screenshot');
-    const none = await fetch(`${controller.url}/api/v1/devices/${deviceId}/screenshot`, {
-      headers: { authorization: `Bearer ${api.token}` },
+    const none = await fetch(`${screen.controller.url}/api/v1/devices/${screen.deviceId}/screenshot`, {
+      headers: { authorization: `Bearer ${screen.api.token}` },
     });
     expect(none.status).toBe(404);
 
     const asked = Date.now();
-    const cmd = await api.post(`/devices/${deviceId}/commands`, { command: 'screenshot' });
+    const cmd = await screen.api.post(`/devices/${screen.deviceId}/commands`, { command: 'screenshot' });
     expect(cmd.status, cmd.text).toBe(202);
     const res = await waitFor(async () => {
-      const r = await fetch(`${controller.url}/api/v1/devices/${deviceId}/screenshot`, {
-        headers: { authorization: `Bearer ${api.token}` },
+      const r = await fetch(`${screen.controller.url}/api/v1/devices/${screen.deviceId}/screenshot`, {
+        headers: { authorization: `Bearer ${screen.api.token}` },
       });
       return r.status === 200 ? r : null;
     }, 'screenshot at the controller');
@@ -174,7 +133,7 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     expect(accent).toBeGreaterThan(2000);
 
     // The same pixels the browser shows: compare with Chromium's own screenshot of the page.
-    const own = PNG.sync.read(await page.screenshot());
+    const own = PNG.sync.read(await screen.page.screenshot());
     let same = 0;
     for (let i = 0; i < own.data.length; i += 4) {
       const d =
@@ -185,14 +144,14 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     }
     expect(same / (own.data.length / 4)).toBeGreaterThan(0.9);
 
-    const viewer = await api.post<{ id: string }>('/users', {
+    const viewer = await screen.api.post<{ id: string }>('/users', {
       username: 'xem-man-hinh',
       password: 'mat-khau-thu-nghiem-2',
       role: 'viewer',
     });
     expect(viewer.status, viewer.text).toBe(201);
-    const v = await new Api(controller.url).login('xem-man-hinh', 'mat-khau-thu-nghiem-2');
-    const denied = await fetch(`${controller.url}/api/v1/devices/${deviceId}/screenshot`, {
+    const v = await new Api(screen.controller.url).login('xem-man-hinh', 'mat-khau-thu-nghiem-2');
+    const denied = await fetch(`${screen.controller.url}/api/v1/devices/${screen.deviceId}/screenshot`, {
       headers: { authorization: `Bearer ${v.token}` },
     });
     expect(denied.status).toBe(403);
@@ -207,7 +166,7 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     const video = await upload(webm, 'Đoạn phim ngắn');
     expect([image.type, video.type]).toEqual(['image', 'video']);
 
-    await page.evaluate(() => {
+    await screen.page.evaluate(() => {
       const w = window as unknown as { seen: string[] };
       w.seen = [];
       new MutationObserver(() => {
@@ -220,16 +179,16 @@ describe('player renderer in browser mode (real controller, player and Chromium)
       { contentId: video.id, durationMs: 2000 },
     ]);
     await waitFor(async () => (await showing()) === image.id, 'image on screen', 20_000);
-    const img = page.locator('.layer.visible img');
+    const img = screen.page.locator('.layer.visible img');
     expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(320);
     await shot('image');
     await waitFor(async () => (await showing()) === video.id, 'video on screen after the image', 10_000);
     await waitFor(
-      () => page.locator('.layer.visible video').evaluate((v: HTMLVideoElement) => v.currentTime > 0.2),
+      () => screen.page.locator('.layer.visible video').evaluate((v: HTMLVideoElement) => v.currentTime > 0.2),
       'video playing',
     );
     await shot('video');
-    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    const seen = await screen.page.evaluate(() => (window as unknown as { seen: string[] }).seen);
     const i = seen.indexOf(image.id);
     expect(i).toBeGreaterThanOrEqual(0);
     expect(seen[i + 1]).toBe(video.id);
@@ -240,9 +199,9 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     const span = (p: { startedAt: string; endedAt: string }) => Date.parse(p.endedAt) - Date.parse(p.startedAt);
     const proofs = await waitFor(
       async () => {
-        const r = await api.get<
+        const r = await screen.api.get<
           { contentId: string; output: string; endReason: string; startedAt: string; endedAt: string }[]
-        >(`/proofs?deviceId=${deviceId}`);
+        >(`/proofs?deviceId=${screen.deviceId}`);
         const mine = r.body.filter((p) => p.contentId === image.id);
         return mine.some((p) => span(p) > 1500) ? mine : null;
       },
@@ -258,9 +217,9 @@ describe('player renderer in browser mode (real controller, player and Chromium)
 
   it('kiosk: touch opens the menu, a page in a script-free frame, the survey; the answer reaches the controller; idle returns to the loop', async () => {
     // The survey's questions come from the controller (not the renderer's built-in default).
-    const bad = await api.request('PUT', '/surveys/config', { id: 'x', question: '', ratingLabels: ['Tốt'] });
+    const bad = await screen.api.request('PUT', '/surveys/config', { id: 'x', question: '', ratingLabels: ['Tốt'] });
     expect(bad.status).toBe(400);
-    const survey = await api.request('PUT', '/surveys/config', {
+    const survey = await screen.api.request('PUT', '/surveys/config', {
       id: 'hoi-an-2026',
       question: 'Ông/bà đánh giá thái độ phục vụ của cán bộ hôm nay thế nào?'.normalize('NFD'),
       ratingLabels: ['Chưa tốt', 'Bình thường', 'Tốt', 'Rất tốt'],
@@ -274,9 +233,12 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     });
     expect(survey.status, survey.text).toBe(200);
     expect(survey.body.question).toBe('Ông/bà đánh giá thái độ phục vụ của cán bộ hôm nay thế nào?'.normalize('NFC'));
-    expect((await api.get<{ id: string }>('/surveys/config')).body.id).toBe('hoi-an-2026');
-    const loop = await api.post<{ id: string }>('/content', { type: 'slogan', text: 'Chạm để tra cứu thủ tục BHXH' });
-    const info = await api.post<{ id: string }>('/content', {
+    expect((await screen.api.get<{ id: string }>('/surveys/config')).body.id).toBe('hoi-an-2026');
+    const loop = await screen.api.post<{ id: string }>('/content', {
+      type: 'slogan',
+      text: 'Chạm để tra cứu thủ tục BHXH',
+    });
+    const info = await screen.api.post<{ id: string }>('/content', {
       type: 'page',
       title: 'Thủ tục cấp lại thẻ BHYT',
       html: '<h1>Cấp lại thẻ bảo hiểm y tế</h1><p>Mang theo căn cước công dân.</p><script>document.title="hacked"</script><img src=x onerror="parent.postMessage(1,\'*\')">',
@@ -290,67 +252,74 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     ]);
     // The page is a menu entry, not a loop item: the loop keeps showing the slogan.
     await waitFor(async () => (await showing()) === loop.body.id, 'kiosk loop');
-    const touchedProof = await page.evaluate(() => document.documentElement.dataset.proof);
+    const touchedProof = await screen.page.evaluate(() => document.documentElement.dataset.proof);
 
-    await page.touchscreen.tap(480, 270);
-    await page.waitForSelector(`[data-testid="page-${info.body.id}"]`, { timeout: 10_000 });
-    expect(await page.evaluate(() => document.body.dataset.kiosk)).toBe('menu');
+    await screen.page.touchscreen.tap(480, 270);
+    await screen.page.waitForSelector(`[data-testid="page-${info.body.id}"]`, { timeout: 10_000 });
+    expect(await screen.page.evaluate(() => document.body.dataset.kiosk)).toBe('menu');
     await shot('kiosk-menu');
     // The kiosk ignores taps for 0.5 s after waking (the waking touch must not press a button).
-    await page.waitForTimeout(600);
+    await screen.page.waitForTimeout(600);
 
-    await page.tap(`[data-testid="page-${info.body.id}"]`);
-    const frame = page.locator('iframe.page-frame');
+    await screen.page.tap(`[data-testid="page-${info.body.id}"]`);
+    const frame = screen.page.locator('iframe.page-frame');
     expect(await frame.getAttribute('sandbox')).toBe('');
     await expect
-      .poll(() => page.frameLocator('iframe.page-frame').locator('h1').textContent(), { timeout: 10_000 })
+      .poll(() => screen.page.frameLocator('iframe.page-frame').locator('h1').textContent(), { timeout: 10_000 })
       .toBe('Cấp lại thẻ bảo hiểm y tế');
-    expect(await page.frameLocator('iframe.page-frame').locator('figure.qr img').count()).toBe(1);
+    expect(await screen.page.frameLocator('iframe.page-frame').locator('figure.qr img').count()).toBe(1);
     await shot('kiosk-page');
 
-    await page.tap('[data-testid="open-survey"]');
-    expect(await page.locator('#kiosk h1').textContent()).toBe(
+    await screen.page.tap('[data-testid="open-survey"]');
+    expect(await screen.page.locator('#kiosk h1').textContent()).toBe(
       'Ông/bà đánh giá thái độ phục vụ của cán bộ hôm nay thế nào?'.normalize('NFC'),
     );
     // A four-point scale, as configured.
-    expect(await page.locator('#kiosk .rating button').count()).toBe(4);
-    expect(await page.locator('[data-testid="rating-4"]').textContent()).toBe('4 · Rất tốt');
-    await page.tap('[data-testid="rating-4"]');
+    expect(await screen.page.locator('#kiosk .rating button').count()).toBe(4);
+    expect(await screen.page.locator('[data-testid="rating-4"]').textContent()).toBe('4 · Rất tốt');
+    await screen.page.tap('[data-testid="rating-4"]');
     await shot('kiosk-survey');
-    expect(await page.locator('#kiosk h1').textContent()).toBe('Ông/bà chờ bao lâu?');
-    await page.tap('[data-testid="choice-duoi-15-phut"]');
-    expect(await page.evaluate(() => document.body.dataset.kiosk)).toBe('thanks');
+    expect(await screen.page.locator('#kiosk h1').textContent()).toBe('Ông/bà chờ bao lâu?');
+    await screen.page.tap('[data-testid="choice-duoi-15-phut"]');
+    expect(await screen.page.evaluate(() => document.body.dataset.kiosk)).toBe('thanks');
 
     const answers = await waitFor(async () => {
       const r =
-        await api.get<{ deviceId: string; rating: number; choice: string | null; surveyId: string }[]>('/surveys');
+        await screen.api.get<{ deviceId: string; rating: number; choice: string | null; surveyId: string }[]>(
+          '/surveys',
+        );
       return r.body.length > 0 ? r.body : null;
     }, 'survey answer at the controller');
     expect(answers).toEqual([
-      expect.objectContaining({ deviceId, rating: 4, choice: 'duoi-15-phut', surveyId: 'hoi-an-2026' }),
+      expect.objectContaining({
+        deviceId: screen.deviceId,
+        rating: 4,
+        choice: 'duoi-15-phut',
+        surveyId: 'hoi-an-2026',
+      }),
     ]);
 
     await waitFor(
-      async () => (await page.evaluate(() => document.body.dataset.kiosk)) === 'loop',
+      async () => (await screen.page.evaluate(() => document.body.dataset.kiosk)) === 'loop',
       'back to loop',
       10_000,
     );
     await waitFor(async () => (await showing()) === loop.body.id, 'loop item shown again');
 
     // Touch, then leave it: after the idle timeout the kiosk goes back to the loop by itself.
-    await page.touchscreen.tap(100, 100);
-    expect(await page.evaluate(() => document.body.dataset.kiosk)).toBe('menu');
+    await screen.page.touchscreen.tap(100, 100);
+    expect(await screen.page.evaluate(() => document.body.dataset.kiosk)).toBe('menu');
     await waitFor(
-      async () => (await page.evaluate(() => document.body.dataset.kiosk)) === 'loop',
+      async () => (await screen.page.evaluate(() => document.body.dataset.kiosk)) === 'loop',
       'idle timeout',
       IDLE_MS + 5000,
     );
-    await waitFor(() => page.locator('#stage').isVisible(), 'stage visible again');
+    await waitFor(() => screen.page.locator('#stage').isVisible(), 'stage visible again');
     await shot('kiosk-back-to-loop');
 
     // The play the first touch interrupted is recorded as such.
     const interrupted = await waitFor(async () => {
-      const r = await api.get<{ id: string; endReason: string }[]>(`/proofs?deviceId=${deviceId}`);
+      const r = await screen.api.get<{ id: string; endReason: string }[]>(`/proofs?deviceId=${screen.deviceId}`);
       return r.body.find((p) => p.id === touchedProof && p.endReason === 'user-interaction');
     }, 'touch-interrupted proof');
     expect(interrupted.endReason).toBe('user-interaction');
@@ -358,10 +327,10 @@ describe('player renderer in browser mode (real controller, player and Chromium)
 
   it('going offline changes nothing on screen', async () => {
     const text = 'Bảo hiểm y tế — chỗ dựa khi ốm đau';
-    const c = await api.post<{ id: string }>('/content', { type: 'slogan', text });
+    const c = await screen.api.post<{ id: string }>('/content', { type: 'slogan', text });
     await schedule([{ contentId: c.body.id, durationMs: 1500 }]);
     await waitFor(async () => (await showing()) === c.body.id, 'slogan before going offline');
-    await page.evaluate(() => {
+    await screen.page.evaluate(() => {
       const w = window as unknown as { proofs: string[]; blank: number };
       w.proofs = [];
       w.blank = 0;
@@ -371,18 +340,18 @@ describe('player renderer in browser mode (real controller, player and Chromium)
         if (d.proof && !w.proofs.includes(d.proof)) w.proofs.push(d.proof);
       }).observe(document.documentElement, { attributes: true });
     });
-    const before = await page.locator('#stage').screenshot();
-    await controller.stop();
+    const before = await screen.page.locator('#stage').screenshot();
+    await screen.controller.stop();
 
     // Several more slots go by with the controller gone.
     await waitFor(
-      () => page.evaluate(() => (window as unknown as { proofs: string[] }).proofs.length >= 3),
+      () => screen.page.evaluate(() => (window as unknown as { proofs: string[] }).proofs.length >= 3),
       'playback continues offline',
       15_000,
     );
     expect(await showing()).toBe(c.body.id);
-    expect(await page.evaluate(() => (window as unknown as { blank: number }).blank)).toBe(0);
-    const after = await page.locator('#stage').screenshot();
+    expect(await screen.page.evaluate(() => (window as unknown as { blank: number }).blank)).toBe(0);
+    const after = await screen.page.locator('#stage').screenshot();
     await shot('offline');
     expect(after.equals(before)).toBe(true);
   });

@@ -5,30 +5,15 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api } from './support/api';
-import { launchChromium } from './support/browser';
-import {
-  type ControllerProc,
-  type Proc,
-  ROOT,
-  startControllerProcess,
-  startPlayerProcess,
-  tmpDir,
-  waitFor,
-} from './support/processes';
+import { type PlayerScreen, startPlayerScreen } from './support/player-screen';
+import { ROOT, tmpDir, waitFor } from './support/processes';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts/player');
 const work = tmpDir('stream');
 const hlsDir = path.join(work, 'hls');
 
-let controller: ControllerProc;
-let player: Proc;
-let api: Api;
-let deviceId: string;
-let context: BrowserContext;
-let page: Page;
+let screen: PlayerScreen;
 let hls: { url: string; requests: string[]; close(): Promise<void> };
 let priority = 10;
 const consoleLines: string[] = [];
@@ -59,18 +44,25 @@ async function serveHls(dir: string): Promise<typeof hls> {
 }
 
 async function schedule(items: { contentId: string; durationMs: number }[]): Promise<void> {
-  const p = await api.post<{ id: string }>('/playlists', { name: `Luồng trực tiếp ${priority}`, items });
+  const p = await screen.api.post<{ id: string }>('/playlists', { name: `Luồng trực tiếp ${priority}`, items });
   expect(p.status, p.text).toBe(201);
-  const s = await api.post('/schedules', {
+  const s = await screen.api.post('/schedules', {
     playlistId: p.body.id,
-    target: { deviceIds: [deviceId] },
+    target: { deviceIds: [screen.deviceId] },
     priority: (priority += 10),
   });
   expect(s.status, s.text).toBe(201);
 }
 
-const showing = () => page.evaluate(() => document.documentElement.dataset.showing ?? null);
-const visibleVideo = () => page.locator('.layer.visible video');
+const showing = () => screen.page.evaluate(() => document.documentElement.dataset.showing ?? null);
+/** The player's log line, after offset `from`, saying the renderer ended an item early with `why`. */
+const earlyEnd = (from: number, why: string) =>
+  screen.player
+    .output()
+    .slice(from)
+    .split('\n')
+    .find((l) => l.includes('renderer ended an item early') && l.includes(why));
+const visibleVideo = () => screen.page.locator('.layer.visible video');
 
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -91,50 +83,21 @@ beforeAll(async () => {
   if (ff.status !== 0) throw new Error(`ffmpeg failed: ${ff.stderr}`);
   hls = await serveHls(hlsDir);
 
-  const vite = spawnSync(
-    path.join(ROOT, 'apps/player/node_modules/.bin/vite'),
-    ['build', '-c', 'src/renderer/vite.config.ts', '--logLevel', 'warn'],
-    { cwd: path.join(ROOT, 'apps/player'), encoding: 'utf8' },
-  );
-  if (vite.status !== 0) throw new Error(`renderer build failed: ${vite.stderr}`);
-
-  controller = await startControllerProcess({ dataDir: path.join(work, 'controller') });
-  api = await new Api(controller.url).login('admin', 'mat-khau-thu-nghiem');
-  const dev = await api.post<{ id: string; token: string }>('/devices', {
-    name: 'Màn hình hội trường',
-    kind: 'screen',
+  screen = await startPlayerScreen({
+    work,
+    device: { name: 'Màn hình hội trường', kind: 'screen' },
+    browser: { viewport: { width: 640, height: 360 } },
+    beforeLoad: (page) => {
+      page.on('console', (msg) => consoleLines.push(`${msg.type()}: ${msg.text()}`));
+      page.on('pageerror', (err) => consoleLines.push(`pageerror: ${err.message}`));
+    },
   });
-  expect(dev.status).toBe(201);
-  deviceId = dev.body.id;
-  player = startPlayerProcess({
-    controllerUrl: controller.url,
-    token: dev.body.token,
-    dataDir: path.join(work, 'player'),
-    extraArgs: ['--renderer-port', '0'],
-  });
-  const m = await waitFor(
-    () => /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"[^\n]*renderer served in browser mode/.exec(player.output()),
-    'browser mode to listen',
-    30_000,
-  );
-  context = await launchChromium(path.join(work, 'chromium-profile'), {
-    headless: true,
-    // What a kiosk browser needs for sound (Electron sets autoplayPolicy in webPreferences instead).
-    extraArgs: ['--autoplay-policy=no-user-gesture-required'],
-    viewport: { width: 640, height: 360 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (msg) => consoleLines.push(`${msg.type()}: ${msg.text()}`));
-  page.on('pageerror', (err) => consoleLines.push(`pageerror: ${err.message}`));
-  await page.goto(m[1]!);
 }, 90_000);
 
 afterAll(async () => {
-  if (player) fs.writeFileSync(path.join(ARTIFACTS, 'stream-player.log'), player.output());
+  if (screen) fs.writeFileSync(path.join(ARTIFACTS, 'stream-player.log'), screen.player.output());
   fs.writeFileSync(path.join(ARTIFACTS, 'stream-console.log'), consoleLines.join('\n'));
-  await context?.close();
-  await player?.kill9();
-  await controller?.kill9();
+  await screen?.close();
   await hls?.close();
 });
 
@@ -142,7 +105,7 @@ describe('HLS streams in the browser-mode renderer (real controller, player, Chr
   let streamId: string;
 
   it('plays a scheduled stream with sound, and its proof reaches the controller', async () => {
-    const c = await api.post<{ id: string; audio: boolean }>('/content', {
+    const c = await screen.api.post<{ id: string; audio: boolean }>('/content', {
       type: 'stream',
       title: 'Đối thoại trực tiếp về BHXH',
       url: `${hls.url}/live/index.m3u8`,
@@ -170,12 +133,12 @@ describe('HLS streams in the browser-mode renderer (real controller, player, Chr
     expect(state.readyState).toBeGreaterThanOrEqual(3); // HAVE_FUTURE_DATA
     expect(hls.requests).toContain('index.m3u8');
     expect(hls.requests.filter((r) => r.endsWith('.ts')).length).toBeGreaterThanOrEqual(2);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'stream.png') });
+    await screen.page.screenshot({ path: path.join(ARTIFACTS, 'stream.png') });
 
     const proof = await waitFor(
       async () => {
-        const r = await api.get<{ contentId: string; output: string; endReason: string }[]>(
-          `/proofs?deviceId=${deviceId}`,
+        const r = await screen.api.get<{ contentId: string; output: string; endReason: string }[]>(
+          `/proofs?deviceId=${screen.deviceId}`,
         );
         return r.body.find((p) => p.contentId === streamId);
       },
@@ -186,13 +149,16 @@ describe('HLS streams in the browser-mode renderer (real controller, player, Chr
   });
 
   it('skips a dead stream with a logged reason, keeps the last frame, and plays the next item', async () => {
-    const dead = await api.post<{ id: string }>('/content', {
+    const dead = await screen.api.post<{ id: string }>('/content', {
       type: 'stream',
       title: 'Luồng đã tắt',
       url: `${hls.url}/gone/index.m3u8`,
     });
-    const next = await api.post<{ id: string }>('/content', { type: 'slogan', text: 'Tiếp theo: khẩu hiệu BHXH' });
-    await page.evaluate(() => {
+    const next = await screen.api.post<{ id: string }>('/content', {
+      type: 'slogan',
+      text: 'Tiếp theo: khẩu hiệu BHXH',
+    });
+    await screen.page.evaluate(() => {
       const w = window as unknown as { seen: string[]; blank: number };
       w.seen = [];
       w.blank = 0;
@@ -202,62 +168,57 @@ describe('HLS streams in the browser-mode renderer (real controller, player, Chr
         else if (w.seen.at(-1) !== id) w.seen.push(id);
       }).observe(document.documentElement, { attributes: true, attributeFilter: ['data-showing'] });
     });
-    const logFrom = player.output().length;
+    const logFrom = screen.player.output().length;
     await schedule([
       { contentId: dead.body.id, durationMs: 3000 },
       { contentId: next.body.id, durationMs: 3000 },
     ]);
 
     const reason = await waitFor(
-      () =>
-        player
-          .output()
-          .slice(logFrom)
-          .split('\n')
-          .find((l) => l.includes('renderer ended an item early') && l.includes('media-error')),
+      () => earlyEnd(logFrom, 'media-error'),
       'the dead stream reported by the renderer',
       20_000,
     );
     expect(reason).toMatch(/manifestLoadError|HTTP 404|DEMUXER_ERROR/);
     await waitFor(async () => (await showing()) === next.body.id, 'the next item after the dead stream', 20_000);
     // The screen went from the live stream straight to the slogan: never blank, never the dead item.
-    const seen = await page.evaluate(() => (window as unknown as { seen: string[]; blank: number }).seen);
+    const seen = await screen.page.evaluate(() => (window as unknown as { seen: string[]; blank: number }).seen);
     expect(seen).not.toContain(dead.body.id);
     expect(seen).toContain(next.body.id);
-    expect(await page.evaluate(() => (window as unknown as { blank: number }).blank)).toBe(0);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'stream-dead-then-next.png') });
-    expect(await page.locator('.layer.visible .slogan').textContent()).toBe('Tiếp theo: khẩu hiệu BHXH');
+    expect(await screen.page.evaluate(() => (window as unknown as { blank: number }).blank)).toBe(0);
+    await screen.page.screenshot({ path: path.join(ARTIFACTS, 'stream-dead-then-next.png') });
+    expect(await screen.page.locator('.layer.visible .slogan').textContent()).toBe('Tiếp theo: khẩu hiệu BHXH');
 
     // Nothing was on screen for the dead stream, so there is no proof of it; the slogan has one.
     await waitFor(
       async () =>
-        (await api.get<{ contentId: string }[]>(`/proofs?deviceId=${deviceId}`)).body.some(
+        (await screen.api.get<{ contentId: string }[]>(`/proofs?deviceId=${screen.deviceId}`)).body.some(
           (p) => p.contentId === next.body.id,
         ),
       'a proof of the next item',
       20_000,
     );
-    const proofs = await api.get<{ contentId: string }[]>(`/proofs?deviceId=${deviceId}`);
+    const proofs = await screen.api.get<{ contentId: string }[]>(`/proofs?deviceId=${screen.deviceId}`);
     expect(proofs.body.some((p) => p.contentId === dead.body.id)).toBe(false);
   });
 
   it('plays through hls.js where the browser has no native HLS (Electron builds), and reports its errors', async () => {
     // Debian's Chromium plays HLS natively; an Electron build may not. Hide native HLS in a second
     // window on the same renderer so the hls.js path (Media Source Extensions) runs for real.
-    const mse = await context.newPage();
+    const mse = await screen.context.newPage();
     await mse.addInitScript(() => {
       const native = HTMLMediaElement.prototype.canPlayType;
       HTMLMediaElement.prototype.canPlayType = function (type: string) {
         return /mpegurl/i.test(type) ? '' : native.call(this, type);
       };
     });
-    await mse.goto(page.url());
-    const dead = await api.post<{ id: string }>('/content', {
+    await mse.goto(screen.page.url());
+    const dead = await screen.api.post<{ id: string }>('/content', {
       type: 'stream',
       title: 'Luồng hỏng',
       url: `${hls.url}/ended/index.m3u8`,
     });
-    const logFrom = player.output().length;
+    const logFrom = screen.player.output().length;
     await schedule([
       { contentId: streamId, durationMs: 4000 },
       { contentId: dead.body.id, durationMs: 2000 },
@@ -276,12 +237,7 @@ describe('HLS streams in the browser-mode renderer (real controller, player, Chr
     const src = await mse.locator('.layer.visible video').evaluate((v: HTMLVideoElement) => v.src);
     expect(src).toMatch(/^blob:/); // Media Source Extensions, fed by hls.js
     const reason = await waitFor(
-      () =>
-        player
-          .output()
-          .slice(logFrom)
-          .split('\n')
-          .find((l) => l.includes('renderer ended an item early') && l.includes('manifestLoadError')),
+      () => earlyEnd(logFrom, 'manifestLoadError'),
       'hls.js reporting the dead stream',
       20_000,
     );

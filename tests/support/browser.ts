@@ -17,10 +17,9 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export async function launchChromium(
-  profileDir: string,
-  options: Parameters<typeof chromium.launchPersistentContext>[1] & { extraArgs?: string[] } = {},
-): Promise<BrowserContext> {
+export type ChromiumOptions = Parameters<typeof chromium.launchPersistentContext>[1] & { extraArgs?: string[] };
+
+export async function launchChromium(profileDir: string, options: ChromiumOptions = {}): Promise<BrowserContext> {
   const { extraArgs = [], ...rest } = options;
   return chromium.launchPersistentContext(profileDir, {
     executablePath: '/usr/bin/chromium',
@@ -42,4 +41,14 @@ export function buildWebIfMissing(): void {
     },
   );
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** The player's renderer as shipped: built by Vite into what the player's browser mode serves. */
+export function buildRenderer(): void {
+  const r = spawnSync(
+    path.join(ROOT, 'apps/player/node_modules/.bin/vite'),
+    ['build', '-c', 'src/renderer/vite.config.ts', '--logLevel', 'warn'],
+    { cwd: path.join(ROOT, 'apps/player'), encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`renderer build failed: ${r.stderr}`);
 }

@@ -126,3 +126,29 @@ export function startPlayerProcess(opts: {
     ...(opts.extraArgs ?? []),
   ]);
 }
+
+export interface BrowserModePlayer extends Proc {
+  /** Where the player serves its renderer, for a browser to open as the screen. */
+  rendererUrl: string;
+}
+
+/**
+ * A headless player that serves its renderer in browser mode on a free port (read back from its log)
+ * instead of opening an Electron window: the screen is then any Chromium page on that URL.
+ */
+export async function startBrowserModePlayer(
+  opts: Parameters<typeof startPlayerProcess>[0],
+): Promise<BrowserModePlayer> {
+  const p = startPlayerProcess({ ...opts, extraArgs: ['--renderer-port', '0', ...(opts.extraArgs ?? [])] });
+  try {
+    const m = await waitFor(
+      () => /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"[^\n]*renderer served in browser mode/.exec(p.output()),
+      'browser mode to listen',
+      30_000,
+    );
+    return { ...p, rendererUrl: m[1]! };
+  } catch (err) {
+    await p.kill9();
+    throw err;
+  }
+}

@@ -18,3 +18,4 @@ export * from './led/index';
 export * from './outputs';
 export * from './http-range';
 export * from './proof-columns';
+export * from './page-policy';

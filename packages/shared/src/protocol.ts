@@ -4,7 +4,7 @@ import type {
   BundleAck,
   DeviceCommand,
   DeviceConfig,
-  DeviceKind,
+  DeviceView,
   Heartbeat,
   MediaProgress,
   OutputStatus,
@@ -131,23 +131,11 @@ export interface DeviceSummary extends DeviceCounts {
 }
 
 /** A row of the paged device list (`GET /devices?limit=…`): the plain list's fields and more. */
-export interface DeviceListItem {
-  id: string;
-  name: string;
-  kind: DeviceKind;
-  groupId: string | null;
+export interface DeviceListItem extends Omit<DeviceView, 'timeZone'> {
   district: { id: string; name: string } | null;
-  online: boolean;
   /** As in the plain list; a revoked device shows `revokedAt`. */
   status: 'online' | 'stale' | 'offline';
   tags: string[];
-  lastSeenAt: string | null;
-  nowPlaying: { contentId: string; startedAt: string } | null;
-  bundleVersion: number | null;
-  ackedBundleVersion: number | null;
-  outboxSize: number | null;
-  clockOffsetMs: number | null;
-  revokedAt: string | null;
   outputs: (Omit<OutputStatus, 'lastWriteAt' | 'lastError'> & {
     lastWriteAt: string | null;
     lastError: { code: string; message: string; at: string } | null;

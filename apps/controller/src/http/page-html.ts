@@ -1,5 +1,6 @@
 import sanitizeHtml from 'sanitize-html';
 import QRCode from 'qrcode';
+import { PAGE_ALLOWED_ATTRIBUTES, PAGE_ALLOWED_TAGS, PAGE_MEDIA_SRC, PAGE_URL_SCHEMES } from '@bangtin/shared';
 
 /**
  * Kiosk page HTML as staff write it, made safe to show: a fixed list of text tags, no script, style,
@@ -10,52 +11,25 @@ import QRCode from 'qrcode';
 export function sanitizePageHtml(html: string): { html: string; media: string[] } {
   const media = new Set<string>();
   const clean = sanitizeHtml(html.normalize('NFC'), {
-    allowedTags: [
-      'h1',
-      'h2',
-      'h3',
-      'h4',
-      'p',
-      'br',
-      'hr',
-      'strong',
-      'b',
-      'em',
-      'i',
-      'u',
-      's',
-      'small',
-      'mark',
-      'ul',
-      'ol',
-      'li',
-      'blockquote',
-      'table',
-      'thead',
-      'tbody',
-      'tr',
-      'th',
-      'td',
-      'figure',
-      'figcaption',
-      'img',
-      'span',
-      'div',
-      'a',
-    ],
-    allowedAttributes: { img: ['src', 'alt', 'width', 'height'], a: ['href'], td: ['colspan', 'rowspan'] },
+    allowedTags: [...PAGE_ALLOWED_TAGS],
+    allowedAttributes: copyLists(PAGE_ALLOWED_ATTRIBUTES),
     allowedSchemes: [],
-    allowedSchemesByTag: { img: ['media'], a: ['https', 'http'] },
+    allowedSchemesByTag: copyLists(PAGE_URL_SCHEMES),
     allowProtocolRelative: false,
     disallowedTagsMode: 'discard',
     exclusiveFilter: (frame) => {
       if (frame.tag !== 'img') return false;
-      const m = /^media:([0-9a-f]{64})$/.exec(frame.attribs.src ?? '');
+      const m = PAGE_MEDIA_SRC.exec(frame.attribs.src ?? '');
       if (m) media.add(m[1]!);
       return !m; // an image that is not from the media store is dropped entirely
     },
   });
   return { html: clean, media: [...media].sort() };
+}
+
+/** sanitize-html's options take mutable arrays; the shared policy is read-only. */
+function copyLists(lists: Readonly<Record<string, readonly string[]>>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, [...v]]));
 }
 
 /** QR codes as inline SVG figures, generated here so the kiosk needs no script to draw them. */

@@ -77,15 +77,10 @@ export function normalizeTags(tags: readonly string[]): string[] {
 }
 
 /** What `listBrief` reads: enough to filter, sort and count devices without whole records. */
-export interface DeviceBrief {
-  id: string;
-  name: string;
-  kind: DeviceKind;
-  groupId: string | null;
-  createdAt: number;
-  revokedAt: number | null;
-  lastSeenAt: number | null;
-}
+export type DeviceBrief = Pick<
+  DeviceRecord,
+  'id' | 'name' | 'kind' | 'groupId' | 'createdAt' | 'revokedAt' | 'lastSeenAt'
+>;
 
 export interface DeviceHealth {
   lastSeenAt: number;

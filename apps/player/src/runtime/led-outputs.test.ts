@@ -7,6 +7,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBoardSimulator } from '../led/sim/simulator';
 import { createPtyPair } from '../led/testing/pty-pair';
+import { vnTime } from '../led/testing/vn-time';
 import { checkOutputs, parseOutputFlag, PlayerConfigError, readPlayerConfig } from './config';
 import { createLedOutput, LedBoardSet, type LedOutput, mergeOutputConfigs, renderForBoard } from './led-outputs';
 import type { CurrentPlay } from './playback';
@@ -121,6 +122,28 @@ describe('merging local and controller boards', () => {
   });
 });
 
+/**
+ * A 5 s play of slogan `contentId` starting now, as the playback engine hands it to the outputs;
+ * `n` numbers its proof, so each call is a new play.
+ */
+function sloganPlay(contentId: string, text: string, n: number): { pos: PlayPosition; play: CurrentPlay } {
+  const now = Date.now();
+  return {
+    pos: { content: { id: contentId, type: 'slogan', text, title: null } } as unknown as PlayPosition,
+    play: {
+      proofId: `0190a000-0000-7000-9000-${String(n).padStart(12, '0')}`,
+      contentId,
+      playlistId: contentId,
+      scheduleId: contentId,
+      slotStart: now,
+      slotEnd: now + 5000,
+      startedAt: now,
+      deviceStartedAt: now,
+      clockOffsetMs: 0,
+    },
+  };
+}
+
 describe('an LED output on a serial port', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -130,21 +153,7 @@ describe('an LED output on a serial port', () => {
   let n = 0;
   function play(text: string): { pos: PlayPosition; play: CurrentPlay } {
     n++;
-    const id = `0190a000-0000-7000-8000-${String(n).padStart(12, '0')}`;
-    const now = Date.now();
-    const pos = { content: { id, type: 'slogan', text, title: null } } as unknown as PlayPosition;
-    const cur: CurrentPlay = {
-      proofId: `0190a000-0000-7000-9000-${String(n).padStart(12, '0')}`,
-      contentId: id,
-      playlistId: id,
-      scheduleId: id,
-      slotStart: now,
-      slotEnd: now + 5000,
-      startedAt: now,
-      deviceStartedAt: now,
-      clockOffsetMs: 0,
-    };
-    return { pos, play: cur };
+    return sloganPlay(`0190a000-0000-7000-8000-${String(n).padStart(12, '0')}`, text, n);
   }
   const proofOf = (p: CurrentPlay): Proof => ({ id: p.proofId }) as Proof;
 
@@ -208,17 +217,6 @@ describe('an LED output on a serial port', () => {
   });
 });
 
-/** `HH:MM:SS` in Vietnam at `ms`: board power plans are read in the device's zone. */
-function vnTime(ms: number): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(ms);
-}
-
 describe('boards over real ptys', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -250,22 +248,7 @@ describe('boards over real ptys', () => {
   let n = 0;
   function slot(): { pos: PlayPosition; play: CurrentPlay } {
     n++;
-    const id = '0190a000-0000-7000-8000-0000000000aa';
-    const now = Date.now();
-    return {
-      pos: { content: { id, type: 'slogan', text: slogan, title: null } } as unknown as PlayPosition,
-      play: {
-        proofId: `0190a000-0000-7000-9000-${String(n).padStart(12, '0')}`,
-        contentId: id,
-        playlistId: id,
-        scheduleId: id,
-        slotStart: now,
-        slotEnd: now + 5000,
-        startedAt: now,
-        deviceStartedAt: now,
-        clockOffsetMs: 0,
-      },
-    };
+    return sloganPlay('0190a000-0000-7000-8000-0000000000aa', slogan, n);
   }
 
   it('applies board lists one at a time, latest wins, and every board in place gets the programme', async () => {
@@ -360,6 +343,8 @@ describe('boards over real ptys', () => {
     await expect.poll(() => showsSlogan(sim), { timeout: 8000 }).toBe(true);
     await expect.poll(() => sim.model.brightness).toBe(100);
     expect(out.status!()).toMatchObject({ power: 'on', brightness: 100, state: 'online' });
+    // The sign may draw the picture before the driver has finished writing (and recorded) it.
+    await expect.poll(() => out.driver.status().deliveredProgrammeId).not.toBeNull();
     const lit = slot();
     out.show!(lit.pos, lit.play);
     expect(out.keepProof!({ id: lit.play.proofId } as Proof)).toBe(true);

@@ -4,43 +4,10 @@
  * built the way the kiosk builds its frame. The controller sanitises again; doing it here too means
  * the preview shows what will be stored, not what was typed or pasted.
  */
+import { PAGE_ALLOWED_ATTRIBUTES, PAGE_ALLOWED_TAGS, PAGE_MEDIA_SRC } from '@bangtin/shared';
 // The kiosk's own stylesheet (a plain string module, no imports), so the preview looks like the lobby screen.
 import { PAGE_CSS } from '../../../../player/src/renderer/page-frame';
 
-/** Tags the controller keeps (same list as its sanitiser); anything else is unwrapped to its text. */
-const ALLOWED_TAGS = new Set([
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'p',
-  'br',
-  'hr',
-  'strong',
-  'b',
-  'em',
-  'i',
-  'u',
-  's',
-  'small',
-  'mark',
-  'ul',
-  'ol',
-  'li',
-  'blockquote',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-  'figure',
-  'figcaption',
-  'img',
-  'span',
-  'div',
-  'a',
-]);
 /** Dropped with everything inside them (sanitize-html's non-text tags, plus embeds). */
 const DROP_WITH_CONTENT = new Set([
   'script',
@@ -59,13 +26,6 @@ const DROP_WITH_CONTENT = new Set([
   'meta',
   'link',
 ]);
-const ALLOWED_ATTRS: Record<string, readonly string[]> = {
-  img: ['src', 'alt', 'width', 'height'],
-  a: ['href'],
-  td: ['colspan', 'rowspan'],
-};
-
-const MEDIA_SRC = /^media:([0-9a-f]{64})$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
@@ -94,20 +54,20 @@ function cleanElement(el: Element): void {
     return;
   }
   cleanChildren(el);
-  if (!ALLOWED_TAGS.has(tag)) {
+  if (!PAGE_ALLOWED_TAGS.includes(tag)) {
     el.replaceWith(...el.childNodes);
     return;
   }
   if (tag === 'img') {
     const sha = el.getAttribute('data-sha256') ?? '';
     const src = SHA256.test(sha) ? `media:${sha}` : (el.getAttribute('src') ?? '');
-    if (!MEDIA_SRC.test(src)) {
+    if (!PAGE_MEDIA_SRC.test(src)) {
       el.remove(); // an image not from the media store would be dropped by the controller anyway
       return;
     }
     el.setAttribute('src', src);
   }
-  const keep = ALLOWED_ATTRS[tag] ?? [];
+  const keep = PAGE_ALLOWED_ATTRIBUTES[tag] ?? [];
   for (const attr of [...el.attributes]) if (!keep.includes(attr.name)) el.removeAttribute(attr.name);
   if (tag === 'a') {
     const href = el.getAttribute('href');

@@ -6,6 +6,7 @@ import { api, deviceScreenshot, type DeviceCommand, type DeviceRow, type OutputV
 import { keys } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
+import { GroupOptions } from '../components/group-options';
 import { flattenTree } from '../schedules/tree';
 import { parseTags } from './tags';
 import { BoardConfig } from './board-config';
@@ -147,12 +148,7 @@ export function DeviceManager({
           <Field label={t('devices.edit.group')} error={fieldError(t, save.error, 'groupId')}>
             <select value={groupId} onChange={(e) => setGroupId(e.target.value)}>
               <option value="">{t('common.noGroup')}</option>
-              {tree.map(({ group, depth }) => (
-                <option key={group.id} value={group.id}>
-                  {'\u00a0\u00a0'.repeat(depth)}
-                  {group.name}
-                </option>
-              ))}
+              <GroupOptions tree={tree} />
             </select>
           </Field>
           <Field

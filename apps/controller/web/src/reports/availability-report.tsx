@@ -6,6 +6,7 @@ import { request, saveBlob } from '../api/client';
 import { useGroups } from '../api/queries';
 import { formError } from '../api/errors';
 import { FormError } from '../components/field';
+import { GroupOptions } from '../components/group-options';
 import { flattenTree } from '../schedules/tree';
 import { BarChart } from './airtime-chart';
 import {
@@ -109,12 +110,7 @@ export function AvailabilityReport({
             <label htmlFor="avail-group">{t('avail.group')}</label>
             <select id="avail-group" value={filter.groupId} onChange={(e) => onGroupChange(e.target.value)}>
               <option value="">{t('avail.allGroups')}</option>
-              {tree.map(({ group, depth }) => (
-                <option key={group.id} value={group.id}>
-                  {'\u00a0\u00a0'.repeat(depth)}
-                  {group.name}
-                </option>
-              ))}
+              <GroupOptions tree={tree} />
             </select>
           </div>
         )}

@@ -7,6 +7,7 @@ import { keys, useDevices, useGroups } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
 import { Field, FormError } from '../components/field';
 import { deviceStatus } from '../devices/status';
+import { GroupOptions } from '../components/group-options';
 import { flattenTree } from '../schedules/tree';
 import { canEdit, useUser } from '../session';
 import { CacheCell, DeviceManager, OutputsCell } from '../devices/device-manager';
@@ -71,12 +72,7 @@ export default function DevicesScreen() {
             <Field label={t('devices.field.group')} error={fieldError(t, enrol.error, 'groupId')}>
               <select value={groupId} onChange={(e) => setGroupId(e.target.value)}>
                 {user.role === 'admin' ? <option value="">{t('common.noGroup')}</option> : null}
-                {tree.map(({ group, depth }) => (
-                  <option key={group.id} value={group.id}>
-                    {'\u00a0\u00a0'.repeat(depth)}
-                    {group.name}
-                  </option>
-                ))}
+                <GroupOptions tree={tree} />
               </select>
             </Field>
           </div>

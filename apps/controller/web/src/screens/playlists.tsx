@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n/i18n';
 import { api } from '../api/client';
@@ -16,6 +16,9 @@ interface DraftItem {
 
 let nextKey = 1;
 
+// Loaded on demand: it pulls in the LED renderer and fonts, which the first screen does not need.
+const PlaylistPreview = lazy(() => import('../playlists/preview'));
+
 export default function PlaylistsScreen() {
   const { t, number } = useI18n();
   const user = useUser();
@@ -27,7 +30,12 @@ export default function PlaylistsScreen() {
   const [items, setItems] = useState<DraftItem[]>([]);
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [previewing, setPreviewing] = useState(false);
 
+  const previewItems = useMemo(
+    () => items.map((i) => ({ key: i.key, contentId: i.contentId, durationMs: secondsToMs(i.seconds) })),
+    [items],
+  );
   const titles = useMemo(() => new Map((content.data ?? []).map((c) => [c.id, c.title || c.text])), [content.data]);
 
   const create = useMutation({
@@ -128,6 +136,16 @@ export default function PlaylistsScreen() {
               </li>
             ))}
           </ol>
+          {items.length ? (
+            <button type="button" onClick={() => setPreviewing((p) => !p)} aria-expanded={previewing}>
+              {previewing ? t('playlists.previewClose') : t('playlists.preview')}
+            </button>
+          ) : null}
+          {previewing && items.length ? (
+            <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
+              <PlaylistPreview items={previewItems} content={content.data ?? []} />
+            </Suspense>
+          ) : null}
           <FormError message={formError(t, create.error, ['name', ...items.map((_, i) => `items.${i}`)])} />
           <button type="submit" className="primary" disabled={create.isPending}>
             {create.isPending ? t('common.saving') : t('common.save')}
