@@ -255,6 +255,19 @@ export async function blobUrl(path: string): Promise<string> {
   return URL.createObjectURL(await res.blob());
 }
 
+/** An authenticated file as a data URL: a sandboxed frame (kiosk page previews) cannot fetch with the token. */
+export async function dataUrl(path: string): Promise<string> {
+  const res = await fetch(`${API_BASE}${path}`, { headers: authHeaders() });
+  if (!res.ok) throw new ApiError(res.status, `http-${res.status}`, res.statusText);
+  const blob = await res.blob();
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(new ApiError(0, 'network', 'could not read the file'));
+    r.readAsDataURL(blob);
+  });
+}
+
 /** The last screenshot a device uploaded, as an object URL with its capture time; null before any. */
 export async function deviceScreenshot(id: string): Promise<{ url: string; capturedAt: string | null } | null> {
   const res = await fetch(`${API_BASE}/devices/${id}/screenshot`, { headers: authHeaders() });

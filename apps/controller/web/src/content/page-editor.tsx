@@ -2,7 +2,8 @@ import { useDeferredValue, useEffect, useId, useMemo, useRef, useState, type For
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import QRCode from 'qrcode';
 import { useI18n } from '../i18n/i18n';
-import { API_BASE, ApiError, getToken, kioskApi } from '../api/client';
+import { dataUrl, kioskApi, type ApiError } from '../api/client';
+import { KioskFrame } from '../components/kiosk-frame';
 import { keys, useContent } from '../api/queries';
 import { fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
@@ -20,52 +21,6 @@ import {
   type QrRow,
 } from './page-html';
 import './kiosk-editors.css';
-
-/**
- * The kiosk's page frame is about 1600×760 CSS px on a 1920×1080 screen, and the kiosk stylesheet sizes
- * text in `vh`: the preview lays the page out at that size and scales it down, so line breaks and
- * proportions match the lobby screen instead of shrinking the text to nothing.
- */
-const KIOSK_FRAME = { width: 1600, height: 760 };
-
-function ScaledFrame({ title, srcdoc }: { title: string; srcdoc: string }) {
-  const box = useRef<HTMLDivElement>(null);
-  const [scale, setScale] = useState(0.3);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setScale(el.clientWidth / KIOSK_FRAME.width || 0.3));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return (
-    <div ref={box} className="scaled-frame" style={{ height: KIOSK_FRAME.height * scale }}>
-      <iframe
-        sandbox=""
-        title={title}
-        srcDoc={srcdoc}
-        data-testid="page-preview"
-        style={{ ...KIOSK_FRAME, transform: `scale(${scale})` }}
-      />
-    </div>
-  );
-}
-
-/** A library image as a data URL: the preview frame is sandboxed and cannot send the bearer token. */
-async function imageDataUrl(sha256: string): Promise<string> {
-  const token = getToken();
-  const res = await fetch(`${API_BASE}/media/${sha256}`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  if (!res.ok) throw new ApiError(res.status, `http-${res.status}`, res.statusText);
-  const blob = await res.blob();
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(new ApiError(0, 'network', 'could not read the image'));
-    r.readAsDataURL(blob);
-  });
-}
 
 const QR_TEXT: Record<QrProblem, MessageKey> = {
   'url-required': 'page.qr.urlRequired',
@@ -148,7 +103,7 @@ export default function PageEditor() {
     if (!item?.sha256) return;
     setImageError(null);
     try {
-      const url = images.get(item.sha256) ?? (await imageDataUrl(item.sha256));
+      const url = images.get(item.sha256) ?? (await dataUrl(`/media/${item.sha256}`));
       setImages((m) => new Map(m).set(item.sha256!, url));
       const alt = (item.title ?? '').replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
       editor.current?.insertHtml(`<img src="${url}" data-sha256="${item.sha256}" alt="${alt}">`);
@@ -256,7 +211,7 @@ export default function PageEditor() {
             <div className="kiosk-page-title" aria-hidden="true">
               {title.trim() || t('page.previewNoTitle')}
             </div>
-            <ScaledFrame title={t('page.previewFrame')} srcdoc={srcdoc} />
+            <KioskFrame className="scaled-frame" testId="page-preview" title={t('page.previewFrame')} srcdoc={srcdoc} />
           </div>
         </div>
       </div>

@@ -1,4 +1,4 @@
-import { API_BASE, ApiError, blobUrl, getToken } from '../api/client';
+import { blobUrl, dataUrl } from '../api/client';
 
 /**
  * Library files for the preview, fetched once per preview and shared by every loop: `<img>` and
@@ -23,7 +23,7 @@ export class PreviewMedia {
   dataUrl(sha256: string): Promise<string> {
     let p = this.data.get(sha256);
     if (!p) {
-      p = fetchDataUrl(sha256);
+      p = dataUrl(`/media/${sha256}`);
       this.data.set(sha256, p);
       p.catch(() => this.data.delete(sha256));
     }
@@ -40,19 +40,4 @@ export class PreviewMedia {
     this.objects.clear();
     this.data.clear();
   }
-}
-
-async function fetchDataUrl(sha256: string): Promise<string> {
-  const token = getToken();
-  const res = await fetch(`${API_BASE}/media/${sha256}`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  if (!res.ok) throw new ApiError(res.status, `http-${res.status}`, res.statusText);
-  const blob = await res.blob();
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(new ApiError(0, 'network', 'could not read the file'));
-    r.readAsDataURL(blob);
-  });
 }

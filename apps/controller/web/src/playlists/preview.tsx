@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ContentView } from '../api/client';
 import { Field } from '../components/field';
+import { KioskFrame } from '../components/kiosk-frame';
 import { previewSrcdoc } from '../content/page-html';
 import { useI18n } from '../i18n/i18n';
 import { PREVIEW_BOARDS } from '../led/boards';
@@ -237,16 +238,11 @@ function MediaView({
   );
 }
 
-/** The kiosk page frame size; the page is laid out at it and scaled down, as the page editor does. */
-const KIOSK_FRAME = { width: 1600, height: 760 };
-
 function PageView({ item, media, title }: { item: ContentView; media: PreviewMedia; title: string }) {
   const { t } = useI18n();
   const html = 'html' in item ? String(item.html) : '';
   const shas = useMemo(() => ('media' in item && Array.isArray(item.media) ? (item.media as string[]) : []), [item]);
   const [images, setImages] = useState<ReadonlyMap<string, string>>(new Map());
-  const box = useRef<HTMLDivElement>(null);
-  const [scale, setScale] = useState(0.3);
   useEffect(() => {
     let live = true;
     void Promise.allSettled(shas.map(async (s) => [s, await media.dataUrl(s)] as const)).then((all) => {
@@ -257,23 +253,7 @@ function PageView({ item, media, title }: { item: ContentView; media: PreviewMed
       live = false;
     };
   }, [media, shas]);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setScale(el.clientWidth / KIOSK_FRAME.width || 0.3));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
   // Stored QR codes are already figures in the HTML; only library images need resolving.
   const srcdoc = useMemo(() => previewSrcdoc(html, images, []), [html, images]);
-  return (
-    <div ref={box} className="pl-preview-page" style={{ height: KIOSK_FRAME.height * scale }}>
-      <iframe
-        sandbox=""
-        title={t('plPreview.frame', { title })}
-        srcDoc={srcdoc}
-        style={{ ...KIOSK_FRAME, transform: `scale(${scale})` }}
-      />
-    </div>
-  );
+  return <KioskFrame className="pl-preview-page" title={t('plPreview.frame', { title })} srcdoc={srcdoc} />;
 }
