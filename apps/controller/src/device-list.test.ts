@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@bangtin/shared';
-import { createHarness, type Harness } from './http/test-harness';
+import { createHarness, heartbeat, type Harness } from './http/test-harness';
 import { foldName } from './device-list';
 
 const harness = createHarness('device-list');
@@ -190,16 +190,8 @@ describe('GET /devices paged, 10,000 devices', () => {
   });
 
   it('raises "board port lost" and "disk almost full" from the player heartbeat', async () => {
-    const heartbeat = (over: object) =>
-      liveSocket.emit('heartbeat', {
-        nowPlaying: null,
-        bundleVersion: null,
-        outboxSize: 0,
-        uptimeMs: 1000,
-        clockOffsetMs: 0,
-        ...over,
-      });
-    heartbeat({
+    const beat = (over: Parameters<typeof heartbeat>[0]) => liveSocket.emit('heartbeat', heartbeat(over));
+    beat({
       disk: { freeBytes: 600 * 1024 ** 2, totalBytes: 64 * 1024 ** 3 },
       outputs: [
         {
@@ -224,7 +216,7 @@ describe('GET /devices paged, 10,000 devices', () => {
     ]);
 
     // Plenty of space and the board back: both alerts clear.
-    heartbeat({
+    beat({
       disk: { freeBytes: 20 * 1024 ** 3, totalBytes: 64 * 1024 ** 3 },
       outputs: [{ id: 'led:cong-chinh', kind: 'led', state: 'online', lastWriteAt: Date.now(), lastError: null }],
     });

@@ -12,6 +12,7 @@ import { registerSchedulingRoutes } from './http/scheduling';
 import { startJobs } from './jobs';
 import { advanceHorizon } from './jobs/horizon';
 import { registerDeviceOutputs } from './http/device-outputs';
+import { registerBoards } from './http/boards';
 import { registerStatic } from './http/static';
 import { errorHandler } from './http/errors';
 import { randomPassword } from './auth/tokens';
@@ -72,6 +73,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   registerRoutes(app, store, getHub, VERSION);
   registerSchedulingRoutes(app, store, getHub);
   registerDeviceOutputs(app, store, getHub);
+  registerBoards(app, store, getHub);
   await registerStatic(app);
   await app.ready();
   // Bundles carry a horizon from the first compile on; afterwards only the daily job moves it.

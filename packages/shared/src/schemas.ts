@@ -250,6 +250,12 @@ export const OutputStatusSchema = z.object({
   power: z.enum(['on', 'off']).optional(),
   /** Brightness the board was last set to (%), null when never set by bangtin. */
   brightness: z.number().int().min(0).max(100).nullable().optional(),
+  /** The board's size (`96x16`) and LED colours, so the admin previews the sizes in use; optional for older players. */
+  size: z
+    .string()
+    .regex(/^\d{1,4}x\d{1,4}$/)
+    .optional(),
+  colour: z.enum(['mono', 'tri', 'rgb']).optional(),
 });
 
 export const HeartbeatSchema = z.object({

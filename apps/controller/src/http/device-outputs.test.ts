@@ -4,7 +4,7 @@
  */
 import { type DeviceConfig } from '@bangtin/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness } from './test-harness';
+import { createHarness, heartbeat } from './test-harness';
 
 const harness = createHarness('outputs');
 afterEach(() => harness.cleanup());
@@ -32,22 +32,20 @@ describe('device outputs', () => {
     expect((await call(admin, 'GET', `/devices/${id}/outputs`)).body.config).toEqual([{ ...board, address: '0A' }]);
 
     const at = Date.UTC(2026, 0, 5, 3, 0, 0);
-    socket.emit('heartbeat', {
-      nowPlaying: null,
-      bundleVersion: null,
-      outboxSize: 0,
-      uptimeMs: 1000,
-      clockOffsetMs: 0,
-      outputs: [
-        {
-          id: 'led:cong',
-          kind: 'led',
-          state: 'offline',
-          lastWriteAt: at,
-          lastError: { code: 'disconnected', message: 'serial port closed', at: at + 1000 },
-        },
-      ],
-    });
+    socket.emit(
+      'heartbeat',
+      heartbeat({
+        outputs: [
+          {
+            id: 'led:cong',
+            kind: 'led',
+            state: 'offline',
+            lastWriteAt: at,
+            lastError: { code: 'disconnected', message: 'serial port closed', at: at + 1000 },
+          },
+        ],
+      }),
+    );
     const expected = {
       id: 'led:cong',
       kind: 'led',

@@ -12,6 +12,13 @@ import { type Controller, type ControllerOptions, startController } from '../ser
 
 export const ADMIN_PASSWORD = 'mat-khau-thu-nghiem';
 
+/** A player's heartbeat with nothing playing; `over` sets what the test is about (outputs, disk …). */
+type Heartbeat = Parameters<PlayerToControllerEvents['heartbeat']>[0];
+
+export function heartbeat(over: Partial<Heartbeat> = {}): Heartbeat {
+  return { nowPlaying: null, bundleVersion: null, outboxSize: 0, uptimeMs: 1000, clockOffsetMs: 0, ...over };
+}
+
 export interface Harness {
   c: Controller;
   dataDir: string;

@@ -329,7 +329,8 @@ describe('boards over real ptys', () => {
     cleanups.push(() => out.close());
     await out.open();
     // The state that holds now is applied at once, not at the next firing.
-    expect(out.status!()).toMatchObject({ power: 'off', brightness: 44 });
+    // The status names the board's size too: the controller lists the sizes in use from it.
+    expect(out.status!()).toMatchObject({ power: 'off', brightness: 44, size: config.size });
     await expect.poll(() => sim.model.brightness).toBe(44);
 
     const dark = slot();

@@ -266,6 +266,8 @@ export function createLedOutput(initial: LedOutputConfig, opts: LedOutputOptions
         undeliveredPlays,
         power: st.power,
         brightness: st.brightness,
+        size: config.size,
+        ...(config.colour ? { colour: config.colour } : {}),
       };
     },
     watchStatus(notify: () => void) {

@@ -8,6 +8,7 @@ import { fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
 import { LedPreview } from '../led/led-preview';
 import { PREVIEW_BOARDS } from '../led/boards';
+import { boardSizesKey, useBoardSizes } from '../led/fleet-boards';
 import { BAUD_RATES, boardSpec, type BoardDraft, fromConfig, keptKeys, newBoard, toConfig } from './board-config-model';
 
 /** `GET/PUT /devices/:id/outputs`: boards as configured (any fields the controller keeps) and their status. */
@@ -50,6 +51,7 @@ export function BoardConfig({ deviceId }: { deviceId: string }) {
       setNotice(t('boards.saved'));
       qc.setQueryData(['device-outputs', deviceId], r);
       void qc.invalidateQueries({ queryKey: keys.devices });
+      void qc.invalidateQueries({ queryKey: boardSizesKey });
     },
   });
 
@@ -122,13 +124,20 @@ function BoardFields({
   onChange(p: Partial<BoardDraft>): void;
   onRemove(): void;
 }) {
-  const { t } = useI18n();
+  const { t, number } = useI18n();
   const err = (f: string) => fieldError(t, error, `${index}.${f}`);
   const spec: LedBoardSpec | null = useMemo(() => boardSpec(board), [board]);
+  const fleet = useBoardSizes();
+  // The common sizes, then the sizes in use elsewhere (another office may have the same model).
+  const inUse = useMemo(() => {
+    const n = new Map<string, number>();
+    for (const s of fleet.data ?? []) n.set(s.size, (n.get(s.size) ?? 0) + s.boards);
+    return n;
+  }, [fleet.data]);
   const sizes = useMemo(() => {
-    const known = PREVIEW_BOARDS.map((p) => p.id);
+    const known = [...new Set([...PREVIEW_BOARDS.map((p) => p.id), ...inUse.keys()])];
     return known.includes(board.size) || !board.size ? known : [...known, board.size];
-  }, [board.size]);
+  }, [board.size, inUse]);
   const kept = keptKeys(board);
   const label = board.name || String(index + 1);
   return (
@@ -165,7 +174,9 @@ function BoardFields({
           <select value={board.size} onChange={(e) => onChange({ size: e.target.value })}>
             {sizes.map((s) => (
               <option key={s} value={s}>
-                {s.replace('x', ' × ')}
+                {inUse.has(s)
+                  ? t('boards.sizeInUse', { size: s.replace('x', ' × '), n: number(inUse.get(s) ?? 0) })
+                  : s.replace('x', ' × ')}
               </option>
             ))}
           </select>

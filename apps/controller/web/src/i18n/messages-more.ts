@@ -496,6 +496,12 @@ export const viMore = {
   'plPreview.mediaFailed': 'Không tải được tệp của mục này.',
   'plPreview.missing': 'Nội dung này không còn trong thư viện.',
   'plPreview.frame': 'Trang thông tin: {title}',
+
+  'content.previewFleet': 'Xem trước trên các cỡ bảng đang dùng; khẩu hiệu hiện trên bảng nào chỉ rõ khi đã lên lịch.',
+  'content.previewCommon': 'Chưa có bảng LED nào được cấu hình: xem trước trên các cỡ bảng thông dụng.',
+  'content.fleetSize': '{size} · {n} bảng',
+  'content.fleetSizeOne': '{size} · 1 bảng',
+  'boards.sizeInUse': '{size} (đang dùng: {n} bảng)',
 };
 
 export const enMore = {
@@ -993,4 +999,11 @@ export const enMore = {
   'plPreview.mediaFailed': 'Could not load this item’s file.',
   'plPreview.missing': 'This content is no longer in the library.',
   'plPreview.frame': 'Information page: {title}',
+
+  'content.previewFleet':
+    'Previewed on the board sizes in use (which boards a slogan reaches is known once it is scheduled).',
+  'content.previewCommon': 'No LED board is configured yet: previewed on common board sizes.',
+  'content.fleetSize': '{size} · {n} boards',
+  'content.fleetSizeOne': '{size} · 1 board',
+  'boards.sizeInUse': '{size} (in use: {n} boards)',
 } satisfies Record<keyof typeof viMore, string>;

@@ -4,7 +4,7 @@ import { Field } from '../components/field';
 import { KioskFrame } from '../components/kiosk-frame';
 import { previewSrcdoc } from '../content/page-html';
 import { useI18n } from '../i18n/i18n';
-import { PREVIEW_BOARDS } from '../led/boards';
+import { pickerBoards, type PreviewBoard, useBoardSizes } from '../led/fleet-boards';
 import { LedPreview } from '../led/led-preview';
 import { PreviewMedia } from './preview-media';
 import { pause, positionAt, resume, retime, skip, startClock, type ClockItem } from './preview-clock';
@@ -40,8 +40,11 @@ export default function PlaylistPreview({
   );
   const [clock, setClock] = useState(() => startClock(clockItems, performance.now()));
   const [now, setNow] = useState(() => performance.now());
-  const [boardId, setBoardId] = useState(PREVIEW_BOARDS[0]!.id);
-  const board = PREVIEW_BOARDS.find((b) => b.id === boardId) ?? PREVIEW_BOARDS[0]!;
+  const fleet = useBoardSizes();
+  const boards = useMemo(() => pickerBoards(fleet.data), [fleet.data]);
+  // Until one is picked, the size with the most boards in use (or the first common size).
+  const [boardId, setBoardId] = useState<string | null>(null);
+  const board = boards.find((b) => b.id === boardId) ?? boards[0]!;
   const byId = useMemo(() => new Map(content.map((c) => [c.id, c])), [content]);
   const [media] = useState(() => new PreviewMedia());
   useEffect(() => () => media.close(), [media]);
@@ -101,9 +104,12 @@ export default function PlaylistPreview({
         </button>
         <Field label={t('plPreview.board')}>
           <select value={board.id} onChange={(e) => setBoardId(e.target.value)}>
-            {PREVIEW_BOARDS.map((b) => (
+            {boards.map((b) => (
               <option key={b.id} value={b.id}>
-                {b.width}×{b.height}
+                {b.fleet
+                  ? t('boards.sizeInUse', { size: `${b.width}×${b.height}`, n: number(b.fleet.boards) })
+                  : `${b.width}×${b.height}`}
+                {b.colour && b.colour !== 'mono' ? ` · ${t(`boards.colour.${b.colour}`)}` : ''}
               </option>
             ))}
           </select>
@@ -154,7 +160,7 @@ function ItemView({
   title,
 }: {
   item: ContentView;
-  board: (typeof PREVIEW_BOARDS)[number];
+  board: PreviewBoard;
   media: PreviewMedia;
   playing: boolean;
   title: string;

@@ -6,7 +6,7 @@ import { keys, useContent } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
 import { LedPreview } from '../led/led-preview';
-import { PREVIEW_BOARDS } from '../led/boards';
+import { previewBoards, useBoardSizes } from '../led/fleet-boards';
 import { canEdit, useUser } from '../session';
 import { MediaThumb } from '../components/media-thumb';
 import { MediaUpload } from '../content/media-upload';
@@ -32,6 +32,9 @@ export default function ContentScreen() {
   const [kioskForm, setKioskForm] = useState<'page' | 'stream' | null>(null);
   // Rendering three boards per keystroke is cheap, but typing must never wait for it.
   const previewText = useDeferredValue(text);
+  // The slogan's boards are known only once it is scheduled: preview it on every size in use.
+  const fleet = useBoardSizes();
+  const boards = useMemo(() => previewBoards(fleet.data), [fleet.data]);
 
   const create = useMutation({
     mutationFn: () => api.createSlogan({ text, title: title.trim() || null }),
@@ -76,8 +79,29 @@ export default function ContentScreen() {
           </form>
           <div className="card previews" aria-labelledby="preview-title">
             <h2 id="preview-title">{t('content.preview')}</h2>
+            {fleet.isPending ? null : (
+              <p className="hint">{fleet.data?.length ? t('content.previewFleet') : t('content.previewCommon')}</p>
+            )}
             {previewText.trim() ? (
-              PREVIEW_BOARDS.map((b) => <LedPreview key={b.id} text={previewText} board={b} />)
+              boards.map((b) => (
+                <div key={b.id} className="fleet-preview" data-fleet-size={b.fleet ? b.size : undefined}>
+                  {b.fleet ? (
+                    <p className="fleet-size">
+                      <strong>
+                        {t(b.fleet.boards === 1 ? 'content.fleetSizeOne' : 'content.fleetSize', {
+                          size: `${b.width}×${b.height}`,
+                          n: number(b.fleet.boards),
+                        })}
+                      </strong>
+                      {b.fleet.colour !== 'mono' ? ` · ${t(`boards.colour.${b.fleet.colour}`)}` : null}
+                      {b.fleet.districts.length ? (
+                        <span className="hint"> · {b.fleet.districts.join(', ')}</span>
+                      ) : null}
+                    </p>
+                  ) : null}
+                  <LedPreview text={previewText} board={b} />
+                </div>
+              ))
             ) : (
               <p className="hint">{t('content.previewEmpty')}</p>
             )}
