@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n';
 import { api, download, type CampaignBody, type CampaignView } from '../api/client';
 import { keys, useDevices, useGroups, usePlaylists } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
+import { DataTable } from '../components/data-table';
 import { Field, FormError, Notice } from '../components/field';
 import { TargetPicker, targetNames, type Targets } from '../components/target-picker';
 import { CalendarView } from '../calendar/calendar-view';
@@ -220,77 +221,75 @@ export default function CampaignsScreen() {
           {errorText(t, actionError)}
         </p>
       ) : null}
-      {campaigns.data && campaigns.data.length === 0 ? <p>{t('campaigns.empty')}</p> : null}
-      {campaigns.data?.length ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('campaigns.field.name')}</th>
-              <th scope="col">{t('campaigns.col.dates')}</th>
-              <th scope="col">{t('campaigns.field.priority')}</th>
-              <th scope="col">{t('campaigns.col.status')}</th>
-              <th scope="col">{t('campaigns.field.targets')}</th>
-              <th scope="col">{t('devices.col.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...campaigns.data]
-              .sort((a, b) => b.priority - a.priority || a.startsOn.localeCompare(b.startsOn))
-              .map((c) => {
-                const open = c.status !== 'ended' && c.status !== 'cancelled';
-                return (
-                  <tr key={c.id} data-campaign-row={c.name}>
-                    <td>
-                      <span className="swatch" style={{ background: c.colour }} aria-hidden="true" /> {c.name}
-                    </td>
-                    <td>
-                      {c.startsOn} – {c.endsOn}
-                    </td>
-                    <td>{c.priority}</td>
-                    <td>{t(`campaigns.status.${c.status}`)}</td>
-                    <td>
-                      {targetNames(c.target, groups.data ?? [], devices.data ?? []).join(', ') || t('common.none')}
-                    </td>
-                    <td className="actions">
-                      {isAdmin && open ? (
-                        <button
-                          type="button"
-                          className="small"
-                          onClick={() => {
-                            setEditing(c);
-                            setDraft(fromCampaign(c));
-                            save.reset();
-                          }}
-                        >
-                          {t('campaigns.editBtn')}
-                        </button>
-                      ) : null}
-                      {user.role !== 'viewer' && open && c.scheduleIds.length === 0 && c.playlistIds.length > 0 ? (
-                        <button type="button" className="small" onClick={() => schedule.mutate(c.id)}>
-                          {t('campaigns.schedule')}
-                        </button>
-                      ) : null}
-                      {isAdmin && open ? (
-                        <button
-                          type="button"
-                          className="small danger"
-                          onClick={() => {
-                            if (window.confirm(t('campaigns.confirmCancel', { name: c.name }))) cancel.mutate(c.id);
-                          }}
-                        >
-                          {t('campaigns.cancel')}
-                        </button>
-                      ) : null}
-                      <button type="button" className="small link-like" onClick={() => ics.mutate(c)}>
-                        {t('campaigns.ics')}
+      <DataTable
+        rows={campaigns.data}
+        empty={t('campaigns.empty')}
+        head={
+          <>
+            <th scope="col">{t('campaigns.field.name')}</th>
+            <th scope="col">{t('campaigns.col.dates')}</th>
+            <th scope="col">{t('campaigns.field.priority')}</th>
+            <th scope="col">{t('campaigns.col.status')}</th>
+            <th scope="col">{t('campaigns.field.targets')}</th>
+            <th scope="col">{t('devices.col.actions')}</th>
+          </>
+        }
+      >
+        {(rows) =>
+          [...rows]
+            .sort((a, b) => b.priority - a.priority || a.startsOn.localeCompare(b.startsOn))
+            .map((c) => {
+              const open = c.status !== 'ended' && c.status !== 'cancelled';
+              return (
+                <tr key={c.id} data-campaign-row={c.name}>
+                  <td>
+                    <span className="swatch" style={{ background: c.colour }} aria-hidden="true" /> {c.name}
+                  </td>
+                  <td>
+                    {c.startsOn} – {c.endsOn}
+                  </td>
+                  <td>{c.priority}</td>
+                  <td>{t(`campaigns.status.${c.status}`)}</td>
+                  <td>{targetNames(c.target, groups.data ?? [], devices.data ?? []).join(', ') || t('common.none')}</td>
+                  <td className="actions">
+                    {isAdmin && open ? (
+                      <button
+                        type="button"
+                        className="small"
+                        onClick={() => {
+                          setEditing(c);
+                          setDraft(fromCampaign(c));
+                          save.reset();
+                        }}
+                      >
+                        {t('campaigns.editBtn')}
                       </button>
-                    </td>
-                  </tr>
-                );
-              })}
-          </tbody>
-        </table>
-      ) : null}
+                    ) : null}
+                    {user.role !== 'viewer' && open && c.scheduleIds.length === 0 && c.playlistIds.length > 0 ? (
+                      <button type="button" className="small" onClick={() => schedule.mutate(c.id)}>
+                        {t('campaigns.schedule')}
+                      </button>
+                    ) : null}
+                    {isAdmin && open ? (
+                      <button
+                        type="button"
+                        className="small danger"
+                        onClick={() => {
+                          if (window.confirm(t('campaigns.confirmCancel', { name: c.name }))) cancel.mutate(c.id);
+                        }}
+                      >
+                        {t('campaigns.cancel')}
+                      </button>
+                    ) : null}
+                    <button type="button" className="small link-like" onClick={() => ics.mutate(c)}>
+                      {t('campaigns.ics')}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })
+        }
+      </DataTable>
 
       <CalendarView campaigns={campaigns.data ?? []} />
     </section>

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { api } from '../api/client';
 import { keys, useContent, usePlaylists } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
+import { DataTable } from '../components/data-table';
 import { Field, FormError, Notice } from '../components/field';
 import { moveItem, secondsToMs, totalMs } from '../playlists/order';
 import { canEdit, useUser } from '../session';
@@ -156,38 +157,38 @@ export default function PlaylistsScreen() {
 
       <h2>{t('playlists.list')}</h2>
       {playlists.error ? <p className="error">{errorText(t, playlists.error)}</p> : null}
-      {playlists.data && playlists.data.length === 0 ? <p>{t('playlists.empty')}</p> : null}
-      {playlists.data?.length ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('common.name')}</th>
-              <th scope="col">{t('playlists.col.items')}</th>
-              <th scope="col">{t('playlists.col.duration')}</th>
+      <DataTable
+        rows={playlists.data}
+        empty={t('playlists.empty')}
+        head={
+          <>
+            <th scope="col">{t('common.name')}</th>
+            <th scope="col">{t('playlists.col.items')}</th>
+            <th scope="col">{t('playlists.col.duration')}</th>
+          </>
+        }
+      >
+        {(rows) =>
+          rows.map((p) => (
+            <tr key={p.id}>
+              <td>
+                {p.name}
+                <ul className="compact">
+                  {p.items.map((i, k) => (
+                    <li key={k}>
+                      {titles.get(i.contentId) ?? i.contentId} — {number(i.durationMs / 1000)} {t('common.seconds')}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td>{p.items.length}</td>
+              <td>
+                {number(totalMs(p.items) / 1000)} {t('common.seconds')}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {playlists.data.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  {p.name}
-                  <ul className="compact">
-                    {p.items.map((i, k) => (
-                      <li key={k}>
-                        {titles.get(i.contentId) ?? i.contentId} — {number(i.durationMs / 1000)} {t('common.seconds')}
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-                <td>{p.items.length}</td>
-                <td>
-                  {number(totalMs(p.items) / 1000)} {t('common.seconds')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+          ))
+        }
+      </DataTable>
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { parseDateList, parseDecimal, recurrenceBody, type RecurrenceDraft } fro
 import { HolidayLists } from '../schedules/holiday-lists';
 import { keys, useDevices, useGroups, usePlaylists, useSchedules } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
+import { DataTable } from '../components/data-table';
 import { Field, FormError, Notice } from '../components/field';
 import { flattenTree } from '../schedules/tree';
 import { canEdit, useUser } from '../session';
@@ -367,56 +368,56 @@ export default function SchedulesScreen() {
           {errorText(t, remove.error)}
         </p>
       ) : null}
-      {schedules.data && schedules.data.length === 0 ? <p>{t('schedules.empty')}</p> : null}
-      {schedules.data?.length ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('schedules.col.playlist')}</th>
-              <th scope="col">{t('schedules.col.targets')}</th>
-              <th scope="col">{t('schedules.col.priority')}</th>
-              <th scope="col">{t('schedules.col.window')}</th>
-              {canEdit(user) ? <th scope="col">{t('devices.col.actions')}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {schedules.data.map((s) => {
-              const name = playlistName.get(s.playlistId) ?? s.playlistId;
-              return (
-                <tr key={s.id}>
-                  <td>{name}</td>
+      <DataTable
+        rows={schedules.data}
+        empty={t('schedules.empty')}
+        head={
+          <>
+            <th scope="col">{t('schedules.col.playlist')}</th>
+            <th scope="col">{t('schedules.col.targets')}</th>
+            <th scope="col">{t('schedules.col.priority')}</th>
+            <th scope="col">{t('schedules.col.window')}</th>
+            {canEdit(user) ? <th scope="col">{t('devices.col.actions')}</th> : null}
+          </>
+        }
+      >
+        {(rows) =>
+          rows.map((s) => {
+            const name = playlistName.get(s.playlistId) ?? s.playlistId;
+            return (
+              <tr key={s.id}>
+                <td>{name}</td>
+                <td>
+                  {[
+                    ...s.target.groupIds.map((g) => groupName.get(g) ?? g),
+                    ...s.target.deviceIds.map((d) => deviceName.get(d) ?? d),
+                  ].join(', ')}
+                </td>
+                <td>
+                  {s.priority}
+                  {s.weight && s.weight !== 1 ? ` · ${t('schedules.weightN', { n: s.weight })}` : ''}
+                  {s.fallback ? ` · ${t('schedules.isFallback')}` : ''}
+                </td>
+                <td>{windowText(s)}</td>
+                {canEdit(user) ? (
                   <td>
-                    {[
-                      ...s.target.groupIds.map((g) => groupName.get(g) ?? g),
-                      ...s.target.deviceIds.map((d) => deviceName.get(d) ?? d),
-                    ].join(', ')}
+                    <button
+                      type="button"
+                      className="small danger"
+                      aria-label={`${t('common.delete')}: ${name}`}
+                      onClick={() => {
+                        if (window.confirm(t('schedules.confirmDelete', { name }))) remove.mutate(s.id);
+                      }}
+                    >
+                      {t('common.delete')}
+                    </button>
                   </td>
-                  <td>
-                    {s.priority}
-                    {s.weight && s.weight !== 1 ? ` · ${t('schedules.weightN', { n: s.weight })}` : ''}
-                    {s.fallback ? ` · ${t('schedules.isFallback')}` : ''}
-                  </td>
-                  <td>{windowText(s)}</td>
-                  {canEdit(user) ? (
-                    <td>
-                      <button
-                        type="button"
-                        className="small danger"
-                        aria-label={`${t('common.delete')}: ${name}`}
-                        onClick={() => {
-                          if (window.confirm(t('schedules.confirmDelete', { name }))) remove.mutate(s.id);
-                        }}
-                      >
-                        {t('common.delete')}
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      ) : null}
+                ) : null}
+              </tr>
+            );
+          })
+        }
+      </DataTable>
       <HolidayLists />
     </section>
   );

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { api, type InterruptView } from '../api/client';
 import { useDevices, useGroups } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
+import { DataTable } from '../components/data-table';
 import { Field, FormError, Notice } from '../components/field';
 import { TargetPicker, targetNames, type Targets } from '../components/target-picker';
 import { canEdit, useUser } from '../session';
@@ -171,44 +172,44 @@ export default function UrgentScreen() {
 
       <h2>{t('urgent.history')}</h2>
       {list.error ? <p className="error">{errorText(t, list.error)}</p> : null}
-      {list.data && list.data.length === 0 ? <p>{t('urgent.empty')}</p> : null}
-      {list.data?.length ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('urgent.col.text')}</th>
-              <th scope="col">{t('urgent.col.sentAt')}</th>
-              <th scope="col">{t('urgent.col.state')}</th>
-              <th scope="col">{t('urgent.col.acks')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('devices.col.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...list.data]
-              .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-              .map((x) => (
-                <tr key={x.id}>
-                  <td className="slogan-text">{x.text ?? t('common.none')}</td>
-                  <td>{dateTime(x.createdAt)}</td>
-                  <td>{t(`urgent.state.${interruptState(x)}`)}</td>
-                  <td>
-                    {t('urgent.ackCount', {
-                      acked: x.deliveries.filter((d) => d.acked).length,
-                      total: x.deliveries.length,
-                    })}
-                  </td>
-                  <td>
-                    <button type="button" className="small" onClick={() => setSelected(x.id)}>
-                      {t('urgent.view')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        rows={list.data}
+        empty={t('urgent.empty')}
+        head={
+          <>
+            <th scope="col">{t('urgent.col.text')}</th>
+            <th scope="col">{t('urgent.col.sentAt')}</th>
+            <th scope="col">{t('urgent.col.state')}</th>
+            <th scope="col">{t('urgent.col.acks')}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t('devices.col.actions')}</span>
+            </th>
+          </>
+        }
+      >
+        {(rows) =>
+          [...rows]
+            .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+            .map((x) => (
+              <tr key={x.id}>
+                <td className="slogan-text">{x.text ?? t('common.none')}</td>
+                <td>{dateTime(x.createdAt)}</td>
+                <td>{t(`urgent.state.${interruptState(x)}`)}</td>
+                <td>
+                  {t('urgent.ackCount', {
+                    acked: x.deliveries.filter((d) => d.acked).length,
+                    total: x.deliveries.length,
+                  })}
+                </td>
+                <td>
+                  <button type="button" className="small" onClick={() => setSelected(x.id)}>
+                    {t('urgent.view')}
+                  </button>
+                </td>
+              </tr>
+            ))
+        }
+      </DataTable>
     </section>
   );
 }
