@@ -13,6 +13,7 @@ import { startBrowserModePlayer, tmpDir, waitFor } from './support/processes';
  */
 
 const PAGE_TITLE = 'Thủ tục cấp lại thẻ BHYT';
+const EDITED_TITLE = 'Thủ tục cấp lại, đổi thẻ BHYT';
 const IMAGE_TITLE = 'Sơ đồ quầy tiếp nhận';
 
 let ui: AdminUi;
@@ -123,6 +124,35 @@ describe('admin UI: kiosk pages, streams and survey', () => {
     expect(await ui.page.getByLabel('Tên trang (hiện trên menu ki-ốt)').inputValue()).toBe('');
   });
 
+  it('edits the page from the list: new title and one more bullet, stored in place', async () => {
+    expect(pageId).not.toBe('');
+    await ui.page.getByRole('button', { name: `Sửa trang “${PAGE_TITLE}”` }).click();
+    const title = ui.page.getByLabel('Tên trang (hiện trên menu ki-ốt)');
+    await waitFor(async () => (await title.inputValue()) === PAGE_TITLE, 'page loaded into the editor');
+    const body = ui.page.getByRole('textbox', { name: 'Nội dung trang' });
+    // Opened as written: the library image shown again and the QR code in its row, not as a figure.
+    await body.locator(`img[data-sha256="${imageSha}"]`).waitFor();
+    expect(await body.locator('figure').count()).toBe(0);
+    expect(await ui.page.getByLabel('Địa chỉ mã QR 1').inputValue()).toContain('vssid.baohiemxahoi.gov.vn');
+    await title.fill(EDITED_TITLE);
+    await body.locator('li', { hasText: 'Sổ BHXH' }).click();
+    await body.press('End');
+    await body.press('Enter');
+    await ui.page.keyboard.type('Ảnh thẻ (nếu có)');
+    await ui.page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await ui.page.getByText(`Đã lưu thay đổi của trang “${EDITED_TITLE}”`).waitFor();
+    const stored = (
+      await ui.api.get<{ type: string; title: string; html: string; media: string[] }>(`/content/${pageId}`)
+    ).body;
+    expect(stored.title).toBe(EDITED_TITLE);
+    expect(stored.html).toMatch(/<ul><li>Căn cước công dân<\/li><li>Sổ BHXH<\/li><li>Ảnh thẻ \(nếu có\)<\/li><\/ul>/);
+    expect(stored.html).toContain('<h2>Cấp lại thẻ bảo hiểm y tế</h2>');
+    expect(stored.html).toContain(`<img src="media:${imageSha}"`);
+    expect(stored.media).toEqual([imageSha]);
+    expect(stored.html.match(/<figure class="qr">/g)).toHaveLength(1);
+    await ui.page.getByRole('button', { name: 'Thôi sửa' }).click();
+  });
+
   it('adds a live stream; a URL that is not HLS is refused beside the field and kept', async () => {
     await ui.page.getByRole('button', { name: 'Thêm luồng trực tiếp' }).click();
     await ui.page.getByLabel('Tên luồng (không bắt buộc)').fill('Đối thoại chính sách BHXH');
@@ -224,7 +254,7 @@ describe('admin UI: kiosk pages, streams and survey', () => {
     await kiosk.touchscreen.tap(480, 270);
     const entry = kiosk.locator(`[data-testid="page-${pageId}"]`);
     await entry.waitFor({ timeout: 10_000 });
-    expect((await entry.textContent())?.trim()).toBe(PAGE_TITLE);
+    expect((await entry.textContent())?.trim()).toBe(EDITED_TITLE);
     await kiosk.screenshot({ path: path.join(UI_SHOTS, '42-kiosk-menu.png') });
     await kiosk.close();
   });

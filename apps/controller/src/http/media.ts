@@ -39,16 +39,34 @@ import { inScope, scopeOf } from './scope';
 /** Upload limit; 512 MiB by default (a few minutes of 1080p H.264), `BANGTIN_MEDIA_MAX_BYTES` to change. */
 export const DEFAULT_MEDIA_MAX_BYTES = 512 * 1024 * 1024;
 
+/** URLs shown as QR codes under the text, e.g. the VssID app's store page. */
+const QrCodesSchema = z
+  .array(z.object({ url: z.url({ protocol: /^https?$/ }).max(1000), label: NfcText(200) }))
+  .max(10);
+
 const CreatePageBodySchema = z.object({
   type: z.literal('page'),
   title: NfcText(200),
   html: z.string().max(400_000),
-  /** URLs shown as QR codes under the text, e.g. the VssID app's store page. */
-  qrCodes: z
-    .array(z.object({ url: z.url({ protocol: /^https?$/ }).max(1000), label: NfcText(200) }))
-    .max(10)
-    .default([]),
+  qrCodes: QrCodesSchema.default([]),
 });
+
+/** A page edit: any of the fields of creation, checked and sanitised the same way. */
+const PatchPageBodySchema = z.object({
+  title: CreatePageBodySchema.shape.title.optional(),
+  html: CreatePageBodySchema.shape.html.optional(),
+  qrCodes: QrCodesSchema.optional(),
+});
+const PAGE_FIELDS: readonly string[] = Object.keys(PatchPageBodySchema.shape);
+
+/** The QR figures `qrFigures` appends, for pages stored before their source was kept. */
+const TRAILING_QR_FIGURES = /(?:<figure class="qr">(?:(?!<\/figure>)[\s\S])*<\/figure>)+$/;
+
+/** A page stored before its source was kept: its text, and the QR figures appended to it. */
+function splitLegacyPage(html: string): { html: string; figures: string } {
+  const at = TRAILING_QR_FIGURES.exec(html)?.index ?? html.length;
+  return { html: html.slice(0, at), figures: html.slice(at) };
+}
 
 const CreateStreamBodySchema = z.object({
   type: z.literal('stream'),
@@ -171,6 +189,7 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
       const item = store.content.createRich(
         { type: 'page', title: body.title, html: html + (await qrFigures(body.qrCodes)), media: refs },
         user.id,
+        { html, qrCodes: body.qrCodes },
       );
       return reply.status(201).send(item);
     }
@@ -185,16 +204,67 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
     }
   });
 
-  // Sound on or off for a video or stream; the devices get the new bundle at once.
+  // Sound on or off for a video or stream, or a page's title, text and QR codes; the devices whose
+  // bundles hold the item get the new bundle at once. Content is not scoped to districts (any editor
+  // may use any item), so editing takes the same roles as creating.
   app.patch('/api/v1/content/:id', async (req) => {
     requireRole(req, 'admin', 'editor');
     const id = parse(z.object({ id: IdSchema }), req.params).id;
+    const raw: unknown = req.body;
+    const keys = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.keys(raw) : [];
+    if (!keys.includes('audio') && keys.some((k) => PAGE_FIELDS.includes(k))) return editPage(id, keys, raw);
     const body = parse(AudioBodySchema, req.body);
     const item = store.content.setAudio(id, body.audio);
     if (item === null) throw notFound('content');
     if (item === 'no-sound') throw new HttpError(400, 'invalid-input', 'only videos and streams have sound', 'audio');
     hub().requestRefresh();
     return item;
+  });
+
+  async function editPage(id: string, keys: string[], raw: unknown) {
+    const current = store.content.pageSource(id);
+    if (!current) {
+      const other = store.content.get(id);
+      if (!other) throw notFound('content');
+      const field = keys.find((k) => PAGE_FIELDS.includes(k))!;
+      throw new HttpError(400, 'invalid-input', `${field} can be changed on pages only, not on a ${other.type}`, field);
+    }
+    const extra = keys.find((k) => !PAGE_FIELDS.includes(k));
+    if (extra) throw new HttpError(400, 'invalid-input', `a page has no field ${extra} to change`, extra);
+    const body = parse(PatchPageBodySchema, raw);
+    const { item } = current;
+    const source = current.source ?? { ...splitLegacyPage(item.html), qrCodes: null };
+    let text = { html: source.html, media: item.media };
+    if (body.html !== undefined) {
+      text = sanitizePageHtml(body.html);
+      const missing = text.media.find((sha) => !media.get(sha));
+      if (missing) throw new HttpError(404, 'not-found', `media ${missing} is not uploaded`, 'html');
+    }
+    const qrCodes = body.qrCodes ?? source.qrCodes;
+    // Unknown QR codes (a page stored before its source was kept) keep the figures they had.
+    const figures = qrCodes !== null ? await qrFigures(qrCodes) : splitLegacyPage(item.html).figures;
+    const updated = store.content.updatePage(
+      id,
+      { title: body.title ?? item.title, html: text.html + figures, media: text.media },
+      { html: text.html, qrCodes },
+    );
+    if (!updated) throw notFound('content');
+    hub().requestRefresh();
+    return updated;
+  }
+
+  // What staff wrote for a page (its text without the QR figures, and the QR codes), for the editor.
+  app.get('/api/v1/content/:id/source', async (req) => {
+    requireUser(req);
+    const id = parse(z.object({ id: IdSchema }), req.params).id;
+    const current = store.content.pageSource(id);
+    if (!current) throw notFound('page');
+    const { item, source } = current;
+    return {
+      title: item.title,
+      html: source?.html ?? splitLegacyPage(item.html).html,
+      qrCodes: source?.qrCodes ?? [],
+    };
   });
 
   async function upload(req: FastifyRequest, userId: string) {

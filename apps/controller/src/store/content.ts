@@ -25,6 +25,16 @@ function toItem(r: ContentRow): ContentItem {
 
 /** Content types other than slogan, stored with their fields in `meta`. */
 export type RichContentItem = Exclude<ContentItem, { type: 'slogan' }>;
+/**
+ * What staff wrote for a page, before the QR figures were appended: kept in the row's `meta` only (the
+ * item players get has just the finished html), so the page editor can open it again. `qrCodes` is
+ * null for pages stored before this was kept: their figures are in `html` and their URLs are lost.
+ */
+export interface PageSource {
+  html: string;
+  qrCodes: { url: string; label: string }[] | null;
+}
+
 /** Omit applied to each member of the union (a plain Omit would merge them into one shape). */
 export type NewRichContent = RichContentItem extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never;
 
@@ -40,14 +50,40 @@ export class ContentStore {
   }
 
   /** Stores an image, video, page or stream item (already validated and sanitised by the caller). */
-  createRich(item: NewRichContent, createdBy: string | null): ContentItem {
+  createRich(item: NewRichContent, createdBy: string | null, source?: PageSource): ContentItem {
     const id = newId();
     const { type, ...meta } = item;
     const full = ContentItemSchema.parse({ ...meta, id, type });
+    const stored = source ? { ...meta, source } : meta;
     this.db
       .prepare('INSERT INTO content (id, type, title, text, meta, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(id, type, 'title' in item ? item.title : null, null, JSON.stringify(meta), createdBy, Date.now());
+      .run(id, type, 'title' in item ? item.title : null, null, JSON.stringify(stored), createdBy, Date.now());
     return full;
+  }
+
+  /** A page with what staff wrote for it; null when there is no such page. */
+  pageSource(id: string): { item: Extract<ContentItem, { type: 'page' }>; source: PageSource | null } | null {
+    const row = this.db.prepare('SELECT * FROM content WHERE id = ?').get(id) as ContentRow | undefined;
+    if (!row || row.type !== 'page') return null;
+    const item = toItem(row);
+    if (item.type !== 'page') return null;
+    const meta = JSON.parse(row.meta ?? '{}') as { source?: PageSource };
+    return { item, source: meta.source ?? null };
+  }
+
+  /** Replaces a page's title, html and media (validated and sanitised by the caller); null when no such page. */
+  updatePage(
+    id: string,
+    page: { title: string; html: string; media: string[] },
+    source: PageSource,
+  ): ContentItem | null {
+    const row = this.db.prepare('SELECT type FROM content WHERE id = ?').get(id) as { type: string } | undefined;
+    if (!row || row.type !== 'page') return null;
+    const item = ContentItemSchema.parse({ ...page, id, type: 'page' });
+    this.db
+      .prepare('UPDATE content SET title = ?, meta = ? WHERE id = ?')
+      .run(page.title, JSON.stringify({ ...page, source }), id);
+    return item;
   }
 
   /**

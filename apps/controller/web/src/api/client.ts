@@ -433,9 +433,12 @@ export interface SurveyAnswerView {
   answeredAt: string;
 }
 
-/** Kiosk content and survey (pages, streams, the survey's questions); the controller has no page update. */
+/** Kiosk content and survey (pages, streams, the survey's questions). */
 export const kioskApi = {
   createPage: (b: PageBody) => request<PageContentView>('POST', '/content', { type: 'page', ...b }),
+  /** What staff wrote for a page (text without the QR figures, and the QR codes), to edit it. */
+  pageSource: (id: string) => request<PageBody>('GET', `/content/${id}/source`),
+  updatePage: (id: string, b: Partial<PageBody>) => request<PageContentView>('PATCH', `/content/${id}`, b),
   createStream: (b: StreamBody) => request<StreamContentView>('POST', '/content', { type: 'stream', ...b }),
   surveyConfig: () => request<SurveyConfigBody>('GET', '/surveys/config'),
   saveSurveyConfig: (b: SurveyConfigBody) => request<SurveyConfigBody>('PUT', '/surveys/config', b),

@@ -30,13 +30,19 @@ const QR_TEXT: Record<QrProblem, MessageKey> = {
   'label-too-long': 'page.qr.labelTooLong',
 };
 
+/** A stored page opened for editing. */
+export interface EditedPage {
+  id: string;
+  title: string;
+}
+
 /**
  * A kiosk information page: title, formatted text with library images, QR codes (e.g. the VssID
  * app), and a live preview in a script-free frame styled like the kiosk. The controller sanitises
- * the HTML and draws the QR codes; it has no page update, so a page is written once (a new version
- * is a new page in the playlist).
+ * the HTML and draws the QR codes. With `page`, the stored page is loaded into the form and saving
+ * changes it in place (the kiosks holding it get it anew); mount one editor per page (`key`).
  */
-export default function PageEditor() {
+export default function PageEditor({ page, onClose }: { page?: EditedPage; onClose?: () => void } = {}) {
   const { t } = useI18n();
   const qc = useQueryClient();
   const content = useContent();
@@ -51,6 +57,43 @@ export default function PageEditor() {
   const [imageError, setImageError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [qrSvgs, setQrSvgs] = useState<{ svgDataUrl: string; label: string }[]>([]);
+  const [loaded, setLoaded] = useState(!page);
+  const [loadError, setLoadError] = useState(false);
+  const pageId = page?.id;
+
+  // The stored text names its images `media:<sha256>`; the editor shows them as data URLs (the media
+  // route needs the session header) and `toPageHtml` turns them back by their data-sha256.
+  useEffect(() => {
+    if (!pageId) return;
+    let live = true;
+    void (async () => {
+      try {
+        const source = await kioskApi.pageSource(pageId);
+        const tpl = document.createElement('template');
+        tpl.innerHTML = source.html;
+        const urls = new Map<string, string>();
+        for (const img of tpl.content.querySelectorAll('img')) {
+          const sha = /^media:([0-9a-f]{64})$/.exec(img.getAttribute('src') ?? '')?.[1];
+          if (!sha) continue;
+          const url = urls.get(sha) ?? (await dataUrl(`/media/${sha}`));
+          urls.set(sha, url);
+          img.setAttribute('src', url);
+          img.setAttribute('data-sha256', sha);
+        }
+        if (!live) return;
+        setTitle(source.title);
+        setQrRows(source.qrCodes.map((c) => ({ url: c.url, label: c.label })));
+        setImages(urls);
+        editor.current?.setHtml(tpl.innerHTML);
+        setLoaded(true);
+      } catch {
+        if (live) setLoadError(true);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [pageId]);
 
   const libraryImages = useMemo(
     () => (content.data ?? []).filter((c) => c.type === 'image' && c.sha256),
@@ -79,10 +122,18 @@ export default function PageEditor() {
   const srcdoc = useMemo(() => previewSrcdoc(deferredHtml, images, qrSvgs), [deferredHtml, images, qrSvgs]);
 
   const save = useMutation({
-    mutationFn: () => kioskApi.createPage({ title: title.normalize('NFC').trim(), html: pageHtml, qrCodes: qrBody }),
+    mutationFn: () => {
+      const body = { title: title.normalize('NFC').trim(), html: pageHtml, qrCodes: qrBody };
+      return pageId ? kioskApi.updatePage(pageId, body) : kioskApi.createPage(body);
+    },
     onMutate: () => setNotice(null),
-    onSuccess: (page) => {
-      setNotice(t('page.saved', { title: page.title ?? '' }));
+    onSuccess: (saved) => {
+      if (pageId) {
+        setNotice(t('page.updated', { title: saved.title ?? '' }));
+        void qc.invalidateQueries({ queryKey: keys.content });
+        return;
+      }
+      setNotice(t('page.saved', { title: saved.title ?? '' }));
       setTitle('');
       setQrRows([]);
       setChecked(false);
@@ -94,7 +145,7 @@ export default function PageEditor() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setChecked(true);
-    if (problems.some((p) => p.url || p.label)) return;
+    if (!loaded || problems.some((p) => p.url || p.label)) return;
     save.mutate();
   };
 
@@ -124,8 +175,19 @@ export default function PageEditor() {
     fieldError(t, save.error, 'html') ?? (checked && isBlankPage(pageHtml) ? t('page.bodyEmpty') : null);
 
   return (
-    <form className="card page-editor" onSubmit={submit} aria-labelledby="page-editor-title">
-      <h2 id="page-editor-title">{t('page.new')}</h2>
+    <form
+      className="card page-editor"
+      onSubmit={submit}
+      aria-labelledby="page-editor-title"
+      data-page-id={pageId}
+      aria-busy={!loaded}
+    >
+      <h2 id="page-editor-title">{page ? t('page.editTitle', { title: page.title }) : t('page.new')}</h2>
+      {loadError ? (
+        <p className="error" role="alert">
+          {t('page.loadFailed')}
+        </p>
+      ) : null}
       <div className="editor-layout">
         <div>
           <Field label={t('page.title')} error={fieldError(t, save.error, 'title')}>
@@ -199,9 +261,14 @@ export default function PageEditor() {
           </fieldset>
 
           <FormError message={formError(t, save.error, ['title', 'html', 'qrCodes'])} />
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {save.isPending ? t('common.saving') : t('page.save')}
+          <button type="submit" className="primary" disabled={save.isPending || !loaded}>
+            {save.isPending ? t('common.saving') : t(page ? 'page.update' : 'page.save')}
           </button>
+          {onClose ? (
+            <button type="button" onClick={onClose}>
+              {t('page.cancelEdit')}
+            </button>
+          ) : null}
           <Notice message={notice} />
         </div>
         <div className="page-preview" aria-labelledby="page-preview-title">

@@ -6,6 +6,8 @@ export interface RichTextHandle {
   /** Inserts HTML where the caret was last (or at the end). */
   insertHtml(html: string): void;
   clear(): void;
+  /** Replaces the whole text, e.g. with a stored page opened for editing. */
+  setHtml(html: string): void;
   focus(): void;
 }
 
@@ -80,6 +82,11 @@ export const RichText = forwardRef<
     insertHtml: (html: string) => exec('insertHTML', html),
     clear: () => {
       if (box.current) box.current.innerHTML = EMPTY;
+      saved.current = null;
+      changed();
+    },
+    setHtml: (html: string) => {
+      if (box.current) box.current.innerHTML = html || EMPTY;
       saved.current = null;
       changed();
     },

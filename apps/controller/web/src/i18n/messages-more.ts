@@ -502,6 +502,13 @@ export const viMore = {
   'content.fleetSize': '{size} · {n} bảng',
   'content.fleetSizeOne': '{size} · 1 bảng',
   'boards.sizeInUse': '{size} (đang dùng: {n} bảng)',
+  'page.edit': 'Sửa',
+  'page.editOf': 'Sửa trang “{title}”',
+  'page.editTitle': 'Sửa trang thông tin “{title}”',
+  'page.update': 'Lưu thay đổi',
+  'page.updated': 'Đã lưu thay đổi của trang “{title}”. Các ki-ốt đang có trang này nhận bản mới ngay.',
+  'page.cancelEdit': 'Thôi sửa',
+  'page.loadFailed': 'Không tải được nội dung trang để sửa.',
 };
 
 export const enMore = {
@@ -1006,4 +1013,11 @@ export const enMore = {
   'content.fleetSize': '{size} · {n} boards',
   'content.fleetSizeOne': '{size} · 1 board',
   'boards.sizeInUse': '{size} (in use: {n} boards)',
+  'page.edit': 'Edit',
+  'page.editOf': 'Edit page “{title}”',
+  'page.editTitle': 'Edit information page “{title}”',
+  'page.update': 'Save changes',
+  'page.updated': 'Changes to page “{title}” saved. Kiosks that have this page get the new version at once.',
+  'page.cancelEdit': 'Stop editing',
+  'page.loadFailed': 'Could not load the page to edit it.',
 } satisfies Record<keyof typeof viMore, string>;

@@ -30,6 +30,7 @@ export default function ContentScreen() {
   const [typeFilter, setTypeFilter] = useState<ContentType | ''>('');
   const [notice, setNotice] = useState<string | null>(null);
   const [kioskForm, setKioskForm] = useState<'page' | 'stream' | null>(null);
+  const [editedPage, setEditedPage] = useState<{ id: string; title: string } | null>(null);
   // Rendering three boards per keystroke is cheap, but typing must never wait for it.
   const previewText = useDeferredValue(text);
   // The slogan's boards are known only once it is scheduled: preview it on every size in use.
@@ -116,14 +117,20 @@ export default function ContentScreen() {
           <button
             type="button"
             aria-expanded={kioskForm === 'page'}
-            onClick={() => setKioskForm((f) => (f === 'page' ? null : 'page'))}
+            onClick={() => {
+              setEditedPage(null);
+              setKioskForm((f) => (f === 'page' ? null : 'page'));
+            }}
           >
             {t('page.open')}
           </button>
           <button
             type="button"
             aria-expanded={kioskForm === 'stream'}
-            onClick={() => setKioskForm((f) => (f === 'stream' ? null : 'stream'))}
+            onClick={() => {
+              setEditedPage(null);
+              setKioskForm((f) => (f === 'stream' ? null : 'stream'));
+            }}
           >
             {t('stream.open')}
           </button>
@@ -132,6 +139,11 @@ export default function ContentScreen() {
       {canEdit(user) && kioskForm ? (
         <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
           {kioskForm === 'page' ? <PageEditor /> : <StreamForm />}
+        </Suspense>
+      ) : null}
+      {canEdit(user) && editedPage ? (
+        <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
+          <PageEditor key={editedPage.id} page={editedPage} onClose={() => setEditedPage(null)} />
         </Suspense>
       ) : null}
 
@@ -185,6 +197,19 @@ export default function ContentScreen() {
                   ) : null}
                   {c.type === 'stream' && 'url' in c ? <span className="hint">{String(c.url)} </span> : null}
                   {hasSound(c) ? <AudioToggle item={c} editable={canEdit(user)} /> : null}
+                  {c.type === 'page' && canEdit(user) ? (
+                    <button
+                      type="button"
+                      aria-label={t('page.editOf', { title: c.title ?? '' })}
+                      onClick={() => {
+                        setKioskForm(null);
+                        setEditedPage({ id: c.id, title: c.title ?? '' });
+                        window.scrollTo({ top: 0 });
+                      }}
+                    >
+                      {t('page.edit')}
+                    </button>
+                  ) : null}
                 </td>
                 <td>{t(`content.type.${c.type}`)}</td>
                 <td>{dateTime(c.createdAt)}</td>
