@@ -57,11 +57,15 @@ export const RichText = forwardRef<
   const restore = () => {
     const el = box.current;
     if (!el) return;
-    el.focus();
     const sel = document.getSelection();
+    // The live caret wins while it is still in the box (a toolbar select does not move it); the saved one
+    // is for when focus went to a text field (the link address), and it may lag the last keystroke.
+    const live = sel && sel.rangeCount > 0 && el.contains(sel.anchorNode) ? sel.getRangeAt(0).cloneRange() : null;
+    el.focus();
     if (!sel) return;
+    const range = live ?? (saved.current && el.contains(saved.current.startContainer) ? saved.current : null);
     sel.removeAllRanges();
-    if (saved.current && el.contains(saved.current.startContainer)) sel.addRange(saved.current);
+    if (range) sel.addRange(range);
     else {
       const r = document.createRange();
       r.selectNodeContents(el);
