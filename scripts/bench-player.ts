@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
+import { track } from './bench/children';
 import { arg, login, percentile, ROOT, rssMb, SMOKE, startControllerProcess, tmpDir } from './bench/common';
 
 const seconds = SMOKE ? 5 : arg('seconds', 30);
@@ -181,25 +182,27 @@ async function upload(file: string): Promise<{ id: string }> {
 }
 
 function spawnPlayer(controllerUrl: string): { child: ChildProcess; out: () => string } {
-  const child = spawn(
-    process.execPath,
-    [
-      playerBundle,
-      '--headless',
-      '--controller',
-      controllerUrl,
-      '--token',
-      device.token,
-      '--data-dir',
-      playerDir,
-      '--renderer-port',
-      '0',
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, BANGTIN_LOG_LEVEL: 'info', BANGTIN_RENDERER_DIR: rendererDir },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+  const child = track(
+    spawn(
+      process.execPath,
+      [
+        playerBundle,
+        '--headless',
+        '--controller',
+        controllerUrl,
+        '--token',
+        device.token,
+        '--data-dir',
+        playerDir,
+        '--renderer-port',
+        '0',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, BANGTIN_LOG_LEVEL: 'info', BANGTIN_RENDERER_DIR: rendererDir },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    ),
   );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -258,7 +261,7 @@ async function bareBaseline(pg: Page): Promise<{ pageMs: number; rssMb: number }
     'r.end(\'<!doctype html><body style="background:#a50000"><h1 id=x>Bảo hiểm xã hội</h1>\')});' +
     's.listen(0,"127.0.0.1",()=>console.log("PORT "+s.address().port))';
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = track(spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const port = await new Promise<string>((resolve) =>
     child.stdout!.on('data', (d: Buffer) => {
       const m = /PORT (\d+)/.exec(d.toString());

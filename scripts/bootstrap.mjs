@@ -35,21 +35,31 @@ export function ensureNodeModules() {
   if (code !== 0) process.exit(code);
 }
 
+/** The system programs bangtin runs (scripts/system-packages.json): `start` ones for the demo, all for tests. */
+export function systemPackages(purpose) {
+  const { packages } = JSON.parse(fs.readFileSync(path.join(ROOT, 'scripts/system-packages.json'), 'utf8'));
+  return purpose === 'test' ? packages : packages.filter((p) => p.for === 'start');
+}
+
 /**
- * Debian packages the tests and the demo's simulated LED board use. Installed with apt-get when we are
- * root (CI, a fresh VM); otherwise we say exactly what to install.
+ * Installs the missing Debian packages with apt-get when we are root (CI, a fresh VM); otherwise says
+ * exactly what to run. Returns true when every program is there afterwards.
  */
 export function ensureSystemPackages(packages) {
   const missing = packages.filter((p) => !have(p.cmd));
   if (missing.length === 0) return true;
-  const names = missing.map((p) => p.apt);
+  const names = [...new Set(missing.map((p) => p.apt))];
   if (process.getuid?.() === 0 && have('apt-get')) {
     console.log(`bangtin: installing ${names.join(', ')} with apt-get…`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     run('apt-get', ['update', '-qq'], { env });
-    if (run('apt-get', ['install', '-y', '-qq', ...names], { env }) === 0) return true;
+    run('apt-get', ['install', '-y', '-qq', ...names], { env });
   }
-  console.warn(`bangtin: missing system packages: ${names.join(', ')} (sudo apt-get install ${names.join(' ')})`);
+  const still = missing.filter((p) => !have(p.cmd));
+  if (still.length === 0) return true;
+  const apt = [...new Set(still.map((p) => p.apt))].join(' ');
+  console.warn(`bangtin: missing system programs: ${still.map((p) => `${p.cmd} (${p.why})`).join('; ')}`);
+  console.warn(`bangtin: install them with: sudo apt-get install ${apt}`);
   return false;
 }
 
@@ -71,4 +81,15 @@ export function ensureBuilt(name, script, srcDir, distIndex) {
   console.log(`bangtin: building ${name}…`);
   const code = pnpm(['run', script]);
   if (code !== 0) process.exit(code);
+}
+
+// `node scripts/bootstrap.mjs system [start|test]`: install the system packages, exit 1 if any is missing
+// afterwards (.ci/run uses it so that CI never depends on what the machine happens to have).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [what, purpose = 'test'] = process.argv.slice(2);
+  if (what !== 'system' || !['start', 'test'].includes(purpose)) {
+    console.error('usage: node scripts/bootstrap.mjs system [start|test]');
+    process.exit(2);
+  }
+  process.exit(ensureSystemPackages(systemPackages(purpose)) ? 0 : 1);
 }

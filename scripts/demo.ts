@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { startController } from '@bangtin/controller';
 import { startPlayer, type Player } from '@bangtin/player';
 import { bitmapToAscii, bitmapToPng, type BoardSimulator, createBoardSimulator } from '../apps/player/src/led';
@@ -27,10 +28,21 @@ interface DemoSecrets {
   devices: { id: string; name: string; token: string }[];
 }
 
-const { values } = parseArgs({
-  options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-players': { type: 'boolean' } },
-  strict: true,
-});
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'no-players': { type: 'boolean' },
+      verbose: { type: 'boolean' },
+    },
+    strict: true,
+  }));
+} catch (err) {
+  console.error(`bangtin demo: ${(err as Error).message} (flags: --port, --data-dir, --no-players, --verbose)`);
+  process.exit(2);
+}
 const port = Number(values.port ?? process.env.BANGTIN_PORT ?? 8080);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`bangtin demo: --port must be a port number, got ${values.port}`);
@@ -44,7 +56,28 @@ const existing: DemoSecrets | null = fs.existsSync(secretsFile)
   ? (JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as DemoSecrets)
   : null;
 const adminPassword = process.env.BANGTIN_ADMIN_PASSWORD ?? existing?.adminPassword ?? `bangtin-${newId().slice(-8)}`;
-const controller = await startController({ port, dataDir, adminPassword });
+// The terminal gets human lines only; the JSON log goes to a file (or, with --verbose, to the terminal,
+// pretty-printed).
+const logFile = path.join(dataDir, 'controller.log');
+const rootLog: Logger = pino(
+  { level: process.env.BANGTIN_LOG_LEVEL ?? 'info' },
+  values.verbose
+    ? pretty({ colorize: process.stdout.isTTY === true, sync: true })
+    : pino.destination({ dest: logFile, append: true, sync: true }),
+);
+const controller = await startController({
+  port,
+  dataDir,
+  adminPassword,
+  log: rootLog.child({ name: 'controller' }),
+});
+if (controller.missingTools.length > 0) {
+  console.log(
+    `Thiếu ${controller.missingTools.join(', ')}: video tải lên chưa đọc được thời lượng và ảnh thu nhỏ ` +
+      `(ảnh vẫn đầy đủ) / missing ${controller.missingTools.join(', ')}: videos get no length or thumbnail ` +
+      '(images are fine). Cài / install: sudo apt-get install ffmpeg',
+  );
+}
 const { store } = controller;
 
 let secrets: DemoSecrets;
@@ -156,7 +189,11 @@ let kioskScreen: ScreenRuntime | null = null;
 if (!values['no-players']) {
   board = await startSimulatedBoard();
   for (const d of secrets.devices) {
-    const log = pino({ name: `player:${d.name}`, level: process.env.BANGTIN_LOG_LEVEL ?? 'warn' });
+    // Players log every play at info: keep the file to warnings unless asked for more.
+    const log = rootLog.child(
+      { name: `player:${d.name}` },
+      { level: process.env.BANGTIN_LOG_LEVEL ?? (values.verbose ? 'info' : 'warn') },
+    );
     // The first demo device is the LED board: the player drives the simulated sign as `--output led,…` would.
     const led =
       board && d === secrets.devices[0]
@@ -215,6 +252,7 @@ bangtin demo đang chạy / is running
   Biên tập Tam Kỳ / editor     : bientap.tamky / ${secrets.editorPassword}
   Lãnh đạo / viewer            : lanhdao / ${secrets.viewerPassword}
   Dữ liệu / data               : ${dataDir}
+  Nhật ký / log                : ${values.verbose ? 'màn hình / this terminal (--verbose)' : logFile}
   Thiết bị mô phỏng / players  : ${secrets.devices.map((d) => d.name).join(', ')}
   Màn hình kiosk / kiosk screen: ${kioskScreen ? kioskScreen.browser.url : 'không có / none'}
   Bảng LED mô phỏng / LED board: ${board ? `${path.join(dataDir, 'led-board.png')} (cổng / port ${board.pair.a})` : 'không có / none (socat missing)'}

@@ -2,13 +2,13 @@
 // tests and a smoke run of every benchmark. Prints one closing line: "N passed, N failed".
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureNodeModules, ensureSystemPackages, pnpm, ROOT, run } from './bootstrap.mjs';
+import { ensureNodeModules, ensureSystemPackages, pnpm, ROOT, run, systemPackages } from './bootstrap.mjs';
 
 ensureNodeModules();
-ensureSystemPackages([
-  { cmd: 'socat', apt: 'socat' },
-  { cmd: 'chromium', apt: 'chromium' },
-]);
+if (!ensureSystemPackages(systemPackages('test'))) {
+  console.error('bangtin: the tests need the programs above; install them and run npm test again.');
+  process.exit(1);
+}
 
 const results = [];
 const outDir = path.join(ROOT, 'test-artifacts');

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '@bangtin/controller';
+import { track } from './children';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -34,24 +35,26 @@ export interface StartedController {
 }
 
 export async function startControllerProcess(dataDir: string, password: string): Promise<StartedController> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(ROOT, 'apps/controller/src/main.ts'),
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--data-dir',
-      dataDir,
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, BANGTIN_LOG_LEVEL: 'warn', BANGTIN_ADMIN_PASSWORD: password },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+  const child = track(
+    spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(ROOT, 'apps/controller/src/main.ts'),
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--data-dir',
+        dataDir,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, BANGTIN_LOG_LEVEL: 'warn', BANGTIN_ADMIN_PASSWORD: password },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    ),
   );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -115,12 +118,14 @@ export async function login(
 }
 
 export function forkWorker(script: string, env: Record<string, string>): ChildProcess {
-  return fork(path.join(ROOT, script), [], {
-    cwd: ROOT,
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  return track(
+    fork(path.join(ROOT, script), [], {
+      cwd: ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
 }
 
 export function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {

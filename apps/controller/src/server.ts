@@ -7,6 +7,7 @@ import { createHub, type Hub } from './hub/hub';
 import { createAdminEvents } from './hub/admin-events';
 import { registerAuth } from './http/auth';
 import { registerMedia } from './http/media';
+import { type MediaTools, missingTools, type OptionalTool, systemTools } from './http/media-probe';
 import { registerRoutes } from './http/routes';
 import { registerSchedulingRoutes } from './http/scheduling';
 import { startJobs } from './jobs';
@@ -30,6 +31,8 @@ export interface ControllerOptions {
   proofRetentionDays?: number;
   /** Run the node-cron jobs (tests of the HTTP API alone may turn them off). Default true. */
   jobs?: boolean;
+  /** How the optional programs (ffprobe, ffmpeg) are found; default: on PATH. */
+  mediaTools?: MediaTools;
 }
 
 export interface Controller {
@@ -39,6 +42,8 @@ export interface Controller {
   hub: Hub;
   /** Set only when this start created the admin account: the password to show once. */
   initialAdminPassword: string | null;
+  /** Optional programs this machine lacks; the controller works without them, at reduced capability. */
+  missingTools: OptionalTool[];
   close(): Promise<void>;
 }
 
@@ -68,7 +73,8 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     if (!hub) throw new Error('hub not started');
     return hub;
   };
-  registerMedia(app, store, getHub); // before registerAuth: players fetch media with device tokens
+  const mediaTools = opts.mediaTools ?? systemTools();
+  registerMedia(app, store, getHub, mediaTools); // before registerAuth: players fetch media with device tokens
   registerAuth(app, store);
   registerRoutes(app, store, getHub, VERSION);
   registerSchedulingRoutes(app, store, getHub);
@@ -84,6 +90,15 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
   const port = (app.server.address() as AddressInfo).port;
   const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
+
+  const missing = await missingTools(mediaTools);
+  if (missing.length > 0) {
+    log.warn(
+      { missing },
+      `optional tools missing: ${missing.join(', ')}; videos are stored without length or thumbnail ` +
+        '(images are unaffected). Install: apt-get install ffmpeg',
+    );
+  }
 
   const jobs = [cron.schedule('17 * * * *', () => store.users.purgeExpiredSessions(), { name: 'purge-sessions' })];
   const retentionEnv = Number(process.env.BANGTIN_PROOF_RETENTION_DAYS);
@@ -101,6 +116,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     store,
     hub,
     initialAdminPassword,
+    missingTools: missing,
     close: async () => {
       for (const j of jobs) await j.stop();
       await scheduling?.stop();

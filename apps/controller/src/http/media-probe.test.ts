@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { probeMedia, sniffMime } from './media-probe';
+import sharp from 'sharp';
+import { makeThumbnail, missingTools, probeMedia, sniffMime, systemTools } from './media-probe';
 import { sanitizePageHtml } from './page-html';
 
 const bytes = (...b: number[]) => Uint8Array.from([...b, ...new Array(60).fill(0)]);
@@ -33,11 +34,60 @@ describe('probeMedia (Debian ffprobe)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-probe-'));
     const file = path.join(dir, 'clip.webm');
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=160x90:r=10:d=1', '-c:v', 'libvpx', file]);
-    const p = await probeMedia(file);
+    const p = await probeMedia(file, 'video/webm');
     expect(p).toMatchObject({ width: 160, height: 90, videoCodec: 'vp8' });
     expect(p.durationMs).toBeGreaterThanOrEqual(900);
     expect(p.durationMs).toBeLessThanOrEqual(1100);
     fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe('without ffmpeg on PATH', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-noffmpeg-'));
+  // A PATH with nothing on it: the lookup is the real one, the machine just lacks the programs.
+  const bare = systemTools({ PATH: path.join(dir, 'empty-bin') });
+  const png = path.join(dir, 'board.png');
+  const solid = { width: 640, height: 360, channels: 3 as const, background: { r: 200, g: 16, b: 46 } };
+
+  it('names both programs as missing, and none with the real PATH', async () => {
+    expect(await missingTools(bare)).toEqual(['ffprobe', 'ffmpeg']);
+    expect(await missingTools(systemTools())).toEqual([]);
+  });
+
+  it('still reads an image and makes its thumbnail in-process', async () => {
+    await sharp({ create: solid }).png().toFile(png);
+    expect(await probeMedia(png, 'image/png', bare)).toEqual({
+      width: 640,
+      height: 360,
+      durationMs: null,
+      videoCodec: null,
+    });
+    const thumb = path.join(dir, 'thumb.jpg');
+    expect(await makeThumbnail(png, 'image/png', thumb, bare)).toBe(true);
+    const meta = await sharp(thumb).metadata();
+    expect(meta).toMatchObject({ format: 'jpeg', width: 320, height: 180 });
+  });
+
+  it('refuses a truncated image', async () => {
+    const jpg = path.join(dir, 'photo.jpg');
+    await sharp({ create: solid }).jpeg().toFile(jpg);
+    const bytes = fs.readFileSync(jpg);
+    const cut = path.join(dir, 'cut.jpg');
+    fs.writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await expect(probeMedia(cut, 'image/jpeg', bare)).rejects.toThrow();
+  });
+
+  it('accepts a video without its length, and makes no thumbnail', async () => {
+    const clip = path.join(dir, 'clip.webm');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=160x90:r=10:d=1', '-c:v', 'libvpx', clip]);
+    expect(await probeMedia(clip, 'video/webm', bare)).toEqual({
+      width: null,
+      height: null,
+      durationMs: null,
+      videoCodec: null,
+    });
+    expect(await makeThumbnail(clip, 'video/webm', path.join(dir, 'clip.jpg'), bare)).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'clip.jpg'))).toBe(false);
   });
 });
 

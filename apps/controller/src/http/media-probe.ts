@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 
 const run = promisify(execFile);
 
@@ -43,21 +44,64 @@ export const PLAYABLE_CODECS: Record<'video/mp4' | 'video/webm', readonly string
   'video/webm': ['vp8', 'vp9', 'av1'],
 };
 
-let ffprobeAvailable: boolean | null = null;
+/**
+ * The optional system programs the controller runs (Debian `ffmpeg` ships both). Without them images
+ * still get dimensions and thumbnails (sharp, in-process); videos are accepted without a duration.
+ * Each is looked up once per process: `which` answers false when the program is missing or broken.
+ */
+export const OPTIONAL_TOOLS = ['ffprobe', 'ffmpeg'] as const;
+export type OptionalTool = (typeof OPTIONAL_TOOLS)[number];
 
-async function hasTool(tool: string): Promise<boolean> {
-  try {
-    await run(tool, ['-version'], { timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
+export interface MediaTools {
+  has(tool: OptionalTool): Promise<boolean>;
 }
 
-/** Dimensions and duration from ffprobe (Debian `ffmpeg`); all null when ffprobe is not installed. */
-export async function probeMedia(file: string): Promise<ProbeResult> {
-  ffprobeAvailable ??= await hasTool('ffprobe');
-  if (!ffprobeAvailable) return { width: null, height: null, durationMs: null, videoCodec: null };
+/** Looks programs up on PATH (`env.PATH` by default), once each. */
+export function systemTools(env: NodeJS.ProcessEnv = process.env): MediaTools {
+  const known = new Map<OptionalTool, Promise<boolean>>();
+  return {
+    has(tool) {
+      let p = known.get(tool);
+      if (!p) {
+        p = run(tool, ['-version'], { timeout: 5000, env })
+          .then(() => true)
+          .catch(() => false);
+        known.set(tool, p);
+      }
+      return p;
+    },
+  };
+}
+
+/** The tools missing on this machine, for the start-up log. */
+export async function missingTools(tools: MediaTools): Promise<OptionalTool[]> {
+  const missing: OptionalTool[] = [];
+  for (const t of OPTIONAL_TOOLS) if (!(await tools.has(t))) missing.push(t);
+  return missing;
+}
+
+const defaultTools = systemTools();
+
+function isImage(mime: SniffedMime): boolean {
+  return mime.startsWith('image/');
+}
+
+/**
+ * Dimensions of an image, decoded in-process with sharp (which also refuses a damaged file); for a
+ * video, dimensions, duration and codec from ffprobe, or all null when ffprobe is not installed.
+ * Throws when the file cannot be read.
+ */
+export async function probeMedia(
+  file: string,
+  mime: SniffedMime,
+  tools: MediaTools = defaultTools,
+): Promise<ProbeResult> {
+  if (isImage(mime)) {
+    // A full decode, not just the header: a truncated upload is refused rather than shown half grey.
+    const { info } = await sharp(file, { failOn: 'truncated' }).raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, durationMs: null, videoCodec: null };
+  }
+  if (!(await tools.has('ffprobe'))) return { width: null, height: null, durationMs: null, videoCodec: null };
   const { stdout } = await run(
     'ffprobe',
     ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file],
@@ -77,13 +121,22 @@ export async function probeMedia(file: string): Promise<ProbeResult> {
   };
 }
 
-let ffmpegAvailable: boolean | null = null;
-
-/** A 320 px wide JPEG of the first frame; false when ffmpeg is missing or cannot decode the file. */
-export async function makeThumbnail(file: string, out: string): Promise<boolean> {
-  ffmpegAvailable ??= await hasTool('ffmpeg');
-  if (!ffmpegAvailable) return false;
+/**
+ * A 320 px wide JPEG: of the image itself (sharp), or of a video's first frame (ffmpeg). False when
+ * that is not possible (no ffmpeg, or a file it cannot decode).
+ */
+export async function makeThumbnail(
+  file: string,
+  mime: SniffedMime,
+  out: string,
+  tools: MediaTools = defaultTools,
+): Promise<boolean> {
   try {
+    if (isImage(mime)) {
+      await sharp(file).resize({ width: 320, withoutEnlargement: true }).jpeg({ quality: 80 }).toFile(out);
+      return true;
+    }
+    if (!(await tools.has('ffmpeg'))) return false;
     await run('ffmpeg', ['-v', 'error', '-y', '-i', file, '-vf', 'scale=320:-2', '-frames:v', '1', out], {
       timeout: 30_000,
     });
@@ -92,3 +145,10 @@ export async function makeThumbnail(file: string, out: string): Promise<boolean>
     return false;
   }
 }
+
+/** Shown to staff when a video was stored without its length (the controller has no ffprobe). */
+export const DURATION_UNKNOWN_WARNING = {
+  code: 'duration-unknown',
+  field: 'durationMs',
+  message: 'chưa đọc được thời lượng – cài ffmpeg',
+} as const;

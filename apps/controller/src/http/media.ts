@@ -31,7 +31,15 @@ import type { Hub } from '../hub/hub';
 import { MediaStore, ScreenshotStore, SurveyConfigStore, SurveyStore } from '../store/media';
 import { bearer, requireRole, requireUser } from './auth';
 import { HttpError, notFound, parse } from './errors';
-import { makeThumbnail, PLAYABLE_CODECS, probeMedia, sniffMime } from './media-probe';
+import {
+  DURATION_UNKNOWN_WARNING,
+  makeThumbnail,
+  type MediaTools,
+  PLAYABLE_CODECS,
+  probeMedia,
+  sniffMime,
+  systemTools,
+} from './media-probe';
 import { qrFigures, sanitizePageHtml } from './page-html';
 import { pngSize } from './png-header';
 import { inScope, scopeOf } from './scope';
@@ -76,7 +84,17 @@ const CreateStreamBodySchema = z.object({
   audio: z.boolean().default(false),
 });
 
-const AudioBodySchema = z.object({ audio: z.boolean() }).strict();
+/** What can change on a video or stream: sound, and a video's length when ffprobe could not read it. */
+const MediaOptionsBodySchema = z
+  .object({
+    audio: z.boolean().optional(),
+    durationMs: z.number().int().min(1000, 'must be at least 1 s').max(86_400_000, 'must be at most 24 h').optional(),
+  })
+  .strict()
+  .refine((b) => b.audio !== undefined || b.durationMs !== undefined, {
+    path: ['audio'],
+    message: 'send audio or durationMs',
+  });
 
 /** The multipart `audio` field: sent by HTML forms as text. */
 const AudioFieldSchema = z
@@ -101,7 +119,12 @@ const SurveyQuerySchema = z.object({
  * player must be able to prefetch content of a bundle it has not received yet); revoked tokens are
  * refused like unknown ones. Staff sessions may read every file too.
  */
-export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub): void {
+export function registerMedia(
+  app: FastifyInstance,
+  store: Store,
+  hub: () => Hub,
+  tools: MediaTools = systemTools(),
+): void {
   const mediaDir = path.join(path.dirname(store.db.name), 'media');
   const thumbDir = path.join(mediaDir, 'thumbnails');
   fs.mkdirSync(thumbDir, { recursive: true });
@@ -212,11 +235,17 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
     const id = parse(z.object({ id: IdSchema }), req.params).id;
     const raw: unknown = req.body;
     const keys = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.keys(raw) : [];
-    if (!keys.includes('audio') && keys.some((k) => PAGE_FIELDS.includes(k))) return editPage(id, keys, raw);
-    const body = parse(AudioBodySchema, req.body);
-    const item = store.content.setAudio(id, body.audio);
+    const mediaKeys = ['audio', 'durationMs'];
+    if (!keys.some((k) => mediaKeys.includes(k)) && keys.some((k) => PAGE_FIELDS.includes(k))) {
+      return editPage(id, keys, raw);
+    }
+    const body = parse(MediaOptionsBodySchema, req.body);
+    const item = store.content.setMediaOptions(id, body);
     if (item === null) throw notFound('content');
     if (item === 'no-sound') throw new HttpError(400, 'invalid-input', 'only videos and streams have sound', 'audio');
+    if (item === 'no-duration') {
+      throw new HttpError(400, 'invalid-input', 'only videos have a length to set', 'durationMs');
+    }
     hub().requestRefresh();
     return item;
   });
@@ -310,7 +339,7 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
           'file',
         );
       }
-      const probe = await probeMedia(tmp).catch(() => null);
+      const probe = await probeMedia(tmp, mime, tools).catch(() => null);
       const isVideo = mime === 'video/mp4' || mime === 'video/webm';
       if (isVideo && probe && probe.videoCodec !== null && !PLAYABLE_CODECS[mime].includes(probe.videoCodec)) {
         throw new HttpError(
@@ -326,7 +355,7 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
       if (fs.existsSync(final)) fs.rmSync(tmp);
       else fs.renameSync(tmp, final);
       const thumb = path.join(thumbDir, `${sha256}.jpg`);
-      const hasThumbnail = fs.existsSync(thumb) || (await makeThumbnail(final, thumb));
+      const hasThumbnail = fs.existsSync(thumb) || (await makeThumbnail(final, mime, thumb, tools));
       const rec = media.put({
         sha256,
         mime,
@@ -337,9 +366,13 @@ export function registerMedia(app: FastifyInstance, store: Store, hub: () => Hub
         hasThumbnail,
       });
       const common = { title, sha256, size, width: rec.width, height: rec.height };
-      return isVideo
-        ? store.content.createRich({ ...common, type: 'video', mime, durationMs: rec.durationMs, audio }, userId)
-        : store.content.createRich({ ...common, type: 'image', mime }, userId);
+      if (!isVideo) return store.content.createRich({ ...common, type: 'image', mime }, userId);
+      const item = store.content.createRich(
+        { ...common, type: 'video', mime, durationMs: rec.durationMs, audio },
+        userId,
+      );
+      // Without ffprobe the length is unknown: say so, and name the field staff can fill in.
+      return rec.durationMs === null ? { ...item, warnings: [DURATION_UNKNOWN_WARNING] } : item;
     } catch (err) {
       fs.rmSync(tmp, { force: true });
       if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();

@@ -90,11 +90,21 @@ export class ContentStore {
    * Turns sound on or off for a video or stream (the only content with sound). Returns the updated
    * item, null when there is no such item, or 'no-sound' for other types.
    */
-  setAudio(id: string, audio: boolean): ContentItem | 'no-sound' | null {
+  /** Sound on a video or stream; the length of a video (staff fill it in when ffprobe could not). */
+  setMediaOptions(
+    id: string,
+    opts: { audio?: boolean; durationMs?: number },
+  ): ContentItem | 'no-sound' | 'no-duration' | null {
     const row = this.db.prepare('SELECT * FROM content WHERE id = ?').get(id) as ContentRow | undefined;
     if (!row) return null;
+    if (opts.audio !== undefined && row.type !== 'video' && row.type !== 'stream') return 'no-sound';
+    if (opts.durationMs !== undefined && row.type !== 'video') return 'no-duration';
     if (row.type !== 'video' && row.type !== 'stream') return 'no-sound';
-    const meta = { ...(JSON.parse(row.meta ?? '{}') as object), audio };
+    const meta = {
+      ...(JSON.parse(row.meta ?? '{}') as object),
+      ...(opts.audio !== undefined ? { audio: opts.audio } : {}),
+      ...(opts.durationMs !== undefined ? { durationMs: opts.durationMs } : {}),
+    };
     const item = ContentItemSchema.parse({ ...meta, id, type: row.type });
     this.db.prepare('UPDATE content SET meta = ? WHERE id = ?').run(JSON.stringify(meta), id);
     return item;

@@ -390,6 +390,10 @@ export const viMore = {
   'content.audioOf': 'Phát có tiếng: {title}',
   'content.audioHint': 'Mặc định tắt tiếng (màn hình sảnh thường im lặng).',
   'content.audioSaved': 'Đã lưu cài đặt âm thanh.',
+  'content.durationUnknown': 'chưa đọc được thời lượng – cài ffmpeg',
+  'content.durationSeconds': 'Thời lượng (giây)',
+  'content.durationOf': 'Thời lượng của {title} (giây)',
+  'content.durationSave': 'Lưu thời lượng',
   // Kiosk pages, streams and survey questions (helper K).
   'nav.kiosk': 'Ki-ốt',
   'kiosk.title': 'Ki-ốt cảm ứng',
@@ -899,6 +903,10 @@ export const enMore = {
   'content.audioOf': 'Play with sound: {title}',
   'content.audioHint': 'Muted by default (lobby screens are usually silent).',
   'content.audioSaved': 'Sound setting saved.',
+  'content.durationUnknown': 'length not read – install ffmpeg',
+  'content.durationSeconds': 'Length (seconds)',
+  'content.durationOf': 'Length of {title} (seconds)',
+  'content.durationSave': 'Save length',
   // Kiosk pages, streams and survey questions (helper K).
   'nav.kiosk': 'Kiosks',
   'kiosk.title': 'Touchscreen kiosks',

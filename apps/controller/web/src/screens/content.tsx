@@ -12,6 +12,7 @@ import { MediaThumb } from '../components/media-thumb';
 import { MediaUpload } from '../content/media-upload';
 import { formatDuration } from '../content/duration';
 import { AudioToggle, hasSound } from '../content/audio-toggle';
+import { VideoLength } from '../content/video-length';
 
 // Kiosk pages and streams are made less often than slogans: their editors load when opened.
 const PageEditor = lazy(() => import('../content/page-editor'));
@@ -196,6 +197,7 @@ export default function ContentScreen() {
                     </span>
                   ) : null}
                   {c.type === 'stream' && 'url' in c ? <span className="hint">{String(c.url)} </span> : null}
+                  {c.type === 'video' && !c.durationMs ? <VideoLength item={c} editable={canEdit(user)} /> : null}
                   {hasSound(c) ? <AudioToggle item={c} editable={canEdit(user)} /> : null}
                   {c.type === 'page' && canEdit(user) ? (
                     <button
