@@ -30,7 +30,10 @@ import { type PowerRule, PowerSchedule, type PowerState } from './power';
 import { LocalState, openLocalDatabase } from './local-store';
 import { type CurrentPlay, Playback } from './playback';
 import { DiskWatch } from './disk';
-import type { BackoffOptions } from './backoff';
+import { backoffDelay, type BackoffOptions } from './backoff';
+
+/** Proof upload retries: 1 s, 2 s, 4 s … up to 5 min, each with jitter (see backoffDelay). */
+const UPLOAD_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 300_000 };
 
 /** Something that shows content: the headless log, an LED board, a screen window. */
 export interface OutputSpec {
@@ -66,6 +69,8 @@ export interface PlayerOptions {
   heartbeatMs?: number;
   uploadBatchSize?: number;
   backoff?: BackoffOptions;
+  /** Backoff of proof uploads the controller refused or failed; default 1 s doubling to 5 min. */
+  uploadBackoff?: BackoffOptions;
   playerVersion?: string;
   /** Device clock, for tests of a wrong clock. */
   deviceNow?: () => number;
@@ -80,6 +85,8 @@ export interface PlayerEvents {
   proof: [proof: Proof];
   bundle: [bundle: Bundle];
   uploaded: [count: number];
+  /** An upload failed; the next attempt comes after `retryInMs`. */
+  'upload-failed': [reason: string, retryInMs: number];
   refused: [code: string, message: string];
   /** A remote command for the screen outputs (`device:command`). */
   command: [command: DeviceCommand];
@@ -246,6 +253,9 @@ export function startPlayer(opts: PlayerOptions): Player {
         sendHeartbeat();
       },
       onConnected: () => {
+        // A new connection is a new chance: upload at once rather than wait out the old backoff.
+        if (retryTimer) clearTimeout(retryTimer);
+        retryTimer = null;
         sendHeartbeat();
         if (opts.mediaCache) conn.mediaProgress(opts.mediaCache.progress());
         requestFlush();
@@ -328,7 +338,8 @@ export function startPlayer(opts: PlayerOptions): Player {
       const done = new Set([...res.acked, ...res.rejected.flatMap((r) => (r.id ? [r.id] : []))]);
       outbox.remove(done);
       emitter.emit('uploaded', res.acked.length);
-      if (done.size === 0) break; // nothing acknowledged: avoid a tight loop; retry on the next trigger
+      // Nothing acknowledged: a failure like any other, so the retry backs off instead of looping.
+      if (done.size === 0) throw new Error('the controller acknowledged none of the proofs sent');
     }
     while (!closed && conn.connected) {
       const answers = surveyOutbox.peek(batchSize);
@@ -341,11 +352,38 @@ export function startPlayer(opts: PlayerOptions): Player {
     }
   }
 
+  // Upload failures back off exponentially with jitter, and are logged once per change of state:
+  // a controller that cannot store proofs (its disk is full) must not get 10 attempts a second from
+  // every player, nor its log fill with the same line. A new play does not cut a backoff short.
+  let uploadFailures = 0;
+  let lastUploadError: string | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+
   function flush(): Promise<void> {
     flushing ??= flushOnce()
+      .then(() => {
+        if (uploadFailures > 0) log.info({ failures: uploadFailures }, 'proof upload works again');
+        uploadFailures = 0;
+        lastUploadError = null;
+      })
       .catch((err: Error) => {
-        log.warn({ err: err.message }, 'proof upload failed; will retry');
-        if (!closed) setTimeout(requestFlush, 2000).unref();
+        if (err.message !== lastUploadError) {
+          log.warn(
+            { err: err.message },
+            'proof upload failed; retrying with backoff (logged again only if it changes)',
+          );
+          lastUploadError = err.message;
+        }
+        const delay = backoffDelay(uploadFailures, opts.uploadBackoff ?? UPLOAD_BACKOFF);
+        uploadFailures++;
+        emitter.emit('upload-failed', err.message, delay);
+        if (!closed && !retryTimer) {
+          retryTimer = setTimeout(() => {
+            retryTimer = null;
+            requestFlush();
+          }, delay);
+          retryTimer.unref();
+        }
       })
       .finally(() => {
         flushing = null;
@@ -354,7 +392,7 @@ export function startPlayer(opts: PlayerOptions): Player {
   }
 
   function requestFlush(): void {
-    if (flushTimer || closed) return;
+    if (flushTimer || retryTimer || closed) return;
     flushTimer = setTimeout(() => {
       flushTimer = null;
       void flush().then(() => {
@@ -412,6 +450,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       clearInterval(heartbeat);
       if (statusTimer) clearTimeout(statusTimer);
       if (flushTimer) clearTimeout(flushTimer);
+      if (retryTimer) clearTimeout(retryTimer);
       await Promise.all(
         outputs.map((o) => o.close?.().catch((err: Error) => log.warn({ err, output: o.id }, 'output close failed'))),
       );
