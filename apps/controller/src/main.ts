@@ -1,6 +1,7 @@
 import { ConfigError, readConfig } from './config';
 import { startController } from './server';
 import { createLogger } from './log';
+import { SchemaTooNewError } from './store/migrations';
 
 const log = createLogger('controller');
 
@@ -25,6 +26,7 @@ try {
     process.stderr.write(`bangtin controller: invalid configuration: ${err.message}\n`);
     process.exit(2);
   }
+  if (err instanceof SchemaTooNewError) process.stderr.write(`bangtin controller: ${err.message}\n`);
   log.fatal({ err }, 'controller failed to start');
   process.exit(1);
 }

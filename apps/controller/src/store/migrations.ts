@@ -352,6 +352,21 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** The database was written by a newer bangtin: never migrated backwards, never opened. */
+export class SchemaTooNewError extends Error {
+  readonly code = 'BANGTIN_SCHEMA_TOO_NEW';
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `database schema version ${found} is newer than this bangtin (${supported}); refusing to start. ` +
+        'It was written by a newer release: run that release again, or restore a backup made for this one. ' +
+        'bangtin never migrates a database backwards.',
+    );
+  }
+}
+
 export function currentVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
@@ -361,9 +376,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   const applied: number[] = [];
   const from = currentVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
-  if (from > latest) {
-    throw new Error(`database schema version ${from} is newer than this bangtin (${latest}); refusing to start`);
-  }
+  if (from > latest) throw new SchemaTooNewError(from, latest);
   for (const m of migrations) {
     if (m.version <= from) continue;
     db.transaction(() => {
