@@ -127,7 +127,12 @@ export function verifyBundleHash(b: Bundle): boolean {
 /** The headless player runtime: what LED-only boxes run alone and what the Electron app embeds. */
 export function startPlayer(opts: PlayerOptions): Player {
   const log = opts.log ?? pino({ name: 'player', level: process.env.BANGTIN_LOG_LEVEL ?? 'info' });
-  const db = openLocalDatabase(opts.dataDir);
+  const db = openLocalDatabase(opts.dataDir, (r) =>
+    log.error(
+      { movedTo: r.movedTo, reason: r.reason, salvagedProofs: r.salvagedProofs, salvagedSurveys: r.salvagedSurveys },
+      'player database was damaged: moved aside, outbox salvaged, starting fresh (bundle and media are fetched again)',
+    ),
+  );
   const state = new LocalState(db);
   const outbox = new Outbox(db);
   const surveyOutbox = new SurveyOutbox(db);
@@ -139,8 +144,8 @@ export function startPlayer(opts: PlayerOptions): Player {
   let deviceName: string | null = state.get('device_name');
   let bundle = state.loadBundle();
   const loadSurvey = (): SurveyConfig | null => {
-    const raw = state.get('survey_config');
-    const r = raw === null ? null : SurveyConfigSchema.safeParse(JSON.parse(raw));
+    const raw = state.getJson('survey_config');
+    const r = raw === undefined ? null : SurveyConfigSchema.safeParse(raw);
     return r?.success ? r.data : null;
   };
   let surveyConfig = loadSurvey();
