@@ -274,6 +274,18 @@ export const HeartbeatSchema = z.object({
       path: ['freeBytes'],
     })
     .optional(),
+  /**
+   * The player's own storage when it is not fine: `full`/`error` while proofs wait in memory because
+   * the disk refuses writes (`unrecordedPlays` of them), and plays lost outright. Optional (older players).
+   */
+  storage: z
+    .object({
+      state: z.enum(['ok', 'full', 'error']),
+      unrecordedPlays: z.number().int().nonnegative(),
+      lostPlays: z.number().int().nonnegative(),
+      message: z.string().max(500).nullable(),
+    })
+    .optional(),
 });
 
 /** `96x16`: columns × rows of an LED board. */

@@ -189,8 +189,16 @@ function parseStored(json: string): unknown {
   }
 }
 
+/**
+ * Small state of the player (device id, clock offset, survey questions, play in progress). Writes come
+ * from socket events and timers; a disk that refuses them (full, failing) is reported to
+ * `onWriteError` and never thrown there, where it would stop the process and the board with it.
+ */
 export class LocalState {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly onWriteError: (key: string, err: Error) => void = () => undefined,
+  ) {}
 
   get(key: string): string | null {
     const row = this.db.prepare('SELECT value FROM state WHERE key = ?').get(key) as { value: string } | undefined;
@@ -198,13 +206,21 @@ export class LocalState {
   }
 
   set(key: string, value: string): void {
-    this.db
-      .prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-      .run(key, value);
+    try {
+      this.db
+        .prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+        .run(key, value);
+    } catch (err) {
+      this.onWriteError(key, err as Error);
+    }
   }
 
   delete(key: string): void {
-    this.db.prepare('DELETE FROM state WHERE key = ?').run(key);
+    try {
+      this.db.prepare('DELETE FROM state WHERE key = ?').run(key);
+    } catch (err) {
+      this.onWriteError(key, err as Error);
+    }
   }
 
   loadBundle(): Bundle | null {

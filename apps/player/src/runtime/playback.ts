@@ -73,11 +73,18 @@ export class Playback {
     const leftover = deps.state.get(this.stateKey);
     if (leftover) {
       // The process died mid-item: that play never completed, so it is not a proof. Say so in the log.
-      deps.log.warn(
-        { play: JSON.parse(leftover) as unknown },
-        'previous run stopped during an item; it is not counted',
-      );
-      deps.state.delete(this.stateKey);
+      let play: unknown = leftover;
+      try {
+        play = JSON.parse(leftover);
+      } catch {
+        // Damaged text: logged as it is.
+      }
+      deps.log.warn({ play }, 'previous run stopped during an item; it is not counted');
+      try {
+        deps.state.delete(this.stateKey);
+      } catch (err) {
+        deps.log.warn({ err: (err as Error).message }, 'could not clear the play in progress (disk full?)');
+      }
     }
   }
 
@@ -135,7 +142,7 @@ export class Playback {
     cur.shown = true;
     cur.startedAt = t;
     cur.deviceStartedAt = deviceAt;
-    this.deps.state.set(this.stateKey, JSON.stringify(cur));
+    this.saveCurrent(cur);
   }
 
   /** The renderer ended `proofId` before its slot ended (media error, a kiosk user's touch). */
@@ -204,7 +211,7 @@ export class Playback {
       clockOffsetMs: this.offsetMs,
     };
     this.current = play;
-    this.deps.state.set(this.stateKey, JSON.stringify(play));
+    this.saveCurrent(play);
     this.deps.hooks?.onShow?.(pos, play);
   }
 
@@ -216,7 +223,11 @@ export class Playback {
       if (!play.shown) {
         // Nobody saw it (renderer not connected, media missing, kiosk menu open): not a proof.
         this.deps.log.info({ contentId: play.contentId }, 'item was never on screen; no proof');
-        this.deps.state.delete(this.stateKey);
+        try {
+          this.deps.state.delete(this.stateKey);
+        } catch {
+          // A full disk: the stale key is cleared at the next start.
+        }
         return;
       }
       if (reason === 'completed' || reason === 'preempted') {
@@ -238,6 +249,18 @@ export class Playback {
     this.writeProof(p.play, Math.min(Math.max(t, p.play.startedAt), p.t + END_CONFIRM_MS), p.reason);
   }
 
+  /**
+   * Persists the play in progress (so a crash loses at most its proof). A disk that refuses the write
+   * costs that protection only, never the play.
+   */
+  private saveCurrent(play: CurrentPlay): void {
+    try {
+      this.deps.state.set(this.stateKey, JSON.stringify(play));
+    } catch (err) {
+      this.deps.log.debug({ err: (err as Error).message }, 'play in progress not saved');
+    }
+  }
+
   private writeProof(play: CurrentPlay, t: number, reason: EndReason): void {
     const proof: Proof = {
       id: play.proofId,
@@ -252,11 +275,21 @@ export class Playback {
       output: this.deps.output,
     };
     // The proof and the end of the play commit together: after a crash there is either both or neither.
-    this.deps.db.transaction(() => {
-      this.deps.outbox.add(proof);
-      // A pending play's state key already holds the next item; only clear it when it is this play.
-      if (this.current === null) this.deps.state.delete(this.stateKey);
-    })();
+    try {
+      this.deps.db.transaction(() => {
+        this.deps.outbox.add(proof);
+        // A pending play's state key already holds the next item; only clear it when it is this play.
+        if (this.current === null) this.deps.state.delete(this.stateKey);
+      })();
+    } catch (err) {
+      // A full or failing disk must not stop the board: the proof waits in memory (and is uploaded
+      // from there); the outbox writes it to disk when space returns.
+      const kept = this.deps.outbox.keepInMemory(proof, err);
+      if (!kept) {
+        this.deps.log.error({ err: (err as Error).message, contentId: proof.contentId }, 'play not recorded');
+        return;
+      }
+    }
     this.deps.hooks?.onProof?.(proof);
   }
 }

@@ -23,7 +23,7 @@ import {
 } from '@bangtin/shared';
 import { type MediaCache, mediaRefs } from '../cache/media-cache';
 import { SurveyOutbox } from './survey-outbox';
-import { Outbox } from '../proofs/outbox';
+import { Outbox, type OutboxStorage } from '../proofs/outbox';
 import { Connection } from './connection';
 import { InterruptAcks } from './interrupt-acks';
 import { type PowerRule, PowerSchedule, type PowerState } from './power';
@@ -103,6 +103,8 @@ export interface Player extends EventEmitter<PlayerEvents> {
   deviceName(): string | null;
   nowPlaying(): CurrentPlay | null;
   outboxSize(): number;
+  /** The outbox's disk: `full` while proofs wait in memory ("disk full: N plays not recorded"). */
+  storage(): OutboxStorage;
   connected(): boolean;
   clockOffsetMs(): number;
   /** Renderer reports for a confirmed output (device wall-clock ms). */
@@ -133,7 +135,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       'player database was damaged: moved aside, outbox salvaged, starting fresh (bundle and media are fetched again)',
     ),
   );
-  const state = new LocalState(db);
+  const state = new LocalState(db, (key, err) => log.warn({ key, err: err.message }, 'player state not saved'));
   const outbox = new Outbox(db);
   const surveyOutbox = new SurveyOutbox(db);
   const emitter = new EventEmitter<PlayerEvents>();
@@ -242,7 +244,12 @@ export function startPlayer(opts: PlayerOptions): Player {
           return;
         }
         if (!bundle || bundle.hash !== b.hash) {
-          state.saveBundle(b);
+          try {
+            state.saveBundle(b);
+          } catch (err) {
+            // Played from memory all the same; the next start uses the older cached one.
+            log.error({ err: (err as Error).message, version: b.version }, 'new bundle not saved to disk');
+          }
           bundle = b;
           setBundleAll(b);
           interruptAcks.received(b);
@@ -253,7 +260,11 @@ export function startPlayer(opts: PlayerOptions): Player {
       },
       onClockOffset: (offsetMs, rttMs) => {
         log.info({ offsetMs, rttMs }, 'clock offset to controller measured');
-        state.set('clock_offset_ms', String(offsetMs));
+        try {
+          state.set('clock_offset_ms', String(offsetMs));
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, 'clock offset not saved (disk full?)');
+        }
         setOffsetAll(offsetMs);
         sendHeartbeat();
       },
@@ -300,8 +311,24 @@ export function startPlayer(opts: PlayerOptions): Player {
     emitter.emit('config', parsed.data);
   });
 
+  // The outbox's disk: a change of state is logged once; every heartbeat retries writing what waits
+  // in memory, so recording resumes by itself when space returns.
+  let lastStorage = 'ok';
+  function checkStorage(): OutboxStorage {
+    outbox.persistMemory();
+    const st = outbox.storage();
+    if (st.state !== lastStorage) {
+      if (st.state === 'ok') log.info({ lostPlays: st.lostPlays }, 'disk takes writes again; proofs recorded');
+      else
+        log.error({ state: st.state, message: st.message }, `disk ${st.state}: plays kept in memory until it recovers`);
+      lastStorage = st.state;
+    }
+    return st;
+  }
+
   function sendHeartbeat(): void {
     const cur = playback.nowPlaying;
+    const storage = checkStorage();
     conn.heartbeat({
       nowPlaying: cur
         ? { contentId: cur.contentId, playlistId: cur.playlistId, scheduleId: cur.scheduleId, startedAt: cur.startedAt }
@@ -312,6 +339,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       clockOffsetMs: playback.clockOffsetMs,
       ...(outputs.some((o) => o.status) ? { outputs: outputs.flatMap((o) => (o.status ? [o.status()] : [])) } : {}),
       ...(disk.current ? { disk: disk.current } : {}),
+      ...(storage.state !== 'ok' || storage.lostPlays > 0 ? { storage } : {}),
     });
     // Read for the next heartbeat: statfs is asynchronous and the heartbeat is not.
     void disk.refresh();
@@ -421,6 +449,7 @@ export function startPlayer(opts: PlayerOptions): Player {
     deviceName: () => deviceName,
     nowPlaying: () => playback.nowPlaying,
     outboxSize: () => outbox.size(),
+    storage: () => outbox.storage(),
     surveyOutboxSize: () => surveyOutbox.size(),
     surveyConfig: () => surveyConfig,
     uploadScreenshot: async (png: Uint8Array, output: string, deviceAt: number) => {
