@@ -9,7 +9,7 @@ const proofArb: fc.Arbitrary<Proof> = fc
     contentId: fc.constantFrom('01930000-0000-7000-8000-000000000001', '01930000-0000-7000-8000-000000000002'),
     playlistId: fc.constantFrom('01930000-0000-7000-8000-000000000003'),
     scheduleId: fc.uuid({ version: 7 }),
-    startedAt: fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+    startedAt: fc.integer({ min: 1_600_000_000_000, max: Date.now() }),
     endedAt: fc.constant(0),
     deviceStartedAt: fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
     clockOffsetMs: fc.integer({ min: -86_400_000, max: 86_400_000 }),
@@ -81,5 +81,34 @@ describe('proof columns', () => {
     for (const [patch, path] of cases) {
       expect(ProofColumnsSchema.safeParse({ ...cols, ...patch }).error?.issues[0]?.path).toEqual(path);
     }
+  });
+
+  it('refuses instants outside 2020-01-01 … tomorrow and plays over 24 h, naming the row', () => {
+    const base: Proof = {
+      id: '01930000-0000-7000-8000-0000000000b1',
+      contentId: '01930000-0000-7000-8000-000000000001',
+      playlistId: '01930000-0000-7000-8000-000000000002',
+      scheduleId: '01930000-0000-7000-8000-000000000003',
+      startedAt: 1_700_000_000_000,
+      endedAt: 1_700_000_010_000,
+      deviceStartedAt: 1_700_000_000_000,
+      clockOffsetMs: 0,
+      endReason: 'completed',
+      output: 'main',
+    };
+    const ok = { ...base, id: '01930000-0000-7000-8000-0000000000b2' };
+    const pathOf = (p: Partial<Proof>) => {
+      const r = ProofColumnsSchema.safeParse(encodeProofColumns([ok, { ...base, ...p }]));
+      expect(r.success).toBe(false);
+      return r.error!.issues[0]!.path.join('.');
+    };
+    // The audit's poisoned proof: 9e15 is an integer, but no Date holds it.
+    expect(pathOf({ startedAt: 9e15, endedAt: 9e15 })).toBe('startedAt.1');
+    expect(pathOf({ startedAt: Date.UTC(2019, 11, 31), endedAt: Date.UTC(2019, 11, 31) })).toBe('startedAt.1');
+    expect(pathOf({ startedAt: Date.now() + 3 * 86_400_000, endedAt: Date.now() + 3 * 86_400_000 })).toBe(
+      'startedAt.1',
+    );
+    expect(pathOf({ endedAt: base.startedAt + 25 * 3600_000 })).toBe('durationMs.1');
+    expect(pathOf({ deviceStartedAt: 9e15 })).toBe('deviceStartedAt.1');
   });
 });

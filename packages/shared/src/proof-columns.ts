@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Proof } from './domain';
 import { EndReasonSchema } from './schemas';
+import { DATE_MAX_MS, DEVICE_TIME_AHEAD_MS, DEVICE_TIME_MIN_MS, MAX_PLAY_MS } from './time';
 
 /**
  * Compact, column-wise form of a proof batch for `proofs:upload`. A week of proofs from a player that
@@ -25,16 +26,27 @@ export interface ProofColumns {
 
 const END_REASONS = EndReasonSchema.options;
 const MAX = 5000;
-const MAX_DURATION_MS = 31 * 24 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type NumberRule = (n: number, c: { refs: unknown[]; outputs: unknown[] }) => string | null;
+/** What a rule sees besides the value: the batch's lookup lists and the latest acceptable instant. */
+interface RuleContext {
+  refs: unknown[];
+  outputs: unknown[];
+  latest: number;
+}
+type NumberRule = (n: number, c: RuleContext) => string | null;
 const isInt = (n: number) => Number.isSafeInteger(n);
 const index =
   (of: 'refs' | 'outputs'): NumberRule =>
   (n, c) =>
     !isInt(n) || n < 0 ? 'must be a non-negative integer' : n >= c[of].length ? `points outside ${of}` : null;
-const positive: NumberRule = (n) => (isInt(n) && n > 0 ? null : 'must be a positive integer (ms UTC)');
+const positive: NumberRule = (n) =>
+  isInt(n) && n > 0 && n <= DATE_MAX_MS ? null : 'must be a positive integer a date can hold (ms UTC)';
+// Same window as DeviceInstantSchema: 2020-01-01 … now + 1 day.
+const deviceInstant: NumberRule = (n, c) =>
+  isInt(n) && n >= DEVICE_TIME_MIN_MS && n <= c.latest
+    ? null
+    : 'must be an instant between 2020-01-01 and tomorrow (ms UTC)';
 
 /**
  * Each column is checked in one tight loop (an element-by-element zod schema costs about twice as
@@ -44,10 +56,10 @@ const NUMBER_COLUMNS: readonly [keyof ProofColumns, NumberRule][] = [
   ['content', index('refs')],
   ['playlist', index('refs')],
   ['schedule', index('refs')],
-  ['startedAt', positive],
-  ['durationMs', (n) => (isInt(n) && n >= 0 && n <= MAX_DURATION_MS ? null : 'must be 0 to 31 days in ms')],
+  ['startedAt', deviceInstant],
+  ['durationMs', (n) => (isInt(n) && n >= 0 && n <= MAX_PLAY_MS ? null : 'must be 0 to 24 h in ms')],
   ['deviceStartedAt', positive],
-  ['clockOffsetMs', (n) => (isInt(n) ? null : 'must be an integer')],
+  ['clockOffsetMs', (n) => (isInt(n) && Math.abs(n) <= DATE_MAX_MS ? null : 'must be an integer')],
   ['endReason', (n) => (isInt(n) && n >= 0 && n < END_REASONS.length ? null : 'unknown end reason')],
   ['output', index('outputs')],
 ];
@@ -75,12 +87,13 @@ export const ProofColumnsSchema = z
       if (bad >= 0) return ctx.addIssue({ code: 'custom', path: [k, bad], message: 'must be a UUID' });
     }
     const n = c.id.length;
+    const rc: RuleContext = { refs: c.refs, outputs: c.outputs, latest: Date.now() + DEVICE_TIME_AHEAD_MS };
     for (const [k, rule] of NUMBER_COLUMNS) {
       const col = c[k] as number[];
       if (col.length !== n)
         return ctx.addIssue({ code: 'custom', path: [k], message: `must have ${n} entries like id` });
       for (let i = 0; i < n; i++) {
-        const problem = rule(col[i]!, c);
+        const problem = rule(col[i]!, rc);
         if (problem) return ctx.addIssue({ code: 'custom', path: [k, i], message: problem });
       }
     }

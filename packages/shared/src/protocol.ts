@@ -13,6 +13,7 @@ import type {
 } from './domain';
 import type { ApiError } from './errors';
 import type { ProofColumns } from './proof-columns';
+import { DeviceInstantSchema } from './schemas';
 
 /**
  * Version of the player ⇄ controller socket protocol. A player sends it in the handshake; the
@@ -46,7 +47,7 @@ export interface ProofUploadResult {
 export const InterruptAckSchema = z.object({
   interruptId: z.string().uuid(),
   /** Controller-clock instant the message went on screen, ms UTC; null = received, not shown. */
-  shownAt: z.number().int().positive().nullable(),
+  shownAt: DeviceInstantSchema.nullable(),
 });
 export type InterruptAck = z.infer<typeof InterruptAckSchema>;
 

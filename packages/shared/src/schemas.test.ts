@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BundleSchema, HandshakeAuthSchema, HeartbeatSchema, ProofSchema } from './schemas';
+import {
+  BundleSchema,
+  HandshakeAuthSchema,
+  HeartbeatSchema,
+  ProofSchema,
+  ScreenshotUploadSchema,
+  SurveyAnswerSchema,
+} from './schemas';
+import { InterruptAckSchema } from './protocol';
 import { CreateContentBodySchema, CreateScheduleBodySchema, CreateUserBodySchema } from './api';
 import { fromZodError } from './errors';
 
@@ -84,5 +92,32 @@ describe('schemas at the boundary', () => {
     expect(
       fieldOf(CreateUserBodySchema.safeParse({ username: 'bientap', password: 'mat-khau-dai', role: 'editor' })),
     ).toBe('groupId');
+  });
+
+  it('bounds every device instant to 2020-01-01 … tomorrow (the poisoned 9e15)', () => {
+    const bad = 9e15;
+    expect(fieldOf(ProofSchema.safeParse({ ...proof, startedAt: bad, endedAt: bad }))).toBe('startedAt');
+    expect(fieldOf(ProofSchema.safeParse({ ...proof, endedAt: bad }))).toBe('endedAt');
+    expect(fieldOf(ProofSchema.safeParse({ ...proof, deviceStartedAt: bad }))).toBe('deviceStartedAt');
+    expect(fieldOf(ProofSchema.safeParse({ ...proof, startedAt: Date.UTC(2019, 5, 1) }))).toBe('startedAt');
+    expect(fieldOf(ProofSchema.safeParse({ ...proof, endedAt: proof.startedAt + 24 * 3600_000 + 1 }))).toBe('endedAt');
+    // A device without a real-time clock may read 1970: its own reading is kept for the drift audit.
+    expect(ProofSchema.safeParse({ ...proof, deviceStartedAt: 5000 }).success).toBe(true);
+    const hb = { nowPlaying: null, bundleVersion: 1, outboxSize: 0, uptimeMs: 1, clockOffsetMs: 0 };
+    const np = {
+      contentId: proof.contentId,
+      playlistId: proof.playlistId,
+      scheduleId: proof.scheduleId,
+      startedAt: bad,
+    };
+    expect(fieldOf(HeartbeatSchema.safeParse({ ...hb, nowPlaying: np }))).toBe('nowPlaying.startedAt');
+    expect(HeartbeatSchema.safeParse({ ...hb, nowPlaying: { ...np, startedAt: Date.now() } }).success).toBe(true);
+    const ack = { interruptId: proof.id, shownAt: bad };
+    expect(fieldOf(InterruptAckSchema.safeParse(ack))).toBe('shownAt');
+    expect(InterruptAckSchema.safeParse({ ...ack, shownAt: null }).success).toBe(true);
+    const shot = { png: new Uint8Array(8), capturedAt: bad, output: 'screen' };
+    expect(fieldOf(ScreenshotUploadSchema.safeParse(shot))).toBe('capturedAt');
+    const answer = { id: proof.id, surveyId: 's', rating: 3, choice: null, answeredAt: Date.now() + 3 * 86_400_000 };
+    expect(fieldOf(SurveyAnswerSchema.safeParse(answer))).toBe('answeredAt');
   });
 });

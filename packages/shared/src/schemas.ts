@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cronExpressionError } from './schedule/cron';
 import { isValidTimeZone, parseLocalDate, parseLocalTime } from './schedule/zone';
+import { isDateInstant, isDeviceInstant, MAX_PLAY_MS } from './time';
 
 /**
  * Zod schemas for every payload that crosses a boundary (HTTP body, socket payload, stored bundle).
@@ -9,6 +10,22 @@ import { isValidTimeZone, parseLocalDate, parseLocalTime } from './schedule/zone
 
 /** Stable ids: UUIDs (v7 for proofs, v4/v7 elsewhere). */
 export const IdSchema = z.string().uuid();
+
+/**
+ * An instant a device reports on the controller's clock (ms UTC): 2020-01-01 … now + 1 day. A value
+ * outside the Date range (9e15) would be stored and then break every reader of it.
+ */
+export const DeviceInstantSchema = z
+  .number()
+  .int()
+  .refine((ms) => isDeviceInstant(ms), 'must be an instant between 2020-01-01 and tomorrow (ms UTC)');
+
+/** An instant on a device's own, possibly unset, clock: any non-negative ms a Date can hold. */
+export const DeviceClockInstantSchema = z
+  .number()
+  .int()
+  .nonnegative()
+  .refine((ms) => isDateInstant(ms), 'must be an instant a date can hold (ms UTC)');
 
 /** An instant as ISO 8601 with an offset; normalised to UTC `…Z` by `toIso`. */
 export const InstantSchema = z.iso.datetime({ offset: true });
@@ -207,16 +224,23 @@ export const ProofSchema = z
     playlistId: IdSchema,
     scheduleId: IdSchema,
     /** Controller-clock instants (device clock + measured offset), ms UTC. */
-    startedAt: z.number().int().positive(),
-    endedAt: z.number().int().positive(),
-    /** The device's own clock reading at start, ms UTC, kept for audits of clock drift. */
-    deviceStartedAt: z.number().int().positive(),
-    clockOffsetMs: z.number().int(),
+    startedAt: DeviceInstantSchema,
+    endedAt: DeviceInstantSchema,
+    /**
+     * The device's own clock reading at start, ms UTC, kept for audits of clock drift. Not held to
+     * 2020…tomorrow: a board without a real-time clock may start in 1970, which is what the audit is for.
+     */
+    deviceStartedAt: DeviceClockInstantSchema.refine((ms) => ms > 0, 'must be a positive integer (ms UTC)'),
+    clockOffsetMs: z
+      .number()
+      .int()
+      .refine((ms) => isDateInstant(ms), 'must be an offset a date can hold (ms)'),
     endReason: EndReasonSchema,
     /** Which output showed it: `screen`, `led:<name>`; `main` for the headless runtime. */
     output: z.string().min(1).max(64).default('main'),
   })
-  .refine((p) => p.endedAt >= p.startedAt, { path: ['endedAt'], message: 'must not be before startedAt' });
+  .refine((p) => p.endedAt >= p.startedAt, { path: ['endedAt'], message: 'must not be before startedAt' })
+  .refine((p) => p.endedAt - p.startedAt <= MAX_PLAY_MS, { path: ['endedAt'], message: 'a play lasts at most 24 h' });
 
 export const ProofBatchSchema = z.object({
   proofs: z.array(z.unknown()).min(1).max(5000),
@@ -226,7 +250,7 @@ export const NowPlayingSchema = z.object({
   contentId: IdSchema,
   playlistId: IdSchema,
   scheduleId: IdSchema,
-  startedAt: z.number().int(),
+  startedAt: DeviceInstantSchema,
 });
 
 /** State of one output of a player (an LED board, a screen), reported in heartbeats (issue 4). */
@@ -236,8 +260,10 @@ export const OutputStatusSchema = z.object({
   kind: z.enum(['led', 'screen', 'log']),
   state: z.enum(['online', 'offline', 'error']),
   /** ms UTC of the last complete write to the board; null before the first. */
-  lastWriteAt: z.number().int().nullable(),
-  lastError: z.object({ code: z.string().max(80), message: z.string().max(500), at: z.number().int() }).nullable(),
+  lastWriteAt: DeviceClockInstantSchema.nullable(),
+  lastError: z
+    .object({ code: z.string().max(80), message: z.string().max(500), at: DeviceClockInstantSchema })
+    .nullable(),
   protocol: z.string().max(20).optional(),
   port: z.string().max(300).optional(),
   address: z.string().max(10).optional(),
@@ -508,7 +534,7 @@ export const SurveyAnswerSchema = z.object({
   /** The optional choice question's answer (an option key), null when skipped. */
   choice: z.string().min(1).max(100).nullable(),
   /** Controller-clock instant, ms UTC. */
-  answeredAt: z.number().int().positive(),
+  answeredAt: DeviceInstantSchema,
 });
 
 export const SurveyBatchSchema = z.object({
@@ -549,7 +575,7 @@ export const ScreenshotUploadSchema = z.object({
       message: `must be at most ${SCREENSHOT_MAX_BYTES} bytes`,
     }),
   /** Controller-clock instant of the capture, ms UTC (the player applies its measured clock offset). */
-  capturedAt: z.number().int().positive(),
+  capturedAt: DeviceInstantSchema,
   output: z.string().min(1).max(64),
 });
 
