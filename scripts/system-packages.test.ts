@@ -18,7 +18,7 @@ const listed = (
 ).packages;
 
 /** Part of every Debian system, or of Node/npm itself: never installed by the bootstrap. */
-const BASE = new Set(['sh', 'bash', 'env', 'apt-get', 'node', 'npm', 'npx', 'pnpm', 'git', 'kill', 'mount', 'umount']);
+const BASE = new Set(['sh', 'bash', 'env', 'apt-get', 'node', 'npm', 'npx', 'pnpm', 'git', 'kill']);
 
 const SPAWNERS = ['spawn', 'spawnSync', 'execFile', 'execFileSync', 'exec', 'execSync'];
 
