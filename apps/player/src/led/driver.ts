@@ -26,6 +26,11 @@ export interface LedProgramme {
    * counter) with `updateLiveText` without re-sending the programme or blanking the board.
    */
   liveText?: { content: string; capacity?: number };
+  /**
+   * An urgent message: the driver takes its fastest path (Alpha: the reserved urgent slot, no memory
+   * configuration; BX: one A7 00 with ImmePlay), and the next ordinary programme replaces it.
+   */
+  urgent?: boolean;
 }
 
 export type BoardState = 'online' | 'offline' | 'error';
@@ -50,6 +55,11 @@ export interface BoardStatus {
   /** Programme the driver is trying to show, and the last one that fully reached the board. */
   programmeId: string | null;
   deliveredProgrammeId: string | null;
+  /**
+   * ms UTC when `deliveredProgrammeId` fully reached the board: its last byte was written (and, on boards
+   * that answer, acknowledged). This, not the moment the player decided, is when the board shows it.
+   */
+  deliveredAt?: number | null;
   reconnects: number;
   /** ms UTC of the last reply the board sent (only boards that answer reads). */
   lastReplyAt: number | null;
