@@ -31,6 +31,12 @@ export interface LedProgramme {
    * configuration; BX: one A7 00 with ImmePlay), and the next ordinary programme replaces it.
    */
   urgent?: boolean;
+  /**
+   * A scrolling slogan's whole text line (board-high), for boards that scroll by themselves (BX "continuous
+   * move left"); `frames` stay the windows onto it for boards that cannot.
+   */
+  strip?: Bitmap;
+  scrollPxPerSecond?: number;
 }
 
 export type BoardState = 'online' | 'offline' | 'error';

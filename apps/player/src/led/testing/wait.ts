@@ -24,3 +24,12 @@ export function waitForEvent<T extends unknown[]>(
     emitter.on(event, listener);
   });
 }
+
+/** Polls `condition` until it holds; rejects after `timeoutMs` with what was awaited. */
+export async function waitFor(condition: () => boolean, timeoutMs = 8000, everyMs = 20): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
