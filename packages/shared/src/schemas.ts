@@ -337,32 +337,113 @@ export const BoardBrightnessSchema = z
   .max(24)
   .refine((steps) => new Set(steps.map((s) => s.at)).size === steps.length, 'two steps at the same time');
 
+/** LED protocols a player drives: Alpha signs, Onbon BX cards, Huidu HD cards. */
+export const LED_PROTOCOLS = ['alpha', 'bx', 'huidu'] as const;
+
+/**
+ * Onbon cards by model (`card=` of a BX board): graphic cards of the 5th and 6th generation (E: red or
+ * red+green, Q: full colour, network only) and the font cards (K), which only take ASCII text.
+ */
+export const BX_CARD_MODELS = [
+  'bx-5e1',
+  'bx-5e2',
+  'bx-5e3',
+  'bx-6e1',
+  'bx-6e2',
+  'bx-6e3',
+  'bx-5q0',
+  'bx-5q1',
+  'bx-5q2',
+  'bx-6q1',
+  'bx-6q2',
+  'bx-6q3',
+  'bx-5k1',
+  'bx-5k2',
+  'bx-6k1',
+] as const;
+
+/** `HOST:PORT` of a network controller card (IPv6 in brackets). */
+export const TcpTargetSchema = z
+  .string()
+  .max(260)
+  .regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253}):\d{1,5}$/, 'must look like HOST:PORT, e.g. 192.168.1.50:5005')
+  .refine((s) => {
+    const port = Number(s.slice(s.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65535;
+  }, 'port must be 1–65535');
+
 /** One LED board wired to a player, as `--output led,…` or the controller configure it. */
-export const LedOutputConfigSchema = z.object({
-  /** Names the output (`led:<name>` in proofs); letters, digits, `-` and `_`. */
-  name: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _'),
-  protocol: z.enum(['alpha']),
-  port: z.string().min(1).max(300),
-  baud: z.coerce
-    .number()
-    .int()
-    .refine((n) => [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].includes(n), {
-      message: 'must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200',
-    })
-    .default(9600),
-  size: BoardSizeSchema.default('96x16'),
-  address: z
-    .string()
-    .regex(/^[0-9A-Fa-f]{2}$/, 'must be two hex digits (00 = every sign on the bus)')
-    .transform((s) => s.toUpperCase())
-    .default('00'),
-  /** What the board's LEDs can show: one colour, tri-colour (red/green/amber) or full RGB. */
-  colour: z.enum(['mono', 'tri', 'rgb']).optional(),
-  /** Daily power-on/off (the player blanks the board while off); absent = always on. */
-  power: BoardPowerSchema.optional(),
-  /** Daily brightness steps; absent = the board's own setting. */
-  brightness: BoardBrightnessSchema.optional(),
-});
+export const LedOutputConfigSchema = z
+  .object({
+    /** Names the output (`led:<name>` in proofs); letters, digits, `-` and `_`. */
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _'),
+    protocol: z.enum(LED_PROTOCOLS),
+    /** Serial device (Alpha, BX cards with a serial port). */
+    port: z.string().min(1).max(300).optional(),
+    /** Network card (BX on TCP 5005, Huidu on TCP 10001): instead of `port`. */
+    tcp: TcpTargetSchema.optional(),
+    /** BX only: the card model, which decides the bytes of every picture. */
+    card: z.enum(BX_CARD_MODELS).optional(),
+    baud: z.coerce
+      .number()
+      .int()
+      .refine((n) => [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].includes(n), {
+        message: 'must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200',
+      })
+      .optional(),
+    size: BoardSizeSchema.default('96x16'),
+    /** Alpha: two hex digits (00 = every sign on the bus). BX: the screen number 1–65534 (default 1). */
+    address: z.string().max(5).optional(),
+    /** What the board's LEDs can show: one colour, tri-colour (red/green/amber) or full RGB. */
+    colour: z.enum(['mono', 'tri', 'rgb']).optional(),
+    /** Daily power-on/off (the player blanks the board while off); absent = always on. */
+    power: BoardPowerSchema.optional(),
+    /** Daily brightness steps; absent = the board's own setting. */
+    brightness: BoardBrightnessSchema.optional(),
+  })
+  .superRefine((o, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (o.port && o.tcp) issue('tcp', 'give either port (serial) or tcp (network), not both');
+    if (o.protocol === 'alpha') {
+      if (!o.port) issue('port', 'is required (the serial device, e.g. /dev/ttyUSB0)');
+      if (o.tcp) issue('tcp', 'Alpha signs are serial: use port=');
+      if (o.card) issue('card', 'only BX boards have a card model');
+      if (o.address !== undefined && !/^[0-9A-Fa-f]{2}$/.test(o.address))
+        issue('address', 'must be two hex digits (00 = every sign on the bus)');
+    }
+    if (o.protocol === 'bx') {
+      if (!o.card) issue('card', `is required for BX boards (one of ${BX_CARD_MODELS.join(', ')})`);
+      if (!o.port && !o.tcp) issue('port', 'is required: port=/dev/ttyUSB0 (serial) or tcp=HOST:5005 (network)');
+      if (o.port && o.card && /^bx-[56]q/.test(o.card))
+        issue('port', `${o.card} has no serial port: use tcp=HOST:5005`);
+      if (o.address !== undefined && !(/^\d{1,5}$/.test(o.address) && +o.address >= 1 && +o.address <= 65534))
+        issue('address', 'must be the BX screen number 1–65534');
+      if (o.card && /^bx-[56]q/.test(o.card) && o.colour && o.colour !== 'rgb')
+        issue('colour', `${o.card} is a full-colour card: rgb`);
+      if (o.card && !/^bx-[56]q/.test(o.card) && o.colour === 'rgb')
+        issue('colour', `${o.card} drives red or red+green boards: mono or tri`);
+    }
+    if (o.protocol === 'huidu') {
+      if (!o.tcp) issue('tcp', 'is required for Huidu cards (HOST:10001)');
+      if (o.port) issue('port', 'Huidu cards are driven over the network: use tcp=');
+      if (o.card) issue('card', 'only BX boards have a card model');
+    }
+  })
+  .transform((o) => ({
+    ...o,
+    baud: o.baud ?? (o.protocol === 'bx' ? 57600 : 9600),
+    address:
+      o.protocol === 'alpha'
+        ? (o.address ?? '00').toUpperCase()
+        : o.protocol === 'bx'
+          ? String(Number(o.address ?? '1'))
+          : '00',
+  }));
+
+/** Where a board is wired, for logs, status and bus checks: its serial device or `tcp://HOST:PORT`. */
+export function boardLink(o: { port?: string | undefined; tcp?: string | undefined }): string {
+  return o.port ?? `tcp://${o.tcp ?? ''}`;
+}
 
 /** Configuration the controller pushes to a player (`device:config`). */
 export const DeviceConfigSchema = z.object({

@@ -67,7 +67,8 @@ export function registerDeviceOutputs(app: FastifyInstance, store: Store, hub: (
       if (names.has(o.name))
         throw new HttpError(400, 'invalid-output', `board name ${o.name} is used twice`, `${i}.name`);
       names.add(o.name);
-      // Boards sharing a port are one RS-485 bus: one serial speed.
+      // Boards sharing a port are one RS-485 bus: one serial speed. Network cards have no bus.
+      if (!o.port) continue;
       const baud = baudOfPort.get(o.port);
       if (baud !== undefined && baud !== o.baud)
         throw new HttpError(400, 'invalid-output', `boards on ${o.port} must share one baud rate`, `${i}.baud`);

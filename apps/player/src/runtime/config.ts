@@ -41,7 +41,19 @@ const ScreenFlagsSchema = z.object({
   transitionMs: z.coerce.number().int().min(0).max(5000).default(0),
 });
 
-const OUTPUT_KEYS = ['name', 'protocol', 'port', 'baud', 'size', 'address', 'power', 'brightness'] as const;
+const OUTPUT_KEYS = [
+  'name',
+  'protocol',
+  'port',
+  'tcp',
+  'card',
+  'baud',
+  'size',
+  'colour',
+  'address',
+  'power',
+  'brightness',
+] as const;
 
 /**
  * `power=06:00-22:00` and `brightness=06:00@100+18:00@40` (commas separate keys, so steps are joined
@@ -80,16 +92,19 @@ export function parseOutputFlag(flag: string, index = 0): LedOutputConfig {
     if (key in raw) throw new PlayerConfigError(`${where}: ${key}: given twice`);
     raw[key] = pair.slice(eq + 1);
   }
-  if (!raw.port) throw new PlayerConfigError(`${where}: port: is required (the serial device, e.g. /dev/ttyUSB0)`);
+  if (!raw.port && !raw.tcp)
+    throw new PlayerConfigError(
+      `${where}: port: is required (the serial device, e.g. /dev/ttyUSB0; or tcp=HOST:PORT for a network card)`,
+    );
   if (raw.name === undefined) {
     const base =
-      raw.port
+      (raw.port ?? raw.tcp!)
         .split('/')
         .pop()!
         .replace(/[^A-Za-z0-9_-]/g, '_')
         .slice(0, 36) || 'board';
-    const address = (raw.address ?? '00').toUpperCase();
-    raw.name = address === '00' ? base : `${base}-${address}`;
+    const address = (raw.address ?? (raw.protocol === 'bx' ? '1' : '00')).toUpperCase();
+    raw.name = address === '00' || (raw.protocol === 'bx' && address === '1') ? base : `${base}-${address}`;
   }
   const r = LedOutputConfigSchema.safeParse({ protocol: 'alpha', ...parsePlanValues(raw) });
   if (!r.success) {
@@ -114,6 +129,7 @@ export function checkOutputs(outputs: readonly LedOutputConfig[], flag = '--outp
     if (names.has(o.name))
       throw new PlayerConfigError(`${flag} #${i + 1}: name: ${o.name} is used twice; give each board name=…`);
     names.add(o.name);
+    if (!o.port) continue;
     const baud = baudOfPort.get(o.port);
     if (baud !== undefined && baud !== o.baud)
       throw new PlayerConfigError(`${flag} #${i + 1}: baud: boards on ${o.port} must share one baud rate`);

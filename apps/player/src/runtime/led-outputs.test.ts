@@ -25,6 +25,16 @@ function configError(fn: () => unknown): string {
   throw new Error('expected a configuration error');
 }
 
+/** A finished play's proof, as Playback would write it (a minute long). */
+const proofOf = (p: CurrentPlay): Proof =>
+  ({
+    id: p.proofId,
+    startedAt: p.startedAt,
+    endedAt: p.startedAt + 60_000,
+    deviceStartedAt: p.deviceStartedAt,
+    clockOffsetMs: p.clockOffsetMs,
+  }) as Proof;
+
 describe('--output flags', () => {
   it('parses a board with defaults and names it after its port', () => {
     expect(parseOutputFlag('led,protocol=alpha,port=/dev/ttyUSB0,baud=9600,size=96x16,address=00')).toEqual({
@@ -49,6 +59,30 @@ describe('--output flags', () => {
     expect(readPlayerConfig(base, {}).outputs).toEqual([]);
   });
 
+  it('takes BX and Huidu cards over TCP or serial, with their own defaults', () => {
+    expect(parseOutputFlag('led,protocol=bx,card=bx-5e1,tcp=192.168.1.50:5005,size=128x32')).toEqual({
+      name: '192_168_1_50_5005',
+      protocol: 'bx',
+      card: 'bx-5e1',
+      tcp: '192.168.1.50:5005',
+      baud: 57600,
+      size: '128x32',
+      address: '1',
+    });
+    expect(
+      parseOutputFlag('led,protocol=bx,card=bx-6e2,port=/dev/ttyUSB1,address=3,colour=tri,name=san'),
+    ).toMatchObject({
+      name: 'san',
+      port: '/dev/ttyUSB1',
+      address: '3',
+      colour: 'tri',
+    });
+    expect(parseOutputFlag('led,protocol=huidu,tcp=[fd00::5]:10001,name=hd')).toMatchObject({
+      protocol: 'huidu',
+      tcp: '[fd00::5]:10001',
+    });
+  });
+
   it('takes a daily power window and brightness steps', () => {
     expect(parseOutputFlag('led,port=/dev/ttyS0,power=18:00-06:00,brightness=06:00@100+18:00:30@40')).toMatchObject({
       power: { on: '18:00', off: '06:00' },
@@ -66,7 +100,19 @@ describe('--output flags', () => {
     );
     expect(configError(() => parseOutputFlag('led,port=/dev/x,baud=1234'))).toMatch(/: baud: must be one of/);
     expect(configError(() => parseOutputFlag('led,port=/dev/x,address=G0'))).toMatch(/: address: must be two hex/);
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,protocol=bx'))).toMatch(/: protocol: /);
+    expect(configError(() => parseOutputFlag('led,port=/dev/x,protocol=vga'))).toMatch(/: protocol: /);
+    expect(configError(() => parseOutputFlag('led,port=/dev/x,protocol=bx'))).toMatch(/: card: is required for BX/);
+    expect(configError(() => parseOutputFlag('led,protocol=bx,card=bx-6q1,port=/dev/x'))).toMatch(
+      /: port: bx-6q1 has no serial port/,
+    );
+    expect(configError(() => parseOutputFlag('led,protocol=bx,card=bx-5e1,tcp=10.0.0.5'))).toMatch(
+      /: tcp: must look like HOST:PORT/,
+    );
+    expect(configError(() => parseOutputFlag('led,protocol=bx,card=bx-5e1,tcp=10.0.0.5:5005,address=0'))).toMatch(
+      /: address: must be the BX screen number/,
+    );
+    expect(configError(() => parseOutputFlag('led,protocol=huidu,port=/dev/x'))).toMatch(/: tcp: is required/);
+    expect(configError(() => parseOutputFlag('led,protocol=alpha,tcp=1.2.3.4:5'))).toMatch(/: port: is required/);
     expect(configError(() => parseOutputFlag('led,port=/dev/x,speed=9600'))).toMatch(/: speed: unknown key/);
     expect(configError(() => parseOutputFlag('led,port=/dev/x,port=/dev/y'))).toMatch(/: port: given twice/);
     expect(configError(() => parseOutputFlag('screen,port=/dev/x'))).toMatch(/must start with "led,"/);
@@ -155,7 +201,6 @@ describe('an LED output on a serial port', () => {
     n++;
     return sloganPlay(`0190a000-0000-7000-8000-${String(n).padStart(12, '0')}`, text, n);
   }
-  const proofOf = (p: CurrentPlay): Proof => ({ id: p.proofId }) as Proof;
 
   it('shows the rendered slogan, credits delivered plays only, and reports the board going offline', async () => {
     const pair = await createPtyPair();
@@ -193,7 +238,12 @@ describe('an LED output on a serial port', () => {
       )
       .toBe(true);
     await expect.poll(() => out.status!().deliveredProgrammeId?.startsWith(first.pos.content.id)).toBe(true);
-    expect(out.keepProof!(proofOf(first.play))).toBe(true);
+    const shownAt = await out.whenShown!(first.play);
+    const firstProof = out.keepProof!(proofOf(first.play));
+    // The proof starts when the last byte reached the board, not when the player decided to show it.
+    expect(firstProof).toMatchObject({ startedAt: shownAt });
+    expect(shownAt).toBeGreaterThan(first.play.startedAt);
+    expect(shownAt).toBe(out.driver.status().deliveredAt);
 
     // The same slogan again: already on the board, credited without a re-send.
     const written = out.driver.status().bytesWritten;
@@ -348,7 +398,7 @@ describe('boards over real ptys', () => {
     await expect.poll(() => out.driver.status().deliveredProgrammeId).not.toBeNull();
     const lit = slot();
     out.show!(lit.pos, lit.play);
-    expect(out.keepProof!({ id: lit.play.proofId } as Proof)).toBe(true);
+    expect(out.keepProof!(proofOf(lit.play))).not.toBe(false);
 
     // A plan taken away lights the board for good; a new plan is applied without reopening the port.
     out.setPlan({ power: { on: vnTime(Date.now() + 3_600_000), off: vnTime(Date.now() - 1000) } });

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import {
+  boardLink,
   DeviceConfigSchema,
   type LedOutputConfig,
   type OutputStatus,
@@ -22,8 +23,17 @@ import {
   TIMEZONE,
 } from '@bangtin/shared';
 import { AlphaDriver, type AlphaPacing } from '../led/alpha/driver';
+import { BxDriver, type BxDriverOptions } from '../led/bx/driver';
 import { DOTS_LABELS } from '../led/alpha/programme';
-import { type BoardSize, type LedProgramme, parseBoardSize, type ShowResult } from '../led/driver';
+import {
+  type BoardSize,
+  type LedDriver,
+  type LedLogger,
+  type LedProgramme,
+  parseBoardSize,
+  type ShowResult,
+} from '../led/driver';
+import { parseTcpTarget } from '../led/tcp-transport';
 import type { BackoffOptions } from '../led/transport';
 import type { CurrentPlay } from './playback';
 import type { OutputSpec } from './player';
@@ -56,6 +66,8 @@ export interface LedOutputOptions {
   pacing?: Partial<AlphaPacing>;
   backoff?: Partial<BackoffOptions>;
   presenceCheckMs?: number;
+  /** BX timing (reply timeout, ping interval, retry backoff): shorter in tests. */
+  bx?: Pick<BxDriverOptions, 'replyTimeoutMs' | 'pingIntervalMs' | 'retry' | 'offlineAfter'>;
   /** Zone the board's power plan is read in: the device's (the bundle's `timeZone`). */
   timeZone?: string;
 }
@@ -63,7 +75,7 @@ export interface LedOutputOptions {
 export interface LedOutput extends OutputSpec {
   /** The board as configured now (its power plan can change without reopening the port). */
   readonly config: LedOutputConfig;
-  readonly driver: AlphaDriver;
+  readonly driver: LedDriver;
   /** Starts using the port and the power plan; resolves even when the port is missing (offline, retried). */
   open(): Promise<void>;
   /** A new power/brightness plan for the same board: applied now, no port reopened. */
@@ -73,44 +85,92 @@ export interface LedOutput extends OutputSpec {
   close(): Promise<void>;
 }
 
+/** The driver for a board's protocol and wiring. */
+export function createBoardDriver(
+  config: LedOutputConfig,
+  size: BoardSize,
+  log: LedLogger,
+  opts: Pick<LedOutputOptions, 'pacing' | 'backoff' | 'presenceCheckMs' | 'bx'>,
+): LedDriver {
+  const transport =
+    opts.backoff || opts.presenceCheckMs !== undefined
+      ? {
+          ...(opts.backoff ? { backoff: opts.backoff } : {}),
+          ...(opts.presenceCheckMs !== undefined ? { presenceCheckMs: opts.presenceCheckMs } : {}),
+        }
+      : undefined;
+  if (config.protocol === 'bx') {
+    return new BxDriver({
+      card: config.card!,
+      size,
+      address: Number(config.address),
+      ...(config.colour ? { colour: config.colour } : {}),
+      ...(config.tcp ? { tcp: parseTcpTarget(config.tcp) } : { port: config.port!, baudRate: config.baud }),
+      logger: log,
+      ...(transport ? { transport } : {}),
+      ...opts.bx,
+    });
+  }
+  if (config.protocol === 'alpha') {
+    return new AlphaDriver({
+      port: config.port!,
+      baudRate: config.baud,
+      address: config.address,
+      size,
+      logger: log,
+      ...(opts.pacing ? { pacing: opts.pacing } : {}),
+      ...(transport ? { transport } : {}),
+    });
+  }
+  throw new RangeError(`protocol ${config.protocol} has no driver in this player yet`);
+}
+
 export function createLedOutput(initial: LedOutputConfig, opts: LedOutputOptions): LedOutput {
   let config = initial;
   const id = `led:${config.name}`;
   const size = parseBoardSize(config.size);
   const log = opts.log.child({ output: id });
-  const driver = new AlphaDriver({
-    port: config.port,
-    baudRate: config.baud,
-    address: config.address,
-    size,
-    logger: log,
-    ...(opts.pacing ? { pacing: opts.pacing } : {}),
-    ...(opts.backoff || opts.presenceCheckMs !== undefined
-      ? {
-          transport: {
-            ...(opts.backoff ? { backoff: opts.backoff } : {}),
-            ...(opts.presenceCheckMs !== undefined ? { presenceCheckMs: opts.presenceCheckMs } : {}),
-          },
-        }
-      : {}),
-  });
+  const driver = createBoardDriver(config, size, log, opts);
 
   const programmes = new Map<string, LedProgramme>();
   /** The play on the board now and the programme it needs. */
   let current: { play: CurrentPlay; programmeId: string } | null = null;
   /** Programme the driver was last told to show; a repeated play of it is not sent again. */
   let requested: string | null = null;
-  const credited = new Set<string>();
+  /** Plays the board showed: proof id → device-clock ms when the board had the picture (last byte, ACK). */
+  const credited = new Map<string, number>();
+  /** `whenShown` callers of the current play. */
+  let shownWaiters: { proofId: string; resolve: (at: number | null) => void }[] = [];
+  function settleWaiters(): void {
+    shownWaiters = shownWaiters.filter((w) => {
+      const at = credited.get(w.proofId);
+      if (at !== undefined && current?.play.proofId === w.proofId) {
+        w.resolve(at + current.play.clockOffsetMs);
+        return false;
+      }
+      if (current?.play.proofId !== w.proofId) {
+        w.resolve(null);
+        return false;
+      }
+      return true;
+    });
+  }
   let undeliveredPlays = 0;
   let renderError: { code: string; message: string; at: number } | null = null;
 
-  function programmeFor(contentId: string, text: string): LedProgramme {
-    const key = `${contentId}:${textHash(text)}`;
+  function programmeFor(contentId: string, text: string, urgent: boolean): LedProgramme {
+    const key = `${urgent ? 'urgent:' : ''}${contentId}:${textHash(text)}`;
     let p = programmes.get(key);
     if (!p) {
       const r = renderSlogan(text, { width: size.width, height: size.height }, LED_RENDER_OPTIONS);
       for (const w of r.fit.warnings) log.warn({ contentId, warning: w }, 'slogan does not fit the board well');
-      p = { id: key, frames: r.frames, text: { content: text } };
+      p = {
+        id: key,
+        frames: r.frames,
+        text: { content: text },
+        ...(urgent ? { urgent } : {}),
+        ...(r.strip ? { strip: r.strip } : {}),
+      };
       // Bounded: a bundle has a few hundred slogans at most; a long-running player must not grow forever.
       if (programmes.size >= 500) programmes.delete(programmes.keys().next().value!);
       programmes.set(key, p);
@@ -122,8 +182,18 @@ export function createLedOutput(initial: LedOutputConfig, opts: LedOutputOptions
   function credit(): void {
     if (!current) return;
     const st = driver.status();
-    if (st.state !== 'offline' && st.power === 'on' && st.deliveredProgrammeId === current.programmeId)
-      credited.add(current.play.proofId);
+    if (
+      st.state !== 'offline' &&
+      st.power === 'on' &&
+      st.deliveredProgrammeId === current.programmeId &&
+      !credited.has(current.play.proofId)
+    ) {
+      // Shown from when the board had it: the delivery, or the play's start if it was already there.
+      credited.set(current.play.proofId, Math.max(st.deliveredAt ?? Date.now(), current.play.deviceStartedAt));
+      // Bounded: entries leave at keepProof; plays that never finish must not pile up.
+      if (credited.size > 1000) credited.delete(credited.keys().next().value!);
+    }
+    settleWaiters();
   }
 
   // Power plan (node-cron, in the device's zone): started with the port, re-read when the plan or zone changes.
@@ -133,12 +203,12 @@ export function createLedOutput(initial: LedOutputConfig, opts: LedOutputOptions
   function applyPower(st: PowerState): void {
     log.info({ ...st, power: config.power ? st.power : 'on' }, 'board power plan');
     // Brightness first: a board coming on shows its programme at the new level, not a flash of the old.
-    if (config.brightness)
+    if (config.brightness && driver.setBrightness)
       void driver
         .setBrightness(st.brightness)
         .catch((err: Error) => log.warn({ err: err.message }, 'brightness not set'));
     void driver
-      .setPower(config.power ? st.power === 'on' : true)
+      .setPower?.(config.power ? st.power === 'on' : true)
       .catch((err: Error) => log.warn({ err: err.message }, 'power not set'));
   }
   /** One restart at a time, so two quick plan changes cannot leave two schedules running. */
@@ -155,7 +225,7 @@ export function createLedOutput(initial: LedOutputConfig, opts: LedOutputOptions
     const rules = boardPowerRules(config);
     if (rules.length === 0) {
       // A plan taken away: the board is lit again (its brightness stays where it was).
-      void driver.setPower(true).catch(() => undefined);
+      void driver.setPower?.(true).catch(() => undefined);
       return;
     }
     schedule = new PowerSchedule(rules, applyPower, Date.now, timeZone);
@@ -203,6 +273,7 @@ export function createLedOutput(initial: LedOutputConfig, opts: LedOutputOptions
     show(pos: PlayPosition | null, play: CurrentPlay | null) {
       if (!pos || !play || pos.content.type !== 'slogan') {
         current = null;
+        settleWaiters();
         if (requested !== null) {
           requested = null;
           void driver.clear().catch((err: Error) => log.warn({ err: err.message }, 'clearing the board failed'));
@@ -211,14 +282,16 @@ export function createLedOutput(initial: LedOutputConfig, opts: LedOutputOptions
       }
       let programme: LedProgramme;
       try {
-        programme = programmeFor(pos.content.id, pos.content.text);
+        programme = programmeFor(pos.content.id, pos.content.text, !!pos.interrupt);
       } catch (err) {
         renderError = { code: 'render-failed', message: (err as Error).message, at: Date.now() };
         log.error({ err, contentId: pos.content.id }, 'cannot render the slogan for this board');
         current = null;
+        settleWaiters();
         return;
       }
       current = { play, programmeId: programme.id };
+      settleWaiters();
       if (requested === programme.id) {
         credit();
         return;
@@ -243,10 +316,23 @@ export function createLedOutput(initial: LedOutputConfig, opts: LedOutputOptions
         (err: Error) => log.debug({ err: err.message }, 'programme not sent'),
       );
     },
+    whenShown(play: CurrentPlay): Promise<number | null> {
+      const at = credited.get(play.proofId);
+      if (at !== undefined) return Promise.resolve(at + play.clockOffsetMs);
+      if (current?.play.proofId !== play.proofId) return Promise.resolve(null);
+      return new Promise((resolve) => shownWaiters.push({ proofId: play.proofId, resolve }));
+    },
     keepProof(proof: Proof) {
-      if (credited.delete(proof.id)) return true;
-      undeliveredPlays++;
-      return false;
+      const shownDevice = credited.get(proof.id);
+      if (shownDevice === undefined) {
+        undeliveredPlays++;
+        return false;
+      }
+      credited.delete(proof.id);
+      // The proof starts when the board really had the picture, not when the player decided.
+      const startedAt = Math.min(proof.endedAt, Math.max(proof.startedAt, shownDevice + proof.clockOffsetMs));
+      if (startedAt === proof.startedAt) return true;
+      return { ...proof, startedAt, deviceStartedAt: proof.deviceStartedAt + (startedAt - proof.startedAt) };
     },
     status(): OutputStatus {
       const st = driver.status();
@@ -259,7 +345,7 @@ export function createLedOutput(initial: LedOutputConfig, opts: LedOutputOptions
         lastWriteAt: st.lastWriteAt,
         lastError,
         protocol: config.protocol,
-        port: config.port,
+        port: boardLink(config),
         address: config.address,
         programmeId: st.programmeId,
         deliveredProgrammeId: st.deliveredProgrammeId,
@@ -299,7 +385,7 @@ export function mergeOutputConfigs(
       if (!local.some((o) => o.name === r.name)) skipped.push({ name: r.name, reason: 'name given twice' });
       continue;
     }
-    const clash = outputs.find((o) => o.port === r.port && o.baud !== r.baud);
+    const clash = r.port ? outputs.find((o) => o.port === r.port && o.baud !== r.baud) : undefined;
     if (clash) {
       skipped.push({ name: r.name, reason: `${r.port} already runs at ${clash.baud} baud for ${clash.name}` });
       continue;
@@ -314,7 +400,9 @@ export function mergeOutputConfigs(
  * same key keep their port and picture. Power plans are not part of it; see `planKey`.
  */
 export function outputsKey(outputs: readonly LedOutputConfig[]): string {
-  return JSON.stringify(outputs.map((o) => [o.name, o.protocol, o.port, o.baud, o.size, o.address]));
+  return JSON.stringify(
+    outputs.map((o) => [o.name, o.protocol, boardLink(o), o.card ?? null, o.colour ?? null, o.baud, o.size, o.address]),
+  );
 }
 
 /** The power and brightness plans of a board list, to tell a plan-only change. */
@@ -408,7 +496,7 @@ export class LedBoardSet {
       if (led) led.setPlan(c);
       else {
         led = createLedOutput(c, { ...this.opts, timeZone: this.timeZone });
-        log.info({ output: led.id, port: c.port, size: c.size, address: c.address }, 'LED board');
+        log.info({ output: led.id, port: boardLink(c), size: c.size, address: c.address }, 'LED board');
         await led.open();
       }
       next.set(key, led);

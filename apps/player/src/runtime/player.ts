@@ -49,8 +49,14 @@ export interface OutputSpec {
   /**
    * Whether a finished play counts as aired on this output. An LED board whose picture never arrived
    * (port gone for the whole play) did not air it: that play gets no proof. Default: every play counts.
+   * A proof returned instead of `true` is the one kept (an LED board starts it when its picture arrived).
    */
-  keepProof?(proof: Proof): boolean;
+  keepProof?(proof: Proof): boolean | Proof;
+  /**
+   * When the output really showed a play (controller clock, ms), or null if it never did: an LED board
+   * answers once its last byte (and ACK) arrived. Without it, a play is shown when it starts.
+   */
+  whenShown?(play: CurrentPlay): Promise<number | null>;
   /** Releases the output (serial ports) when the player closes. */
   close?(): Promise<void>;
   /** A renderer reports what it really showed (`markShown`/`markEnded`); see Playback. */
@@ -162,7 +168,8 @@ export function startPlayer(opts: PlayerOptions): Player {
     // Same object for everything else (peek, remove, size); only `add` asks the output first.
     return Object.assign(Object.create(outbox) as Outbox, {
       add: (proof: Proof, now?: number) => {
-        if (keep(proof)) return outbox.add(proof, now);
+        const kept = keep(proof);
+        if (kept !== false) return outbox.add(kept === true ? proof : kept, now);
         declined.add(proof.id);
         log.warn({ output: out.id, contentId: proof.contentId }, 'play did not reach the output; no proof recorded');
       },
@@ -197,7 +204,16 @@ export function startPlayer(opts: PlayerOptions): Player {
             } catch (err) {
               log.error({ err, output: out.id }, 'output failed to show an item');
             }
-            if (pos?.interrupt && play) interruptAcks.shown(pos.interrupt.id, play.startedAt);
+            if (pos?.interrupt && play) {
+              const id = pos.interrupt.id;
+              // "Shown" is when the output had it (an LED board: last byte and ACK), not when the player decided.
+              if (out.whenShown)
+                void out.whenShown(play).then(
+                  (at) => at !== null && interruptAcks.shown(id, at),
+                  () => undefined,
+                );
+              else interruptAcks.shown(id, play.startedAt);
+            }
             emitter.emit('show', pos, play, out.id);
             sendHeartbeat();
           },

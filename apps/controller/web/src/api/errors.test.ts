@@ -73,7 +73,18 @@ describe('validation errors in Vietnamese', () => {
     expect(errorText(t, refusal(Boards, [{ ...board, size: '96*16' }]))).toBe(
       'Kích thước (mục 1): phải có dạng 96x16 (cột x hàng)',
     );
-    expect(errorText(t, refusal(Boards, [{ ...board, protocol: 'bx' }]))).toBe('Giao thức (mục 1): phải là alpha');
+    expect(errorText(t, refusal(Boards, [{ ...board, protocol: 'vga' }]))).toBe(
+      'Giao thức (mục 1): phải là một trong: alpha, bx, huidu',
+    );
+    expect(errorText(t, refusal(Boards, [{ ...board, protocol: 'bx' }]))).toBe(
+      'Loại thẻ (mục 1): chưa chọn loại thẻ BX',
+    );
+    expect(errorText(t, refusal(Boards, [{ ...board, protocol: 'bx', card: 'bx-6q1' }]))).toBe(
+      'Cổng nối tiếp (mục 1): thẻ bx-6q1 không có cổng nối tiếp: hãy nhập địa chỉ mạng IP:5005',
+    );
+    expect(
+      errorText(t, refusal(Boards, [{ ...board, protocol: 'bx', card: 'bx-5e1', port: undefined, tcp: '10.0.0.5' }])),
+    ).toBe('Địa chỉ mạng (mục 1): phải có dạng IP:cổng, ví dụ 192.168.1.50:5005');
     expect(errorText(t, refusal(Boards, [{ ...board, port: '' }]))).toBe('Cổng nối tiếp (mục 1): không được để trống');
     expect(
       errorText(

@@ -104,6 +104,8 @@ const FIELD_NAMES = new Set([
   'baud',
   'size',
   'address',
+  'tcp',
+  'card',
   'power',
   'brightness',
   'outputs',
@@ -201,6 +203,16 @@ function refinementText(t: T, d: string): string | null {
     'columns and rows must be 1–4096': 'zod.boardSizeRange',
     'must be 1–40 letters, digits, - or _': 'zod.boardName',
     'must be two hex digits (00 = every sign on the bus)': 'zod.hexAddress',
+    'must look like HOST:PORT, e.g. 192.168.1.50:5005': 'zod.tcpTarget',
+    'port must be 1–65535': 'zod.tcpPort',
+    'give either port (serial) or tcp (network), not both': 'zod.portOrTcp',
+    'is required (the serial device, e.g. /dev/ttyUSB0)': 'zod.serialRequired',
+    'Alpha signs are serial: use port=': 'zod.alphaSerial',
+    'only BX boards have a card model': 'zod.cardOnlyBx',
+    'is required: port=/dev/ttyUSB0 (serial) or tcp=HOST:5005 (network)': 'zod.bxLink',
+    'must be the BX screen number 1–65534': 'zod.bxAddress',
+    'is required for Huidu cards (HOST:10001)': 'zod.huiduTcp',
+    'Huidu cards are driven over the network: use tcp=': 'zod.huiduNetwork',
     'must be a colour #rrggbb': 'zod.colour',
     '3–50 letters, digits, dot, dash or underscore': 'zod.usernameChars',
     'must be an http(s) URL': 'zod.httpUrl',
@@ -227,6 +239,11 @@ function refinementText(t: T, d: string): string | null {
   if ((m = /^overlaps daypart (.+)$/.exec(d))) return t('zod.overlapsDaypart', { part: m[1]! });
   // The reason comes from the cron parser, in English; the rest is said in the UI language.
   if ((m = /^invalid cron expression: (.+)$/.exec(d))) return t('zod.cron', { why: m[1]! });
+  if (/^is required for BX boards /.test(d)) return t('zod.cardRequired');
+  if ((m = /^(\S+) has no serial port: use tcp=/.exec(d))) return t('zod.noSerialPort', { card: m[1]! });
+  if ((m = /^(\S+) is a full-colour card: rgb$/.exec(d))) return t('zod.fullColourCard', { card: m[1]! });
+  if ((m = /^(\S+) drives red or red\+green boards: mono or tri$/.exec(d)))
+    return t('zod.twoColourCard', { card: m[1]! });
   if ((m = /^board name (.+) is used twice$/.exec(d))) return t('zod.boardTwice', { name: m[1]! });
   if ((m = /^boards on (.+) must share one baud rate$/.exec(d))) return t('zod.sharedBaud', { port: m[1]! });
   if ((m = /^at most (\d+) boards per device$/.exec(d))) return t('zod.maxBoards', { n: Number(m[1]) });

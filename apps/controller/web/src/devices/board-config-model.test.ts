@@ -36,9 +36,22 @@ describe('board configuration form model', () => {
   it('a new board gets a free name and the bus of the last board', () => {
     const a = fromConfig({ name: 'led2', port: '/dev/ttyUSB0', baud: 4800 });
     const b = newBoard([a]);
-    expect(b).toMatchObject({ name: 'led3', port: '/dev/ttyUSB0', baud: '4800', size: '96x16', address: '00' });
+    expect(b).toMatchObject({ name: 'led3', port: '/dev/ttyUSB0', baud: '4800', size: '96x16', address: '' });
+    expect(LedOutputConfigSchema.parse(toConfig(b)).address).toBe('00');
     expect(newBoard([]).name).toBe('led1');
     expect(LedOutputConfigSchema.safeParse(toConfig(b)).success).toBe(true);
+  });
+
+  it('edits BX and Huidu cards: card model and network address, no serial port for network cards', () => {
+    const bx = fromConfig({ name: 'cong', protocol: 'bx', card: 'bx-5e1', tcp: '192.168.1.50:5005', address: '2' });
+    expect(bx).toMatchObject({ protocol: 'bx', card: 'bx-5e1', tcp: '192.168.1.50:5005', port: '', address: '2' });
+    const sent = toConfig(bx);
+    expect(sent).not.toHaveProperty('port');
+    expect(LedOutputConfigSchema.parse(sent)).toMatchObject({ card: 'bx-5e1', tcp: '192.168.1.50:5005', baud: 57600 });
+    const hd = toConfig(fromConfig({ name: 'hd', protocol: 'huidu', tcp: '10.0.0.7:10001', card: 'bx-5e1' }));
+    expect(hd).not.toHaveProperty('card');
+    expect(LedOutputConfigSchema.safeParse(hd).success).toBe(true);
+    expect(newBoard([bx])).toMatchObject({ protocol: 'bx', card: 'bx-5e1' });
   });
 
   it('previews only sensible sizes, in the chosen colours', () => {

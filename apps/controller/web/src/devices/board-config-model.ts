@@ -3,7 +3,7 @@ import type { LedBoardSpec, LedColourMode } from '@bangtin/shared';
 /** The serial speeds the controller accepts (LedOutputConfigSchema); offered as suggestions. */
 export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 
-const KNOWN = ['name', 'protocol', 'port', 'baud', 'size', 'address', 'colour'] as const;
+const KNOWN = ['name', 'protocol', 'port', 'tcp', 'card', 'baud', 'size', 'address', 'colour'] as const;
 const COLOURS: readonly string[] = ['mono', 'tri', 'rgb'];
 
 /** One board as the form edits it: text inputs as typed, and every other field of the board untouched. */
@@ -13,6 +13,10 @@ export interface BoardDraft {
   name: string;
   protocol: string;
   port: string;
+  /** `HOST:PORT` of a network card (BX, Huidu); empty for a serial board. */
+  tcp: string;
+  /** BX card model (`bx-5e1`, …); empty for other protocols. */
+  card: string;
   /** As typed; the controller validates it (and names the field when it is wrong). */
   baud: string;
   size: string;
@@ -37,25 +41,35 @@ export function fromConfig(c: Record<string, unknown>): BoardDraft {
     name: str(c.name, ''),
     protocol: str(c.protocol, 'alpha'),
     port: str(c.port, ''),
-    baud: str(c.baud, '9600'),
+    tcp: str(c.tcp, ''),
+    card: str(c.card, ''),
+    baud: str(c.baud, ''),
     size: str(c.size, '96x16'),
-    address: str(c.address, '00'),
+    address: str(c.address, ''),
     colour: COLOURS.includes(colour) ? colour : 'mono',
     extra,
   };
 }
 
-/** The board as the API takes it. An empty baud is left out, so the controller's default (9600) applies. */
+/**
+ * The board as the API takes it. Empty fields are left out, so the controller's defaults apply (9600
+ * baud and address 00 for Alpha, 57600 and screen 1 for BX) and it names what is missing.
+ */
 export function toConfig(d: BoardDraft): Record<string, unknown> {
   const baud = d.baud.trim();
+  const port = d.port.trim();
+  const tcp = d.tcp.trim();
+  const address = d.address.trim();
   return {
     ...d.extra,
     name: d.name.trim(),
     protocol: d.protocol,
-    port: d.port.trim(),
+    ...(port !== '' && { port }),
+    ...(tcp !== '' && { tcp }),
+    ...(d.protocol === 'bx' && d.card !== '' && { card: d.card }),
     ...(baud !== '' && { baud: /^\d+$/.test(baud) ? Number(baud) : baud }),
     size: d.size,
-    address: d.address.trim(),
+    ...(address !== '' && { address }),
     colour: d.colour,
   };
 }
@@ -70,7 +84,13 @@ export function newBoard(existing: readonly BoardDraft[]): BoardDraft {
   let n = existing.length + 1;
   while (names.has(`led${n}`)) n++;
   const last = existing.at(-1);
-  return fromConfig({ name: `led${n}`, port: last?.port ?? '', baud: last?.baud ?? '9600' });
+  return fromConfig({
+    name: `led${n}`,
+    protocol: last?.protocol ?? 'alpha',
+    port: last?.port ?? '',
+    baud: last?.baud ?? '',
+    ...(last?.card ? { card: last.card } : {}),
+  });
 }
 
 /** The preview's board, or null while the size is not a sensible `COLSxROWS`. */

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { LedBoardSpec } from '@bangtin/shared';
+import { BX_CARD_MODELS, LED_PROTOCOLS, type LedBoardSpec } from '@bangtin/shared';
 import { useI18n } from '../i18n/i18n';
 import { request } from '../api/client';
 import { keys } from '../api/queries';
@@ -148,14 +148,60 @@ function BoardFields({
           <input value={board.name} onChange={(e) => onChange({ name: e.target.value })} maxLength={40} />
         </Field>
         <Field label={t('boards.field.protocol')} error={err('protocol')}>
-          <select value={board.protocol} onChange={(e) => onChange({ protocol: e.target.value })}>
-            <option value="alpha">{t('boards.protocol.alpha')}</option>
-            {board.protocol !== 'alpha' ? <option value={board.protocol}>{board.protocol}</option> : null}
+          <select
+            value={board.protocol}
+            onChange={(e) =>
+              onChange({
+                protocol: e.target.value,
+                ...(e.target.value === 'bx' && !board.card ? { card: 'bx-5e1' } : {}),
+                ...(e.target.value === 'huidu' ? { port: '' } : {}),
+              })
+            }
+          >
+            {LED_PROTOCOLS.map((p) => (
+              <option key={p} value={p}>
+                {t(`boards.protocol.${p}`)}
+              </option>
+            ))}
+            {!(LED_PROTOCOLS as readonly string[]).includes(board.protocol) ? (
+              <option value={board.protocol}>{board.protocol}</option>
+            ) : null}
           </select>
         </Field>
-        <Field label={t('boards.field.port')} hint={t('boards.field.portHint')} error={err('port')}>
-          <input value={board.port} onChange={(e) => onChange({ port: e.target.value })} maxLength={300} />
-        </Field>
+        {board.protocol === 'bx' ? (
+          <Field label={t('boards.field.card')} error={err('card')}>
+            <select
+              value={board.card}
+              onChange={(e) =>
+                onChange({
+                  card: e.target.value,
+                  ...(/^bx-[56]q/.test(e.target.value) ? { colour: 'rgb', port: '' } : {}),
+                })
+              }
+            >
+              {BX_CARD_MODELS.map((c) => (
+                <option key={c} value={c}>
+                  {/k/.test(c) ? `${c.toUpperCase()} (${t('boards.card.font')})` : c.toUpperCase()}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
+        {board.protocol !== 'huidu' ? (
+          <Field label={t('boards.field.port')} hint={t('boards.field.portHint')} error={err('port')}>
+            <input value={board.port} onChange={(e) => onChange({ port: e.target.value })} maxLength={300} />
+          </Field>
+        ) : null}
+        {board.protocol !== 'alpha' ? (
+          <Field label={t('boards.field.tcp')} hint={t('boards.field.tcpHint')} error={err('tcp')}>
+            <input
+              value={board.tcp}
+              onChange={(e) => onChange({ tcp: e.target.value })}
+              maxLength={260}
+              placeholder={board.protocol === 'huidu' ? '192.168.1.60:10001' : '192.168.1.50:5005'}
+            />
+          </Field>
+        ) : null}
         <Field label={t('boards.field.baud')} error={err('baud')}>
           <input
             type="number"
@@ -181,9 +227,21 @@ function BoardFields({
             ))}
           </select>
         </Field>
-        <Field label={t('boards.field.address')} hint={t('boards.field.addressHint')} error={err('address')}>
-          <input value={board.address} onChange={(e) => onChange({ address: e.target.value })} maxLength={2} size={3} />
-        </Field>
+        {board.protocol !== 'huidu' ? (
+          <Field
+            label={t('boards.field.address')}
+            hint={t(board.protocol === 'bx' ? 'boards.field.bxAddressHint' : 'boards.field.addressHint')}
+            error={err('address')}
+          >
+            <input
+              value={board.address}
+              onChange={(e) => onChange({ address: e.target.value })}
+              maxLength={board.protocol === 'bx' ? 5 : 2}
+              size={5}
+              placeholder={board.protocol === 'bx' ? '1' : '00'}
+            />
+          </Field>
+        ) : null}
         <Field label={t('boards.field.colour')} error={err('colour')}>
           <select value={board.colour} onChange={(e) => onChange({ colour: e.target.value })}>
             {COLOURS.map((c) => (

@@ -247,6 +247,7 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
         if (plan.live && this.liveContent !== null)
           await this.writeStep(compileLiveText(plan, this.liveContent, { address: this.address }), attempt);
         this.st.deliveredProgrammeId = plan.programmeId;
+        this.st.deliveredAt = Date.now();
         this.log.info(
           { port: this.opts.port, address: this.address, programme: plan.programmeId },
           'programme delivered',

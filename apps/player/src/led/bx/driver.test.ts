@@ -19,7 +19,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function tcpPair(opts: { card?: string; areaCapacityBytes?: number; pingIntervalMs?: number } = {}) {
+async function tcpPair(
+  opts: { card?: string; areaCapacityBytes?: number; pingIntervalMs?: number; refusedRetryMs?: number } = {},
+) {
   const card = opts.card ?? 'bx-5e1';
   const sim = await createBxSimulator({
     card,
@@ -35,6 +37,7 @@ async function tcpPair(opts: { card?: string; areaCapacityBytes?: number; pingIn
     replyTimeoutMs: 300,
     pingIntervalMs: opts.pingIntervalMs ?? 200,
     retry: { initialMs: 20, maxMs: 100 },
+    refusedRetryMs: opts.refusedRetryMs ?? 1000,
     transport: { backoff: { initialMs: 20, maxMs: 100 } },
   });
   cleanups.push(() => driver.close());
@@ -89,7 +92,7 @@ describe('BxDriver ⇄ simulated BX card over real TCP loopback', () => {
     expect(area.area.pages.every((p) => p.displayMode === 0x04)).toBe(true);
   });
 
-  it('shows a NACK’s error register on the board status and does not retry a programme the card cannot hold', async () => {
+  it('shows a NACK’s error register on the board status and retries a programme the card cannot hold only slowly', async () => {
     const { sim, driver } = await tcpPair({ areaCapacityBytes: 100, pingIntervalMs: 60_000 });
     await expect(driver.show(slogan('big', 'Chúc mừng năm mới'))).resolves.toMatchObject({ delivered: false });
     const st = driver.status();
@@ -101,6 +104,10 @@ describe('BxDriver ⇄ simulated BX card over real TCP loopback', () => {
     const nacks = sim.stats.nacks;
     await new Promise((r) => setTimeout(r, 300));
     expect(sim.stats.nacks).toBe(nacks);
+    // A card with room (swapped, or its memory freed) gets the programme at the next slow retry.
+    sim.model.capacity = 300 * 1024;
+    await waitFor(() => sim.area(PLAYLIST_AREA) !== undefined && driver.status().state === 'online', 5000);
+    expect(driver.status().deliveredProgrammeId).toBe('big');
   });
 
   it('reports a card that stops answering as offline, and re-sends the programme when it answers again', async () => {

@@ -59,12 +59,14 @@ export interface BxDriverOptions {
   port?: string;
   baudRate?: number;
   tcp?: TcpTarget;
-  /** How long to wait for a reply. Default 3 s (a 300 K area at 57600 baud takes ~55 s: scaled by size). */
+  /** How long to wait for a reply, on top of the request's wire time. Default 2 s. */
   replyTimeoutMs?: number;
-  /** Ping while idle. Default 10 s. */
+  /** Ping while idle. Default 5 s. */
   pingIntervalMs?: number;
   /** Missed replies in a row before the board counts as offline. Default 2. */
   offlineAfter?: number;
+  /** First wait before a programme the card refused for good is tried again (doubling to 5 min). Default 5 s. */
+  refusedRetryMs?: number;
   /** Backoff between retries of a refused or unanswered request. */
   retry?: Partial<BackoffOptions>;
   transport?: { backoff?: Partial<BackoffOptions>; presenceCheckMs?: number };
@@ -120,7 +122,9 @@ export class BxDriver extends EventEmitter<LedDriverEvents> implements LedDriver
   private pingTimer: NodeJS.Timeout | null = null;
   private missed = 0;
   private closed = false;
-  private refused: { programmeId: string; code: string } | null = null;
+  /** A programme the card refused for good (too big, wrong card): retried only slowly, in case the card is swapped. */
+  private refused: { programmeId: string; code: string; until: number; times: number } | null = null;
+  private refusedTimer: NodeJS.Timeout | null = null;
   private deliveries: { programmeId: string; resolve: (r: ShowResult) => void }[] = [];
   private st: BoardStatus;
 
@@ -244,7 +248,7 @@ export class BxDriver extends EventEmitter<LedDriverEvents> implements LedDriver
     // An ordinary programme after an urgent one is the cancel: area 1 goes away once area 0 is right.
     if (!programme.urgent) this.slots[URGENT_AREA]!.want = null;
     this.st.programmeId = programme.id;
-    this.refused = null;
+    if (this.refused?.programmeId !== programme.id) this.refused = null;
     return this.deliver(programme.id);
   }
 
@@ -334,6 +338,7 @@ export class BxDriver extends EventEmitter<LedDriverEvents> implements LedDriver
     const urgent = this.slots[URGENT_AREA]!;
     if (
       this.refused &&
+      Date.now() < this.refused.until &&
       (playlist.want?.id === this.refused.programmeId || urgent.want?.id === this.refused.programmeId)
     )
       return null;
@@ -371,7 +376,7 @@ export class BxDriver extends EventEmitter<LedDriverEvents> implements LedDriver
   }
 
   private wantedId(): string | null {
-    if (!this.powerOn) return null;
+    if (!this.powerOn || this.st.programmeId === null) return null;
     return this.slots[URGENT_AREA]!.want?.id ?? this.slots[PLAYLIST_AREA]!.want?.id ?? 'clear';
   }
 
@@ -402,6 +407,10 @@ export class BxDriver extends EventEmitter<LedDriverEvents> implements LedDriver
       if (isAck(r)) {
         failures = 0;
         step.done();
+        if (this.refused) {
+          this.refused = null;
+          this.setState('online');
+        }
         this.log.debug({ step: step.what }, 'BX card acknowledged');
         if (
           step.what.startsWith('programme') ||
@@ -419,9 +428,15 @@ export class BxDriver extends EventEmitter<LedDriverEvents> implements LedDriver
         await this.backoff(failures++);
         continue;
       }
-      // It will refuse this programme again: show why, and wait for another.
-      const id = this.wantedId();
-      this.refused = { programmeId: id ?? '', code: BX_ERRORS_NAME(r.error) };
+      // It will likely refuse this programme again: show why, and try again only slowly (5 s, 10 s, … 5 min),
+      // in case the installer swaps the card or frees its memory.
+      const id = this.wantedId() ?? '';
+      const times = this.refused?.programmeId === id ? this.refused.times + 1 : 1;
+      const wait = Math.min(300_000, (this.opts.refusedRetryMs ?? 5000) * 2 ** (times - 1));
+      this.refused = { programmeId: id, code: BX_ERRORS_NAME(r.error), until: Date.now() + wait, times };
+      if (this.refusedTimer) clearTimeout(this.refusedTimer);
+      this.refusedTimer = setTimeout(() => this.kick(), wait + 10);
+      this.refusedTimer.unref?.();
       this.setState('error', { code: BX_ERRORS_NAME(r.error), message });
       for (const d of this.deliveries.splice(0)) d.resolve({ delivered: false, programmeId: d.programmeId });
       break;
@@ -473,7 +488,7 @@ export class BxDriver extends EventEmitter<LedDriverEvents> implements LedDriver
     const frame = encodePacket({ address: this.address, deviceType: this.card.deviceType }, data);
     const baud = this.opts.baudRate ?? 57600;
     const wireMs = this.opts.tcp ? 0 : (frame.length * 10 * 1000) / baud;
-    const timeoutMs = (this.opts.replyTimeoutMs ?? 3000) + wireMs * 1.5;
+    const timeoutMs = (this.opts.replyTimeoutMs ?? 2000) + wireMs * 1.5;
     const answered = new Promise<Uint8Array>((resolve, reject) => {
       this.waiter = { resolve, reject };
     });
@@ -494,7 +509,7 @@ export class BxDriver extends EventEmitter<LedDriverEvents> implements LedDriver
     }
   }
 
-  private schedulePing(delay = this.opts.pingIntervalMs ?? 10_000): void {
+  private schedulePing(delay = this.opts.pingIntervalMs ?? 5000): void {
     if (this.pingTimer) clearTimeout(this.pingTimer);
     if (this.closed) return;
     this.pingTimer = setTimeout(() => void this.ping(), delay);
@@ -532,6 +547,7 @@ export class BxDriver extends EventEmitter<LedDriverEvents> implements LedDriver
     if (this.closed) return;
     this.closed = true;
     if (this.pingTimer) clearTimeout(this.pingTimer);
+    if (this.refusedTimer) clearTimeout(this.refusedTimer);
     this.waiter?.reject(new Closed());
     this.waiter = null;
     for (const d of this.deliveries.splice(0)) d.resolve({ delivered: false, programmeId: d.programmeId });

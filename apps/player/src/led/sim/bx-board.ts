@@ -57,7 +57,8 @@ export class BxBoardModel {
   readonly areas = new Map<number, BxAreaState>();
   brightness: number | null = null;
   private seq = 0;
-  private readonly capacity: number;
+  /** Bytes one dynamic area can hold (a test may change it, as swapping the card would). */
+  capacity: number;
 
   constructor(opts: BxBoardOptions) {
     this.card = bxCard(opts.card);
