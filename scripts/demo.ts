@@ -2,7 +2,8 @@
  * The quick-start demo: a controller on an embedded SQLite database with Vietnamese demo data, and two
  * simulated headless players (an LED board and a lobby kiosk), all in this one process. The LED player
  * drives a simulated Alpha sign over a socat pty pair (a real serial port as far as both ends know); the
- * sign's face is written to `<data-dir>/led-board.png` and, now and then, printed as ASCII art.
+ * sign's face is written to `<data-dir>/led-board.png` and, now and then, printed as ASCII art. The same
+ * player drives a simulated Onbon BX-5E card over loopback TCP, its face in `<data-dir>/led-board-bx.png`.
  * Secrets of the demo are kept in `<data-dir>/demo-secrets.json` (mode 0600) so a restart can log in
  * and reconnect the players; a real deployment never stores a password in clear.
  */
@@ -15,6 +16,7 @@ import pretty from 'pino-pretty';
 import { startController } from '@bangtin/controller';
 import { startPlayer, type Player } from '@bangtin/player';
 import { bitmapToAscii, bitmapToPng, type BoardSimulator, createBoardSimulator } from '../apps/player/src/led';
+import { type BxSimulator, createBxSimulator } from '../apps/player/src/led/sim/bx-simulator';
 import { createPtyPair, type PtyPair } from '../apps/player/src/led/testing/pty-pair';
 import { createLedOutput } from '../apps/player/src/runtime/led-outputs';
 import { type ScreenRuntime, startScreenRuntime } from '../apps/player/src/runtime/screen-runtime';
@@ -183,11 +185,32 @@ async function startSimulatedBoard(): Promise<{ pair: PtyPair; sim: BoardSimulat
   return { pair, sim };
 }
 
+/**
+ * A simulated Onbon BX-5E1 card (96×16, one colour) on a loopback TCP port, as an office board on the LAN
+ * would be; the LED player drives it beside the Alpha sign. Its face is kept in `<data-dir>/led-board-bx.png`.
+ */
+async function startSimulatedBxBoard(): Promise<BxSimulator | null> {
+  try {
+    return await createBxSimulator({
+      card: 'bx-5e1',
+      size: { width: 96, height: 16 },
+      tcp: { host: '127.0.0.1', port: 0 },
+      png: path.join(dataDir, 'led-board-bx.png'),
+      scale: 6,
+    });
+  } catch (err) {
+    console.warn(`bangtin demo: BX board not started (${(err as Error).message})`);
+    return null;
+  }
+}
+
 const players: Player[] = [];
 let board: { pair: PtyPair; sim: BoardSimulator } | null = null;
+let bxBoard: BxSimulator | null = null;
 let kioskScreen: ScreenRuntime | null = null;
 if (!values['no-players']) {
   board = await startSimulatedBoard();
+  bxBoard = await startSimulatedBxBoard();
   for (const d of secrets.devices) {
     // Players log every play at info: keep the file to warnings unless asked for more.
     const log = rootLog.child(
@@ -203,6 +226,23 @@ if (!values['no-players']) {
           )
         : null;
     if (led) await led.open();
+    const bx =
+      bxBoard && d === secrets.devices[0]
+        ? createLedOutput(
+            {
+              name: 'bang-bx',
+              protocol: 'bx',
+              card: 'bx-5e1',
+              tcp: `127.0.0.1:${bxBoard.port}`,
+              baud: 57600,
+              size: '96x16',
+              address: '1',
+            },
+            { log },
+          )
+        : null;
+    if (bx) await bx.open();
+    const boards = [led, bx].filter((o) => o !== null);
     const playerDir = path.join(dataDir, 'players', d.id);
     // The second demo device is the lobby kiosk: its screen is served on loopback for any browser.
     let screen: ScreenRuntime | null = null;
@@ -233,7 +273,7 @@ if (!values['no-players']) {
       dataDir: playerDir,
       heartbeatMs: 5000,
       log,
-      ...(led ? { outputs: [led] } : {}),
+      ...(boards.length > 0 ? { outputs: boards } : {}),
       ...(screen && screenOutput ? { outputs: [screenOutput], mediaCache: screen.cache } : {}),
     });
     if (screen && screenOutput) screen.attach(p, screenOutput);
@@ -255,7 +295,8 @@ bangtin demo đang chạy / is running
   Nhật ký / log                : ${values.verbose ? 'màn hình / this terminal (--verbose)' : logFile}
   Thiết bị mô phỏng / players  : ${secrets.devices.map((d) => d.name).join(', ')}
   Màn hình kiosk / kiosk screen: ${kioskScreen ? kioskScreen.browser.url : 'không có / none'}
-  Bảng LED mô phỏng / LED board: ${board ? `${path.join(dataDir, 'led-board.png')} (cổng / port ${board.pair.a})` : 'không có / none (socat missing)'}
+  Bảng LED mô phỏng / LED board: ${board ? `${path.join(dataDir, 'led-board.png')} (Alpha, cổng / port ${board.pair.a})` : 'không có / none (socat missing)'}
+  Bảng LED BX-5E / BX-5E board : ${bxBoard ? `${path.join(dataDir, 'led-board-bx.png')} (tcp 127.0.0.1:${bxBoard.port})` : 'không có / none'}
 Nhấn Ctrl+C để dừng / press Ctrl+C to stop.
 `);
 
@@ -267,6 +308,7 @@ async function stop(): Promise<void> {
   await kioskScreen?.close();
   await board?.sim.close();
   await board?.pair.close();
+  await bxBoard?.close();
   await controller.close();
   process.exit(0);
 }

@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bitmapsEqual } from '@bangtin/shared';
+import { pngToBitmap } from '../apps/player/src/led/sim/render';
+import { renderForBoard } from '../apps/player/src/runtime/led-outputs';
 import { Api } from './support/api';
 import { encodePng } from './support/png';
 import { type Proc, spawnTs, tmpDir, waitFor } from './support/processes';
@@ -120,5 +123,50 @@ describe('npm start -- --verbose', () => {
     expect(jsonLines(demo.p.output())).toEqual([]);
     expect(fs.existsSync(path.join(dataDir, 'controller.log'))).toBe(false);
     expect(demo.p.output()).not.toContain('Thiếu ffprobe');
+  });
+});
+
+describe('npm start with its simulated players', () => {
+  it('keeps the Alpha board and the BX-5E board (over loopback TCP) pictures up to date, pixel for pixel', async () => {
+    const dataDir = path.join(work, 'data-players');
+    const p = spawnTs('scripts/demo.ts', ['--port', '0', '--data-dir', dataDir]);
+    procs.push(p);
+    const url = await waitFor(
+      () => /admin URL : (http:\/\/127\.0\.0\.1:\d+)\//.exec(p.output())?.[1],
+      'the demo banner',
+      60_000,
+    );
+    const password = /login {12}: admin \/ (\S+)/.exec(p.output())![1]!;
+    expect(p.output()).toMatch(/Bảng LED BX-5E \/ BX-5E board : .*led-board-bx\.png \(tcp 127\.0\.0\.1:\d+\)/);
+    const api = await new Api(url).login('admin', password);
+    const size = { width: 96, height: 16 };
+    await waitFor(
+      async () => {
+        const bxPng = path.join(dataDir, 'led-board-bx.png');
+        const alphaPng = path.join(dataDir, 'led-board.png');
+        if (!fs.existsSync(bxPng) || !fs.existsSync(alphaPng)) return null;
+        const devices = (await api.get<{ name: string; nowPlaying: { contentId: string } | null }[]>('/devices')).body;
+        const led = devices.find((d) => d.name === 'Bảng LED BHXH Tam Kỳ');
+        if (!led?.nowPlaying) return null;
+        const content = (await api.get<{ text: string }>(`/content/${led.nowPlaying.contentId}`)).body;
+        const frame = renderForBoard(content.text, size)[0]!.bitmap;
+        const bx = pngToBitmap(fs.readFileSync(bxPng), { scale: 6 });
+        return bitmapsEqual(bx, frame) ? true : null;
+      },
+      'the BX board picture to match the slogan playing',
+      60_000,
+    );
+    const alpha = pngToBitmap(fs.readFileSync(path.join(dataDir, 'led-board.png')), { scale: 6 });
+    expect(alpha.data.some((v) => v !== 0)).toBe(true);
+    const devices = (
+      await api.get<{ name: string; outputs?: { id: string; state: string; protocol?: string }[] }[]>('/devices')
+    ).body;
+    const outputs = devices.find((d) => d.name === 'Bảng LED BHXH Tam Kỳ')?.outputs ?? [];
+    expect(outputs.map((o) => [o.id, o.protocol])).toEqual(
+      expect.arrayContaining([
+        ['led:bang-tam-ky', 'alpha'],
+        ['led:bang-bx', 'bx'],
+      ]),
+    );
   });
 });
