@@ -83,4 +83,65 @@ describe.skipIf(!mounted)('a player whose disk fills up (real tmpfs)', () => {
     expect(player.storage().lostPlays).toBe(0);
     expect(crashed).toBeNull();
   });
+
+  it('starts on a full disk: plays the cached bundle, uploads proofs from memory, never exits', async () => {
+    const controller: Controller = await startController({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: tmpDir('disk-full-c2'),
+      adminPassword: 'mat-khau-o-day',
+      log: pino({ level: 'silent' }),
+    });
+    open.push(controller);
+    const api = await new Api(controller.url).login('admin', 'mat-khau-o-day');
+    const dev = (await api.post('/devices', { name: 'Bảng LED khởi động khi ổ đầy', kind: 'led' })).body;
+    const dataDir = path.join(mountPoint, 'player-start');
+    await api.scheduleSlogan(dev.id, 'Khởi động khi ổ đĩa đầy', 1000);
+    const first = startPlayer({
+      controllerUrl: controller.url,
+      token: dev.token,
+      dataDir,
+      log: pino({ level: 'silent' }),
+      heartbeatMs: 300,
+    });
+    const stored = async () => (await api.get(`/proofs?deviceId=${dev.id}&limit=10000`)).body as { id: string }[];
+    await waitFor(async () => (await stored()).length >= 1, 'a proof from the first run', 30_000);
+    await first.close();
+
+    const filler = fill(mountPoint);
+    let crashed: unknown = null;
+    process.once('uncaughtException', (err) => (crashed = err));
+    // The controller is away too: only the cached bundle can make the board show anything.
+    const logged: string[] = [];
+    const offline = startPlayer({
+      controllerUrl: 'http://127.0.0.1:9',
+      token: dev.token,
+      dataDir,
+      log: pino({ level: 'error' }, { write: (line: string) => logged.push(line) }),
+      heartbeatMs: 300,
+    });
+    // It really started the degraded way (the normal open fails on this disk).
+    expect(logged.some((l) => l.includes('disk full at start'))).toBe(true);
+    const shown: string[] = [];
+    offline.on('show', (pos) => pos?.content.type === 'slogan' && shown.push(pos.content.text));
+    await waitFor(() => shown.length > 0, 'the cached slogan to play on a full disk', 15_000);
+    expect(shown[0]).toBe('Khởi động khi ổ đĩa đầy');
+    await offline.close();
+
+    const before = (await stored()).length;
+    const player = startPlayer({
+      controllerUrl: controller.url,
+      token: dev.token,
+      dataDir,
+      log: pino({ level: 'silent' }),
+      heartbeatMs: 300,
+    });
+    open.push(player);
+    await waitFor(() => player.connected(), 'the player to connect from a full disk');
+    await waitFor(async () => (await stored()).length >= before + 3, 'proofs uploaded from memory', 30_000);
+    await waitFor(() => player.storage().state === 'full', 'the full disk reported', 15_000);
+    fs.rmSync(filler);
+    await waitFor(() => player.storage().state === 'ok', 'recording to resume once space returns', 30_000);
+    expect(crashed).toBeNull();
+  });
 });

@@ -138,16 +138,70 @@ function readRows(file: string, table: 'outbox' | 'survey_outbox'): SalvagedRow[
  * the outboxes are salvaged into a fresh file (the proofs first: they are the evidence), and the
  * bundle and media are fetched again from the controller. `onRecovered` hears about it.
  */
+/** Errors of a disk that is full or failing (not of a damaged file). */
+export function isStorageFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return (
+    (typeof code === 'string' && /^(SQLITE_FULL|SQLITE_IOERR|ENOSPC|EDQUOT|EIO|EROFS|SQLITE_READONLY)/.test(code)) ||
+    /disk (I\/O error|is full)|no space left/i.test((err as Error).message ?? '')
+  );
+}
+
+/** How the player's database was opened when the disk refused the normal way. */
+export interface DegradedStart {
+  /** `disk`: the file, read with exclusive locking (no shared-memory file), writes may fail; `memory`: a fresh in-memory database. */
+  mode: 'disk' | 'memory';
+  reason: string;
+}
+
+/**
+ * A disk so full that SQLite cannot even create its shared-memory file (SQLITE_IOERR_SHMSIZE) must not
+ * stop the board. First the file itself, with exclusive locking (WAL then keeps its index in heap memory,
+ * no `-shm` file): the cached bundle is read and plays, and writes that fail are handled where they
+ * happen (proofs wait in memory). If even that fails, a fresh in-memory database: the player fetches its
+ * bundle from the controller and plays, and proofs are uploaded from memory.
+ */
+function openDegraded(file: string, cause: unknown): { db: Database.Database; degraded: DegradedStart } {
+  const reason = (cause as Error).message;
+  try {
+    const db = new Database(file, { fileMustExist: true });
+    try {
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('busy_timeout = 5000');
+      const from = db.pragma('user_version', { simple: true }) as number;
+      if (from < MIGRATIONS.length) throw new Error('needs a migration, which a full disk cannot take');
+      db.prepare('SELECT COUNT(*) AS n FROM state').get();
+      return { db, degraded: { mode: 'disk', reason } };
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  } catch {
+    const db = openAndMigrate(':memory:');
+    return { db, degraded: { mode: 'memory', reason } };
+  }
+}
+
 export function openLocalDatabase(
   dataDir: string,
   onRecovered?: (r: LocalRecovery) => void,
   now: () => number = Date.now,
+  onDegraded?: (d: DegradedStart) => void,
 ): Database.Database {
-  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    if (!isStorageFailure(err)) throw err;
+  }
   const file = path.join(dataDir, 'player.sqlite');
   try {
     return openAndMigrate(file);
   } catch (err) {
+    if (isStorageFailure(err) && !isCorruption(err)) {
+      const { db, degraded } = openDegraded(file, err);
+      onDegraded?.(degraded);
+      return db;
+    }
     if (!isCorruption(err)) throw err;
     const at = now();
     const movedTo = `${file}.corrupt-${new Date(at).toISOString().replace(/[:.]/g, '-')}`;

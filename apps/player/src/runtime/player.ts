@@ -27,7 +27,7 @@ import { Outbox, type OutboxStorage } from '../proofs/outbox';
 import { Connection } from './connection';
 import { InterruptAcks } from './interrupt-acks';
 import { type PowerRule, PowerSchedule, type PowerState } from './power';
-import { LocalState, openLocalDatabase } from './local-store';
+import { type DegradedStart, LocalState, openLocalDatabase } from './local-store';
 import { type CurrentPlay, Playback } from './playback';
 import { DiskWatch } from './disk';
 import { backoffDelay, type BackoffOptions } from './backoff';
@@ -135,11 +135,24 @@ export function verifyBundleHash(b: Bundle): boolean {
 /** The headless player runtime: what LED-only boxes run alone and what the Electron app embeds. */
 export function startPlayer(opts: PlayerOptions): Player {
   const log = opts.log ?? pino({ name: 'player', level: process.env.BANGTIN_LOG_LEVEL ?? 'info' });
-  const db = openLocalDatabase(opts.dataDir, (r) =>
-    log.error(
-      { movedTo: r.movedTo, reason: r.reason, salvagedProofs: r.salvagedProofs, salvagedSurveys: r.salvagedSurveys },
-      'player database was damaged: moved aside, outbox salvaged, starting fresh (bundle and media are fetched again)',
-    ),
+  let degradedStart: DegradedStart | null = null;
+  const db = openLocalDatabase(
+    opts.dataDir,
+    (r) =>
+      log.error(
+        { movedTo: r.movedTo, reason: r.reason, salvagedProofs: r.salvagedProofs, salvagedSurveys: r.salvagedSurveys },
+        'player database was damaged: moved aside, outbox salvaged, starting fresh (bundle and media are fetched again)',
+      ),
+    Date.now,
+    (d) => {
+      degradedStart = d;
+      log.error(
+        { mode: d.mode, reason: d.reason },
+        d.mode === 'disk'
+          ? 'disk full at start: playing the cached bundle, proofs kept in memory until the disk takes writes'
+          : 'disk full at start and the cache unreadable: running from memory (bundle fetched again, proofs uploaded from memory)',
+      );
+    },
   );
   const state = new LocalState(db, (key, err) => log.warn({ key, err: err.message }, 'player state not saved'));
   const outbox = new Outbox(db);
@@ -332,7 +345,16 @@ export function startPlayer(opts: PlayerOptions): Player {
   let lastStorage = 'ok';
   function checkStorage(): OutboxStorage {
     outbox.persistMemory();
-    const st = outbox.storage();
+    let st = outbox.storage();
+    // Started from memory: nothing reaches the disk until the player restarts with space, say so.
+    const started = degradedStart as DegradedStart | null;
+    if (started?.mode === 'memory')
+      st = {
+        ...st,
+        state: 'full',
+        unrecordedPlays: st.unrecordedPlays + outbox.size(),
+        message: `started on a full disk, running from memory: ${started.reason}`.slice(0, 500),
+      };
     if (st.state !== lastStorage) {
       if (st.state === 'ok') log.info({ lostPlays: st.lostPlays }, 'disk takes writes again; proofs recorded');
       else
