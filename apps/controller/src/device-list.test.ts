@@ -184,7 +184,7 @@ describe('GET /devices paged, 10,000 devices', () => {
     expect(daiLoc.total).toBe(expected.daiLoc);
     expect(daiLoc.online).toBe(1);
     // Offline more than 10 minutes, or never seen since enrolment a day ago: every offline device.
-    expect(s.alertCounts).toEqual({ offline: expected.offline, board: 0, disk: 0 });
+    expect(s.alertCounts).toEqual({ offline: expected.offline, board: 0, disk: 0, storage: 0 });
     expect(s.alertItems).toHaveLength(100);
     expect(s.alertItems[0]).toMatchObject({ kind: 'offline', since: null });
   });
@@ -206,7 +206,7 @@ describe('GET /devices paged, 10,000 devices', () => {
     });
     await expect
       .poll(async () => (await h.call(h.admin, 'GET', '/devices/summary')).body.alertCounts)
-      .toEqual({ offline: expected.offline, board: 1, disk: 1 });
+      .toEqual({ offline: expected.offline, board: 1, disk: 1, storage: 0 });
     const page = (await h.call(h.admin, 'GET', '/devices?alert=board')).body as Page;
     expect(page.items.map((d) => [d.id, d.alerts])).toEqual([[liveId, ['board', 'disk']]]);
     const summary = (await h.call(editor, 'GET', '/devices/summary')).body;
@@ -222,7 +222,7 @@ describe('GET /devices paged, 10,000 devices', () => {
     });
     await expect
       .poll(async () => (await h.call(h.admin, 'GET', '/devices/summary')).body.alertCounts)
-      .toEqual({ offline: expected.offline, board: 0, disk: 0 });
+      .toEqual({ offline: expected.offline, board: 0, disk: 0, storage: 0 });
   });
 });
 

@@ -23,7 +23,7 @@ import type { Store } from './store';
 import type { DeviceBrief, DeviceRecord } from './store/devices';
 import { ScreenshotStore } from './store/media';
 import type { Hub } from './hub/hub';
-import { isDiskLow } from './hub/device-live';
+import { isDiskLow, type LiveHealth, storageAlert } from './hub/device-live';
 import { deviceStatus } from './jobs/device-status';
 import { inScope, type Scope } from './http/scope';
 import { outputStatusView } from './http/device-outputs';
@@ -67,7 +67,7 @@ export const DeviceListQuerySchema = z.object({
   status: csvOf(STATUSES).optional(),
   kind: csvOf(DEVICE_KINDS).optional(),
   /** Only devices with an alert (`any`) or with that alert. */
-  alert: z.enum(['any', 'offline', 'board', 'disk']).optional(),
+  alert: z.enum(['any', 'offline', 'board', 'disk', 'storage']).optional(),
   sort: z.enum(SORTS).default('district'),
 });
 export type DeviceListQuery = z.output<typeof DeviceListQuerySchema>;
@@ -183,6 +183,8 @@ function alertsOf(
   if (disk && isDiskLow(disk)) {
     out = [...out, { kind: 'disk', since: disk.at, detail: `${disk.freeBytes}/${disk.totalBytes}` }];
   }
+  const storage = online ? storageAlert(hub.live.latestHealth(d.id)) : null;
+  if (storage) out = [...out, { kind: 'storage', ...storage }];
   return out;
 }
 const NO_ALERTS: RawAlert[] = [];
@@ -271,6 +273,7 @@ function item(
     revokedAt: r.revokedAt === null ? null : toIso(r.revokedAt),
     outputs: (hub.outputStatus(r.id) ?? r.outputs).map(outputStatusView),
     disk: disk ? { freeBytes: disk.freeBytes, totalBytes: disk.totalBytes, at: toIso(disk.at) } : null,
+    ...storageView(health),
     media: media
       ? {
           needed: media.needed,
@@ -346,7 +349,7 @@ export function deviceItems(store: Store, hub: Hub, scope: Scope, ids: readonly 
   return out;
 }
 
-const ALERT_ORDER: Record<DeviceAlertKind, number> = { board: 0, disk: 1, offline: 2 };
+const ALERT_ORDER: Record<DeviceAlertKind, number> = { board: 0, storage: 1, disk: 2, offline: 3 };
 
 const zero = (): DeviceCounts => ({ total: 0, online: 0, stale: 0, offline: 0, revoked: 0, alerts: 0 });
 
@@ -355,7 +358,7 @@ export function summarizeDevices(store: Store, hub: Hub, scope: Scope, now = Dat
   const entries = snapshot(store, hub, scope, now);
   const all = zero();
   const districts = new Map<string | null, DeviceCounts & { id: string | null; name: string | null }>();
-  const alertCounts: Record<DeviceAlertKind, number> = { offline: 0, board: 0, disk: 0 };
+  const alertCounts: Record<DeviceAlertKind, number> = { offline: 0, board: 0, disk: 0, storage: 0 };
   const alerting: { e: Entry; a: RawAlert }[] = [];
   for (const e of entries) {
     const key = e.district?.id ?? null;
@@ -395,5 +398,20 @@ export function summarizeDevices(store: Store, hub: Hub, scope: Scope, now = Dat
     }),
     alertCounts,
     alertItems,
+  };
+}
+
+/** A player's storage and last database rebuild, as the device list shows them (instants in ISO 8601). */
+export function storageView(health: LiveHealth | null): Pick<DeviceListItem, 'storage' | 'recovery'> {
+  return {
+    storage: health?.storage ?? null,
+    recovery: health?.recovery
+      ? {
+          at: toIso(health.recovery.at),
+          reason: health.recovery.reason,
+          salvagedProofs: health.recovery.salvagedProofs,
+          salvagedSurveys: health.recovery.salvagedSurveys,
+        }
+      : null,
   };
 }

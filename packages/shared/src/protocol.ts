@@ -97,9 +97,12 @@ export interface SocketData {
 // (`auth: {token}`); refusals arrive as `connect_error` with message `unauthorized`. Everything sent is
 // limited to what the user may see (an editor: their district), and coalesced to at most once a second.
 
-export type DeviceAlertKind = 'offline' | 'board' | 'disk';
+export type DeviceAlertKind = 'offline' | 'board' | 'disk' | 'storage';
 
-/** Something staff should act on: offline > 10 min, an LED board port lost, or a nearly full disk. */
+/**
+ * Something staff should act on: offline > 10 min, an LED board port lost, a nearly full disk, or a player
+ * whose storage refuses writes (plays kept in memory) or whose database was damaged and rebuilt.
+ */
 export interface DeviceAlert {
   kind: DeviceAlertKind;
   deviceId: string;
@@ -143,6 +146,18 @@ export interface DeviceListItem extends Omit<DeviceView, 'timeZone'> {
   })[];
   /** Latest disk space the player reported (since the controller started); null before. */
   disk: { freeBytes: number; totalBytes: number; at: string } | null;
+  /**
+   * The player's storage when it is not fine: `full`/`error` while plays wait in memory
+   * (`unrecordedPlays`), and plays lost outright; null when fine or not reported.
+   */
+  storage: {
+    state: 'ok' | 'full' | 'error';
+    unrecordedPlays: number;
+    lostPlays: number;
+    message: string | null;
+  } | null;
+  /** The player's last rebuild of a damaged database (reported for a week); null when none. */
+  recovery: { at: string; reason: string; salvagedProofs: number; salvagedSurveys: number } | null;
   /** Media cache download progress (screens and kiosks); null before the first report. */
   media: { needed: number; ready: number; bytesNeeded: number; bytesReady: number; failed: number; at: string } | null;
   /** Capture time of the last screenshot (`GET /devices/:id/screenshot`); null when there is none. */

@@ -312,6 +312,15 @@ export const HeartbeatSchema = z.object({
       message: z.string().max(500).nullable(),
     })
     .optional(),
+  /** The last time the player found its database damaged and rebuilt it (sent for a week after). */
+  recovery: z
+    .object({
+      at: DeviceClockInstantSchema,
+      reason: z.string().max(300),
+      salvagedProofs: z.number().int().nonnegative(),
+      salvagedSurveys: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 
 /** `96x16`: columns × rows of an LED board. */

@@ -19,7 +19,7 @@ import { requireRole, requireUser } from './auth';
 import { inScope, scopeOf, visibleDeviceIds } from './scope';
 import { proofsToCsv } from './csv';
 import { type DeviceStatus, deviceStatus } from '../jobs/device-status';
-import { DeviceListQuerySchema, listDevices, PAGED_QUERY_KEYS, summarizeDevices } from '../device-list';
+import { DeviceListQuerySchema, listDevices, PAGED_QUERY_KEYS, storageView, summarizeDevices } from '../device-list';
 
 const IdParams = z.object({ id: IdSchema });
 
@@ -64,6 +64,7 @@ export function registerRoutes(app: FastifyInstance, store: Store, hub: () => Hu
     clockOffsetMs: d.clockOffsetMs,
     revokedAt: d.revokedAt === null ? null : toIso(d.revokedAt),
     timeZone: d.timeZone ?? TIMEZONE,
+    ...storageView(hub().live.latestHealth(d.id)),
   });
 
   const visibleDevice = (req: Parameters<typeof requireUser>[0], id: string): DeviceRecord => {

@@ -68,12 +68,15 @@ export class DeviceLive {
   /** Records a heartbeat; a board lost or back, or the disk crossing its threshold, changes the alerts. */
   heartbeat(deviceId: string, hb: Heartbeat, now = Date.now()): void {
     this.seen.set(deviceId, now);
+    const prev = this.health.get(deviceId);
     this.health.set(deviceId, {
       nowPlaying: hb.nowPlaying,
       outboxSize: hb.outboxSize,
       clockOffsetMs: hb.clockOffsetMs,
+      storage: hb.storage ?? null,
+      recovery: hb.recovery ?? null,
     });
-    let summary = false;
+    let summary = storageKey(prev) !== storageKey(this.health.get(deviceId)!);
     if (hb.disk) {
       const prev = this.disks.get(deviceId);
       this.disks.set(deviceId, { freeBytes: hb.disk.freeBytes, totalBytes: hb.disk.totalBytes, at: now });
@@ -98,6 +101,29 @@ export interface LiveHealth {
   nowPlaying: NowPlaying | null;
   outboxSize: number;
   clockOffsetMs: number;
+  /** The player's own storage when it is not fine (disk full, failing), from the heartbeat. */
+  storage: NonNullable<Heartbeat['storage']> | null;
+  /** Its last database rebuild, when recent. */
+  recovery: NonNullable<Heartbeat['recovery']> | null;
+}
+
+/** Whether the storage alert of a device is on, and why: a change re-counts the dashboard. */
+function storageKey(h: LiveHealth | undefined): string {
+  if (!h) return '';
+  return `${h.storage?.state ?? 'ok'}:${h.recovery?.at ?? ''}`;
+}
+
+/** A player's storage needs a visit: writes refused, plays lost, or its database rebuilt in the last week. */
+export function storageAlert(h: LiveHealth | null, now = Date.now()): { since: number | null; detail: string } | null {
+  if (!h) return null;
+  if (h.storage && (h.storage.state !== 'ok' || h.storage.lostPlays > 0))
+    return {
+      since: null,
+      detail: `${h.storage.state}:${h.storage.unrecordedPlays}:${h.storage.lostPlays}`,
+    };
+  if (h.recovery && now - h.recovery.at < 7 * 24 * 3600 * 1000)
+    return { since: h.recovery.at, detail: `recovered:${h.recovery.salvagedProofs}` };
+  return null;
 }
 
 /** Below this fraction of the disk free, a player's disk is "almost full". */

@@ -27,7 +27,7 @@ import { Outbox, type OutboxStorage } from '../proofs/outbox';
 import { Connection } from './connection';
 import { InterruptAcks } from './interrupt-acks';
 import { type PowerRule, PowerSchedule, type PowerState } from './power';
-import { type DegradedStart, LocalState, openLocalDatabase } from './local-store';
+import { type DegradedStart, type LocalRecovery, LocalState, openLocalDatabase } from './local-store';
 import { type CurrentPlay, Playback } from './playback';
 import { DiskWatch } from './disk';
 import { backoffDelay, type BackoffOptions } from './backoff';
@@ -364,6 +364,18 @@ export function startPlayer(opts: PlayerOptions): Player {
     return st;
   }
 
+  /** The last rebuild of a damaged database, reported for a week so the controller can raise it. */
+  function recentRecovery(): { at: number; reason: string; salvagedProofs: number; salvagedSurveys: number } | null {
+    const r = state.getJson('last_recovery') as Partial<LocalRecovery> | undefined;
+    if (!r || typeof r.at !== 'number' || Date.now() - r.at > 7 * 24 * 3600 * 1000) return null;
+    return {
+      at: r.at,
+      reason: String(r.reason ?? '').slice(0, 300),
+      salvagedProofs: Number.isInteger(r.salvagedProofs) ? r.salvagedProofs! : 0,
+      salvagedSurveys: Number.isInteger(r.salvagedSurveys) ? r.salvagedSurveys! : 0,
+    };
+  }
+
   function sendHeartbeat(): void {
     const cur = playback.nowPlaying;
     const storage = checkStorage();
@@ -378,6 +390,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       ...(outputs.some((o) => o.status) ? { outputs: outputs.flatMap((o) => (o.status ? [o.status()] : [])) } : {}),
       ...(disk.current ? { disk: disk.current } : {}),
       ...(storage.state !== 'ok' || storage.lostPlays > 0 ? { storage } : {}),
+      ...(recentRecovery() ? { recovery: recentRecovery()! } : {}),
     });
     // Read for the next heartbeat: statfs is asynchronous and the heartbeat is not.
     void disk.refresh();

@@ -36,5 +36,20 @@ export function alertText(
         total: formatBytes(total ?? 0, fmt.number),
       });
     }
+    case 'storage': {
+      const [state, unrecorded, lost] = (a.detail ?? '').split(':');
+      if (state === 'recovered')
+        return t('dashboard.alert.recovered', {
+          device: a.deviceName,
+          time: fmt.dateTime(a.since),
+          n: Number(unrecorded ?? 0),
+        });
+      if (Number(unrecorded) === 0 && Number(lost) > 0)
+        return t('dashboard.alert.storageLost', { device: a.deviceName, lost: Number(lost) });
+      return t(state === 'error' ? 'dashboard.alert.storageError' : 'dashboard.alert.storageFull', {
+        device: a.deviceName,
+        n: Number(unrecorded ?? 0),
+      });
+    }
   }
 }

@@ -48,7 +48,7 @@ describe('dashboard filters', () => {
       revoked: 0,
       alerts: 1,
       districts: [{ id: 'd', name: 'Huyện Đại Lộc', total: 2, online: 1, stale: 0, offline: 1, revoked: 0, alerts: 1 }],
-      alertCounts: { offline: 1, board: 0, disk: 0 },
+      alertCounts: { offline: 1, board: 0, disk: 0, storage: 0 },
       alertItems: [],
     } satisfies DeviceSummary;
     expect(countsSignature({ ...s, at: '2026-01-05T03:00:01.000Z' })).toBe(countsSignature(s));

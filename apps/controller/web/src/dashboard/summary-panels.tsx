@@ -49,7 +49,8 @@ export function DistrictTiles({
 export function AlertsPanel({ summary }: { summary: DeviceSummary }) {
   const { t, dateTime, number } = useI18n();
   if (summary.alerts === 0) return null;
-  const total = summary.alertCounts.offline + summary.alertCounts.board + summary.alertCounts.disk;
+  const total =
+    summary.alertCounts.offline + summary.alertCounts.board + summary.alertCounts.disk + summary.alertCounts.storage;
   const shown = summary.alertItems.slice(0, 8);
   return (
     <section className="alert dashboard-alerts" role="alert" aria-labelledby="dash-alerts">

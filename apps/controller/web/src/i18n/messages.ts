@@ -201,7 +201,13 @@ export const vi = {
   'notFound.back': 'Về trang tổng quan',
 
   'dashboard.alerts': 'Cảnh báo',
-  'dashboard.alertCounts': '{offline} ngoại tuyến quá 10 phút · {board} mất cổng bảng LED · {disk} ổ đĩa sắp đầy',
+  'dashboard.alertCounts':
+    '{offline} ngoại tuyến quá 10 phút · {board} mất cổng bảng LED · {disk} ổ đĩa sắp đầy · {storage} lỗi lưu trữ',
+  'dashboard.alert.storageFull': '{device}: ổ đĩa đầy, {n} lượt phát chưa ghi được (đang giữ trong bộ nhớ)',
+  'dashboard.alert.storageError': '{device}: lỗi ghi ổ đĩa, {n} lượt phát chưa ghi được (đang giữ trong bộ nhớ)',
+  'dashboard.alert.storageLost': '{device}: mất {lost} lượt phát do ổ đĩa đầy',
+  'dashboard.alert.recovered': '{device}: tệp dữ liệu bị hỏng lúc {time}, đã dựng lại ({n} bằng chứng cứu được)',
+  'dashboard.storageTrouble': 'Lỗi lưu trữ',
   'dashboard.alert.offline': '{device}: ngoại tuyến quá 10 phút (liên lạc lần cuối {time})',
   'dashboard.alert.offlineNever': '{device}: ngoại tuyến quá 10 phút (chưa từng kết nối)',
   'dashboard.alert.board': '{device}: mất kết nối cổng bảng LED {board}',
@@ -429,7 +435,13 @@ export const en = {
   'notFound.back': 'Back to the dashboard',
 
   'dashboard.alerts': 'Alerts',
-  'dashboard.alertCounts': '{offline} offline over 10 minutes · {board} LED board port lost · {disk} disk almost full',
+  'dashboard.alertCounts':
+    '{offline} offline over 10 minutes · {board} LED board port lost · {disk} disk almost full · {storage} storage trouble',
+  'dashboard.alert.storageFull': '{device}: disk full, {n} plays not recorded yet (kept in memory)',
+  'dashboard.alert.storageError': '{device}: disk write errors, {n} plays not recorded yet (kept in memory)',
+  'dashboard.alert.storageLost': '{device}: {lost} plays lost to a full disk',
+  'dashboard.alert.recovered': '{device}: data file damaged at {time}, rebuilt ({n} proofs salvaged)',
+  'dashboard.storageTrouble': 'Storage trouble',
   'dashboard.alert.offline': '{device}: offline for more than 10 minutes (last seen {time})',
   'dashboard.alert.offlineNever': '{device}: offline for more than 10 minutes (never connected)',
   'dashboard.alert.board': '{device}: LED board port lost {board}',

@@ -234,6 +234,9 @@ export function DashboardScreen() {
                     </>
                   ) : null}
                   {d.alerts.includes('disk') ? <span className="board-lost"> {t('dashboard.diskLow')}</span> : null}
+                  {d.alerts.includes('storage') ? (
+                    <span className="board-lost"> {t('dashboard.storageTrouble')}</span>
+                  ) : null}
                 </span>
                 <span className="now-playing" title={playing ?? ''}>
                   {playing ?? t('common.none')}
