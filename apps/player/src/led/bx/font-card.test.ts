@@ -10,11 +10,14 @@ import {
   decodeFontPacket,
   decodeFontReply,
   decodeFontRequest,
+  decodeFontStatusReply,
   encodeFontFrame,
   encodeFontHeader,
   encodeFontPacket,
   encodeFontReply,
+  encodeFontStatusReply,
   fontClearRequest,
+  fontClockRequest,
   fontDeleteAreasRequest,
   fontPingRequest,
   fontReplyAddress,
@@ -22,6 +25,7 @@ import {
   fontTextAreasRequest,
   fontTextRequest,
   isPlainAscii,
+  type FontStatus,
   type FontTextArea,
 } from './font-card';
 import { crc16Arc, escapeBx, frameBx } from './frame';
@@ -266,7 +270,7 @@ describe('BX-5K/6K font card codec (experimental)', () => {
     expect(codeOf(() => decodeFontRequest([0xa2, 0x00, 0x01, 0, 0, 9]))).toBe('malformed-packet:length');
     const text = fontTextRequest(area());
     expect(codeOf(() => decodeFontRequest(text.subarray(0, text.length - 1)))).toBe('malformed-packet:areas[0]');
-    expect(decodeFontRequest([0xa2, 0x03, 0x01, 0, 0, 1, 2])).toMatchObject({ kind: 'other', group: 0xa2, code: 3 });
+    expect(decodeFontRequest([0xa3, 0x00, 0x01, 0, 0, 1])).toMatchObject({ kind: 'other', group: 0xa3, code: 0 });
   });
 
   it('carries a barcode when the option bit is set', () => {
@@ -333,5 +337,38 @@ describe('BX-5K/6K font card codec (experimental)', () => {
     const reply = decodeFontFrame(encodeFontFrame(encodeFontReply(), fontReplyAddress(request.header)));
     expect(reply.header).toMatchObject({ dst: 0x8000, src: 3 });
     expect(decodeFontReply(reply.data).kind).toBe('ack');
+  });
+
+  it('encodes the clock as BCD, year low byte first, and round-trips it', () => {
+    const clock = { year: 2026, month: 12, day: 3, hour: 19, minute: 5, second: 59, weekday: 4 };
+    const data = fontClockRequest(clock);
+    expect([...data]).toEqual([0xa2, 0x03, 0x01, 0x00, 0x00, 0x26, 0x20, 0x12, 0x03, 0x19, 0x05, 0x59, 0x04]);
+    expect(decodeFontRequest(data)).toEqual({ kind: 'set-clock', reply: true, clock });
+    expect(codeOf(() => fontClockRequest({ ...clock, month: 13 }))).toBe('invalid-field:clock.month');
+    expect(codeOf(() => decodeFontRequest([0xa2, 0x03, 0x01, 0, 0, 0x26, 0x20, 0x1a, 1, 1, 1, 1, 1]))).toBe(
+      'malformed-packet:clock.month',
+    );
+  });
+
+  it('round-trips the status reply a simulated card sends', () => {
+    const status: FontStatus = {
+      powerOn: true,
+      brightness: 15,
+      clock: { year: 2026, month: 1, day: 2, hour: 8, minute: 30, second: 0, weekday: 5 },
+      programmeCount: 1,
+      currentProgramme: 'P000',
+      specialAreaFlag: 0,
+      specialAreaPages: 0,
+      dynamicAreaIds: [0, 3],
+      barcode: Uint8Array.from({ length: 16 }, (_, i) => 0x30 + (i % 10)),
+      networkId: new Uint8Array(12),
+    };
+    const data = encodeFontStatusReply(status);
+    expect([...data.subarray(0, 7)]).toEqual([0xa1, 0x02, 0x00, 0x00, 0x00, 0x01, 0x0f]);
+    expect(data.length).toBe(5 + 2 + 8 + 1 + 4 + 2 + 1 + 2 + 16 + 12);
+    expect(decodeFontStatusReply(data)).toEqual({ ...status, error: 0 });
+    expect(decodeFontReply(data)).toMatchObject({ kind: 'data', group: 0xa1, code: 0x02, errorName: 'ERR_NO' });
+    expect(codeOf(() => decodeFontStatusReply(data.subarray(0, data.length - 1)))).toBe('malformed-packet:networkId');
+    expect(codeOf(() => encodeFontStatusReply({ ...status, brightness: 16 }))).toBe('invalid-field:brightness');
   });
 });

@@ -44,6 +44,11 @@
  *    flag had no effect there [B, commit 46bc87c]. y and height are pixels.
  *  - Replies [B][D]: group 0xA0, code 0x00 ACK / 0x01 NACK, error number, 2 reserved. Error numbers 0–16 [C][D],
  *    17–19 [G].
+ *  - A2 03 set clock [A][B]: 8 BCD bytes, year (2, low byte first), month, day, hour, minute, second, weekday
+ *    (1 Monday … 7 Sunday).
+ *  - A1 02 status reply, from [A] ONLY (the analyser's parser; no capture): A1 02, error, 2 reserved, power
+ *    (1 on, 2 off), brightness (0–15 [C]), clock as in A2 03, programme count, current programme name (4 ASCII),
+ *    special-area flag, special-area page count, dynamic-area count, the ids, 16-byte barcode, 12-byte network id.
  *  - Inline colour escape "\C2" = green [B, Main.java]. "\C1" and "\C3" appear in a third-party tri-colour sample
  *    [F] without their meaning.
  *  - Exact captured frames: ping and A3 06 from [D] (used verbatim in font-card.test.ts).
@@ -117,6 +122,7 @@ export const FONT_CARD_COMMANDS = {
   nack: { group: 0xa0, code: 0x01 },
   status: { group: 0xa1, code: 0x02 },
   ping: { group: 0xa2, code: 0x00 },
+  setClock: { group: 0xa2, code: 0x03 },
   dynamicArea: { group: 0xa3, code: 0x06 },
   clearScreen: { group: 0xa3, code: 0x10 },
 } as const;
@@ -383,9 +389,60 @@ export function fontPingRequest(options: FontRequestOptions = {}): Uint8Array {
   return Uint8Array.from(commandHead(FONT_CARD_COMMANDS.ping, options));
 }
 
-/** A1 02: controller status query (the reply layout is not decoded here). */
+/** A1 02: controller status query; the card answers with an A1 02 reply (see `decodeFontStatusReply`). */
 export function fontStatusRequest(options: FontRequestOptions = {}): Uint8Array {
   return Uint8Array.from(commandHead(FONT_CARD_COMMANDS.status, options));
+}
+
+export interface FontClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 1 Monday … 7 Sunday. */
+  weekday: number;
+}
+
+const bcd = (v: number) => ((Math.floor(v / 10) % 10) << 4) | (v % 10);
+const fromBcd = (b: number, field: string) => {
+  const hi = b >>> 4;
+  const lo = b & 0x0f;
+  if (hi > 9 || lo > 9) malformed(field, `0x${b.toString(16)} is not BCD`);
+  return hi * 10 + lo;
+};
+
+function encodeClock(clock: FontClock): number[] {
+  const year = checkInt('clock.year', clock.year, 1900, 2099);
+  const fields = [
+    checkInt('clock.month', clock.month, 1, 12),
+    checkInt('clock.day', clock.day, 1, 31),
+    checkInt('clock.hour', clock.hour, 0, 23),
+    checkInt('clock.minute', clock.minute, 0, 59),
+    checkInt('clock.second', clock.second, 0, 59),
+    checkInt('clock.weekday', clock.weekday, 1, 7),
+  ];
+  return [bcd(year % 100), bcd(Math.floor(year / 100)), ...fields.map(bcd)];
+}
+
+function decodeClock(r: Reader): FontClock {
+  const b = r.take(8, 'clock');
+  const v = (i: number, field: string) => fromBcd(b[i]!, `clock.${field}`);
+  return {
+    year: v(1, 'year') * 100 + v(0, 'year'),
+    month: v(2, 'month'),
+    day: v(3, 'day'),
+    hour: v(4, 'hour'),
+    minute: v(5, 'minute'),
+    second: v(6, 'second'),
+    weekday: v(7, 'weekday'),
+  };
+}
+
+/** A2 03: set the card's clock to the given wall-clock time (the card has no time zone; the caller picks one). */
+export function fontClockRequest(clock: FontClock, options: FontRequestOptions = {}): Uint8Array {
+  return Uint8Array.from([...commandHead(FONT_CARD_COMMANDS.setClock, options), ...encodeClock(clock)]);
 }
 
 /** A3 10: clear screen. */
@@ -600,6 +657,7 @@ export type DecodedFontRequest =
   | { kind: 'ping'; reply: boolean }
   | { kind: 'status'; reply: boolean }
   | { kind: 'clear-screen'; reply: boolean }
+  | { kind: 'set-clock'; reply: boolean; clock: FontClock }
   | {
       kind: 'dynamic-area';
       reply: boolean;
@@ -738,6 +796,11 @@ export function decodeFontRequest(data: ArrayLike<number>): DecodedFontRequest {
   if (is(FONT_CARD_COMMANDS.ping)) return noBody('ping');
   if (is(FONT_CARD_COMMANDS.status)) return noBody('status');
   if (is(FONT_CARD_COMMANDS.clearScreen)) return noBody('clear-screen');
+  if (is(FONT_CARD_COMMANDS.setClock)) {
+    const clock = decodeClock(r);
+    if (r.left !== 0) malformed('length', `set-clock carries ${r.left} unexpected byte(s)`);
+    return { kind: 'set-clock', reply, clock };
+  }
   if (!is(FONT_CARD_COMMANDS.dynamicArea)) return { kind: 'other', reply, group, code, body: r.take(r.left, 'body') };
 
   const deleteCount = r.u8('deleteCount');
@@ -793,4 +856,79 @@ export function decodeFontReply(data: ArrayLike<number>): DecodedFontReply {
     return { kind: code === 0x00 ? 'ack' : 'nack', error, errorName };
   }
   return { kind: 'data', group, code, error, errorName, body: r.take(r.left, 'body') };
+}
+
+/** Controller status as the A1 02 reply carries it (layout from the analyser [A] only; see the top). */
+export interface FontStatus {
+  powerOn: boolean;
+  /** 0–15. */
+  brightness: number;
+  clock: FontClock;
+  programmeCount: number;
+  /** 4 ASCII characters, e.g. "P000". */
+  currentProgramme: string;
+  specialAreaFlag: number;
+  specialAreaPages: number;
+  dynamicAreaIds: number[];
+  barcode: Uint8Array;
+  networkId: Uint8Array;
+}
+
+/** A1 02 reply data field, for a simulated card. */
+export function encodeFontStatusReply(status: FontStatus, error = 0): Uint8Array {
+  checkInt('error', error, 0, 0xff);
+  const name = status.currentProgramme;
+  if (typeof name !== 'string' || name.length !== 4 || !isPlainAscii(name))
+    invalid('currentProgramme', 'must be 4 printable ASCII characters');
+  if (status.barcode.length !== FONT_CARD_BARCODE_LENGTH) invalid('barcode', 'must be 16 bytes');
+  if (status.networkId.length !== 12) invalid('networkId', 'must be 12 bytes');
+  if (status.dynamicAreaIds.length > 255) invalid('dynamicAreaIds', 'at most 255 ids');
+  const out = [FONT_CARD_COMMANDS.status.group, FONT_CARD_COMMANDS.status.code, error, 0, 0];
+  out.push(status.powerOn ? 1 : 2, checkInt('brightness', status.brightness, 0, 15), ...encodeClock(status.clock));
+  out.push(checkInt('programmeCount', status.programmeCount, 0, 255));
+  for (let i = 0; i < 4; i++) out.push(name.charCodeAt(i));
+  out.push(checkInt('specialAreaFlag', status.specialAreaFlag, 0, 255));
+  out.push(checkInt('specialAreaPages', status.specialAreaPages, 0, 255));
+  out.push(
+    status.dynamicAreaIds.length,
+    ...status.dynamicAreaIds.map((id, i) => checkInt(`dynamicAreaIds[${i}]`, id, 0, 255)),
+  );
+  out.push(...status.barcode, ...status.networkId);
+  return Uint8Array.from(out);
+}
+
+/** Decodes an A1 02 reply data field. */
+export function decodeFontStatusReply(data: ArrayLike<number>): FontStatus & { error: number } {
+  const r = new Reader(Uint8Array.from(Array.from(data)));
+  const group = r.u8('group');
+  const code = r.u8('code');
+  if (group !== FONT_CARD_COMMANDS.status.group || code !== FONT_CARD_COMMANDS.status.code)
+    malformed('group', `expected A1 02, got ${group.toString(16)} ${code.toString(16)}`);
+  const error = r.u8('error');
+  r.u16('reserved');
+  const power = r.u8('powerOn');
+  if (power !== 1 && power !== 2) malformed('powerOn', `must be 1 (on) or 2 (off), got ${power}`);
+  const brightness = r.u8('brightness');
+  const clock = decodeClock(r);
+  const programmeCount = r.u8('programmeCount');
+  const currentProgramme = String.fromCharCode(...r.take(4, 'currentProgramme'));
+  const specialAreaFlag = r.u8('specialAreaFlag');
+  const specialAreaPages = r.u8('specialAreaPages');
+  const dynamicAreaIds = Array.from(r.take(r.u8('dynamicAreaCount'), 'dynamicAreaIds'));
+  const barcode = r.take(FONT_CARD_BARCODE_LENGTH, 'barcode');
+  const networkId = r.take(12, 'networkId');
+  if (r.left !== 0) malformed('length', `${r.left} byte(s) after the network id`);
+  return {
+    error,
+    powerOn: power === 1,
+    brightness,
+    clock,
+    programmeCount,
+    currentProgramme,
+    specialAreaFlag,
+    specialAreaPages,
+    dynamicAreaIds,
+    barcode,
+    networkId,
+  };
 }
