@@ -247,14 +247,18 @@ describe('BX-5K/6K font card codec (experimental)', () => {
     expect(codeOf(() => fontTextRequest(area({ stayTime: 0.3 })))).toBe('invalid-field:area.stayTime');
     expect(codeOf(() => fontTextRequest(area({ areaId: 255 })))).toBe('invalid-field:area.areaId');
     expect(codeOf(() => fontTextRequest(area({ height: 0 })))).toBe('invalid-field:area.height');
-    expect(codeOf(() => fontTextRequest(area({ text: '' })))).toBe('invalid-field:text');
-    expect(codeOf(() => fontTextRequest(area({ text: 'a\\C1b' })))).toBe('backslash-not-supported:text');
+    expect(codeOf(() => fontTextRequest(area({ text: '' })))).toBe('invalid-field:area.text');
+    expect(codeOf(() => fontTextRequest(area({ text: 'a\\C1b' })))).toBe('backslash-not-supported:area.text');
     expect(codeOf(() => fontTextRequest(area({ displayMode: 'spin' as never })))).toBe(
       'invalid-field:area.displayMode',
     );
-    expect(codeOf(() => fontTextRequest(area({ colour: 'blue' as never })))).toBe('invalid-field:colour');
+    expect(codeOf(() => fontTextRequest(area({ colour: 'blue' as never })))).toBe('invalid-field:area.colour');
     expect(codeOf(() => fontTextAreasRequest([area(), area()]))).toBe('invalid-field:areas[1].areaId');
     expect(codeOf(() => fontDeleteAreasRequest([]))).toBe('invalid-field:areaIds');
+    expect(codeOf(() => fontTextAreasRequest([null as never]))).toBe('invalid-field:area');
+    expect(codeOf(() => fontTextAreasRequest([area(), area({ text: 'Hà Nội' })]))).toBe(
+      'vietnamese-not-supported:areas[1].text',
+    );
     expect(codeOf(() => fontDeleteAreasRequest([1, 1]))).toBe('invalid-field:areaIds[1]');
     expect(codeOf(() => encodeFontHeader(0, { dst: 0x10000 }))).toBe('invalid-field:dst');
   });

@@ -15,7 +15,8 @@
  *      bx.k.cplus/doc/Led5KSDK接口说明文档.md (error codes 0–16).
  *  [D] A third-party C header (led.h, a parking-guidance project, found with the code search) that quotes the
  *      Onbon protocol document and carries CAPTURED EXAMPLE FRAMES (ping, lock/unlock programme, start write
- *      file, A3 06 real-time text). Their CRCs check out with CRC-16/ARC low byte first, so they are genuine.
+ *      file, A3 06 real-time text). Their CRCs check out with CRC-16/ARC low byte first, so they are genuine
+ *      (and they settle frame.ts's "low byte first" assumption).
  *  [E] Third-party C header bx4k.h (code search) quoting the Onbon document: run modes 0–5, text alignment bits,
  *      "multi-byte values are sent LSB first", response flag 0x01/0x02.
  *  [F] Third-party C# SerialTool.cs (code search) quoting the Onbon document: header field meanings (option bit 0 =
@@ -38,7 +39,9 @@
  *    run mode (0–5), timeout u16 (seconds), sound mode (0 = no voice), extension length (0 = nothing follows),
  *    text alignment, single line (1 single / 2 multi), new line (1 manual / 2 auto wrap), display mode
  *    (1 static, 2 quick type, 3–6 move left/right/up/down), exit mode, speed (0 fastest … 0x18 slowest),
- *    stay time (units of 0.5 s), u32 text length, text (ASCII bytes < 0x80, GB2312 pairs otherwise [A]).
+ *    stay time (units of 0.5 s), u32 text length, text (single bytes below 0x81, GB2312 pairs otherwise [A]).
+ *    Older documents [C][D] call sound mode, extension length and alignment "3 reserved bytes, 0x00"; with all
+ *    three at 0, as sent here, both readings give the same bytes (the captured A3 06 frame has them at 0).
  *    x and width are in bytes (8 px) on BX-5K [C][D][B]; a value with bit 15 set is read as pixels by the
  *    analyser [A], and Onbon's Java SDK used that flag until 2021, when it switched BX-5K to bytes because the
  *    flag had no effect there [B, commit 46bc87c]. y and height are pixels.
@@ -50,7 +53,7 @@
  *    (1 on, 2 off), brightness (0–15 [C]), clock as in A2 03, programme count, current programme name (4 ASCII),
  *    special-area flag, special-area page count, dynamic-area count, the ids, 16-byte barcode, 12-byte network id.
  *  - Inline colour escape "\C2" = green [B, Main.java]. "\C1" and "\C3" appear in a third-party tri-colour sample
- *    [F] without their meaning.
+ *    [F] without their meaning. The captured A3 06 frame [D] has 0x2D in the process-mode byte; we send 0.
  *  - Exact captured frames: ping and A3 06 from [D] (used verbatim in font-card.test.ts).
  *
  * ASSUMPTIONS, NOT VERIFIED ON HARDWARE:
@@ -493,7 +496,7 @@ export interface FontTextArea {
   /** Seconds, in steps of 0.5, up to 127.5. */
   stayTime: number;
   runMode?: FontRunMode;
-  /** Seconds (run modes 2 and 3); 0–65535. */
+  /** Seconds for run modes 2 and 3, update count for run mode 5; 0–65535. */
   timeoutSeconds?: number;
   singleLine?: boolean;
   autoWrap?: boolean;
@@ -513,19 +516,19 @@ export interface FontTextOptions extends FontRequestOptions {
 const HORIZONTAL_ALIGN = { left: 0x00, right: 0x01, center: 0x02 } as const;
 const VERTICAL_ALIGN = { top: 0x00, bottom: 0x04, middle: 0x08 } as const;
 
-function textBytes(area: FontTextArea): number[] {
-  if (typeof area.text !== 'string' || area.text.length === 0) invalid('text', 'must be a non-empty string');
+function textBytes(area: FontTextArea, field: string): number[] {
+  if (typeof area.text !== 'string' || area.text.length === 0) invalid(`${field}.text`, 'must be a non-empty string');
   if (!isPlainAscii(area.text))
-    throw new FontCardError('vietnamese-not-supported', 'text', VIETNAMESE_NOT_SUPPORTED_MESSAGE);
+    throw new FontCardError('vietnamese-not-supported', `${field}.text`, VIETNAMESE_NOT_SUPPORTED_MESSAGE);
   if (area.text.includes('\\'))
     throw new FontCardError(
       'backslash-not-supported',
-      'text',
+      `${field}.text`,
       'thẻ BX-5K hiểu dấu "\\" là mã điều khiển; hãy bỏ dấu "\\" khỏi nội dung'.normalize('NFC'),
     );
   const out: number[] = [];
   if (area.colour !== undefined) {
-    if (!Object.hasOwn(FONT_COLOURS, area.colour)) invalid('colour', `unknown colour ${String(area.colour)}`);
+    if (!Object.hasOwn(FONT_COLOURS, area.colour)) invalid(`${field}.colour`, `unknown colour ${String(area.colour)}`);
     out.push(0x5c, 0x43, 0x30 + FONT_COLOURS[area.colour]);
   }
   for (let i = 0; i < area.text.length; i++) out.push(area.text.charCodeAt(i));
@@ -533,6 +536,7 @@ function textBytes(area: FontTextArea): number[] {
 }
 
 function encodeArea(area: FontTextArea, field: string): number[] {
+  if (typeof area !== 'object' || area === null) invalid(field, 'must be an object');
   const unit = area.xUnit ?? 'bytes';
   if (unit !== 'bytes' && unit !== 'pixels') invalid(`${field}.xUnit`, `must be 'bytes' or 'pixels'`);
   const areaId = checkInt(`${field}.areaId`, area.areaId, 0, 254);
@@ -554,14 +558,16 @@ function encodeArea(area: FontTextArea, field: string): number[] {
   const runMode = area.runMode ?? 'cycle';
   if (!Object.hasOwn(FONT_RUN_MODES, runMode)) invalid(`${field}.runMode`, `unknown run mode ${String(runMode)}`);
   const speed = checkInt(`${field}.speed`, area.speed, 0, FONT_SPEED_SLOWEST);
-  const stay = checkInt(`${field}.stayTime`, typeof area.stayTime === 'number' ? area.stayTime * 2 : NaN, 0, 255);
+  const stay = typeof area.stayTime === 'number' ? area.stayTime * 2 : NaN;
+  if (!Number.isInteger(stay) || stay < 0 || stay > 255)
+    invalid(`${field}.stayTime`, `must be 0 to 127.5 seconds in steps of 0.5, got ${String(area.stayTime)}`);
   const timeout = checkInt(`${field}.timeoutSeconds`, area.timeoutSeconds ?? 0, 0, 0xffff);
   const lineSpacing = checkInt(`${field}.lineSpacing`, area.lineSpacing ?? 0, 0, 0xff);
   const h = area.horizontalAlign ?? 'left';
   const v = area.verticalAlign ?? 'top';
   if (!Object.hasOwn(HORIZONTAL_ALIGN, h)) invalid(`${field}.horizontalAlign`, `unknown value ${String(h)}`);
   if (!Object.hasOwn(VERTICAL_ALIGN, v)) invalid(`${field}.verticalAlign`, `unknown value ${String(v)}`);
-  const text = textBytes(area);
+  const text = textBytes(area, field);
 
   const out: number[] = [0x00];
   pushU16(out, x);
@@ -611,9 +617,9 @@ export function fontTextAreasRequest(areas: readonly FontTextArea[], options: Fo
   const seen = new Set<number>();
   areas.forEach((area, i) => {
     const field = areas.length === 1 ? 'area' : `areas[${i}]`;
+    const bytes = encodeArea(area, field);
     if (seen.has(area.areaId)) invalid(`${field}.areaId`, `duplicate id ${area.areaId}`);
     seen.add(area.areaId);
-    const bytes = encodeArea(area, field);
     if (bytes.length > 0xffff) invalid(`${field}.text`, 'area data exceeds 65535 bytes');
     pushU16(out, bytes.length);
     out.push(...bytes);
