@@ -176,7 +176,7 @@ export const FONT_RUN_MODES = {
   'cycle-then-delete-after-timeout': 2,
   'cycle-then-logo-after-timeout': 3,
   once: 4,
-  'once-then-delete-after-count': 5,
+  'once-then-hide-after-count': 5,
 } as const;
 export type FontRunMode = keyof typeof FONT_RUN_MODES;
 
