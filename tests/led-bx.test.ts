@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bitmapsEqual } from '@bangtin/shared';
 import { renderForBoard } from '../apps/player/src/runtime/led-outputs';
 import { BxSimulator, createBxSimulator } from '../apps/player/src/led/sim/bx-simulator';
+import { FontCardSimulator } from '../apps/player/src/led/sim/bx-font-simulator';
 import { PLAYLIST_AREA, URGENT_AREA } from '../apps/player/src/led/bx/programme';
 import type { Api } from './support/api';
 import { BOARD_SIZE, useLedBench } from './support/led';
@@ -154,5 +155,44 @@ describe('BX cards over a real serial port (socat pty)', () => {
     sim.muted = false;
     await waitFor(() => shows(sim, expected), 'the programme re-sent to the card that came back', 40_000);
     await waitFor(async () => (await board(api, dev.body.id, 'led:san'))?.state === 'online', 'board back online');
+  });
+});
+
+describe('BX-5K font card (TCP)', () => {
+  it('refuses a Vietnamese slogan with a visible status on the device panel, and never sends mangled text', async () => {
+    const { controller, api } = await bench.startController('bx-controller');
+    const dev = await api.post<{ id: string; token: string }>('/devices', { name: 'Bảng chữ BX-5K', kind: 'led' });
+    const card = new FontCardSimulator();
+    await card.listen();
+    const texts: string[] = [];
+    card.on('request', (r) => {
+      if (r.kind === 'dynamic-area') for (const a of r.areas) texts.push(a.text);
+    });
+    try {
+      const put = await api.request('PUT', `/devices/${dev.body.id}/outputs`, [
+        { name: 'chu', protocol: 'bx', card: 'bx-5k1', tcp: `127.0.0.1:${card.port}`, size: '96x16' },
+      ]);
+      expect(put.status).toBe(200);
+      await api.scheduleSlogan(dev.body.id, SLOGAN, 60_000);
+      bench.track(
+        startPlayerProcess({ controllerUrl: controller.url, token: dev.body.token, dataDir: tmpDir('bx5k-player') }),
+      );
+      const refused = await waitFor(
+        async () => {
+          const o = await board(api, dev.body.id, 'led:chu');
+          return o?.state === 'error' ? o : null;
+        },
+        'the font card refusal on the device panel',
+        30_000,
+      );
+      expect(refused.lastError).toMatchObject({
+        code: 'vietnamese-not-supported',
+        message: 'thẻ BX-5K không hiển thị được tiếng Việt có dấu; cần thẻ đồ hoạ (BX-5E/6E)',
+      });
+      expect(texts).toEqual([]);
+      expect(card.areas.size).toBe(0);
+    } finally {
+      await card.close();
+    }
   });
 });

@@ -24,6 +24,7 @@ import {
 } from '@bangtin/shared';
 import { AlphaDriver, type AlphaPacing } from '../led/alpha/driver';
 import { BxDriver, type BxDriverOptions } from '../led/bx/driver';
+import { BxFontDriver } from '../led/bx/font-driver';
 import { DOTS_LABELS } from '../led/alpha/programme';
 import {
   type BoardSize,
@@ -99,6 +100,18 @@ export function createBoardDriver(
           ...(opts.presenceCheckMs !== undefined ? { presenceCheckMs: opts.presenceCheckMs } : {}),
         }
       : undefined;
+  if (config.protocol === 'bx' && /^bx-[56]k/.test(config.card ?? '')) {
+    return new BxFontDriver({
+      card: config.card!,
+      size,
+      address: Number(config.address),
+      ...(config.tcp ? { tcp: parseTcpTarget(config.tcp) } : { port: config.port!, baudRate: config.baud }),
+      logger: log,
+      ...(opts.backoff ? { transport: { backoff: opts.backoff } } : {}),
+      ...(opts.bx?.replyTimeoutMs ? { replyTimeoutMs: opts.bx.replyTimeoutMs } : {}),
+      ...(opts.bx?.pingIntervalMs ? { pingIntervalMs: opts.bx.pingIntervalMs } : {}),
+    });
+  }
   if (config.protocol === 'bx') {
     return new BxDriver({
       card: config.card!,
