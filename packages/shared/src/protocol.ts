@@ -30,6 +30,19 @@ export interface Hello {
   deviceId: string;
   deviceName: string;
   serverTime: number;
+  /**
+   * Start (ms UTC) of the latest proof the controller holds for this device, null when it holds none.
+   * A player resends the acknowledged proofs it kept of plays that started later: after a restore from
+   * an older backup they are back exactly once (the controller stores each proof id once). Absent from
+   * older controllers.
+   */
+  proofsThrough?: number | null;
+}
+
+/** Ask a player to resend the acknowledged proofs it kept of plays that started in (from, to] (ms UTC). */
+export interface ProofResendRange {
+  from: number;
+  to: number;
 }
 
 export interface ProofUploadResult {
@@ -60,6 +73,8 @@ export interface ControllerToPlayerEvents {
   'device:command': (command: DeviceCommand) => void;
   /** The kiosk survey's questions; sent after `hello` and whenever an administrator changes them. */
   'survey:config': (config: SurveyConfig) => void;
+  /** Resend kept acknowledged proofs in a range (an operator's request after a restore). */
+  'proofs:resend': (range: ProofResendRange) => void;
 }
 
 export interface PlayerToControllerEvents {

@@ -14,6 +14,9 @@ import { inScope, scopeOf } from './scope';
 
 const IdParams = z.object({ id: IdSchema });
 const OutputConfigBody = z.array(LedOutputConfigSchema).max(16, 'at most 16 boards per device');
+const ResendBody = z
+  .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+  .refine((b) => Date.parse(b.from) <= Date.parse(b.to), { path: ['to'], message: 'must not be before from' });
 
 /** Board status as the API shows it: instants as ISO 8601 like every other time in the device list. */
 export interface OutputStatusView {
@@ -55,6 +58,20 @@ export function registerDeviceOutputs(app: FastifyInstance, store: Store, hub: (
   app.get('/api/v1/devices/:id/outputs', async (req) => {
     const d = visibleDevice(req, parse(IdParams, req.params).id);
     return { config: d.outputConfig, status: outputsOf(d) };
+  });
+
+  // After a restore from an older backup: players resend the proofs they kept (`--keep-acked-days`).
+  app.post('/api/v1/devices/:id/proofs/resend', async (req, reply) => {
+    requireRole(req, 'admin');
+    const d = visibleDevice(req, parse(IdParams, req.params).id);
+    const body = parse(ResendBody, req.body);
+    if (!hub().requestProofResend(d.id, Date.parse(body.from), Date.parse(body.to)))
+      throw new HttpError(
+        409,
+        'device-offline',
+        'the device is not connected; it resends on its next connection anyway',
+      );
+    return reply.code(202).send({ requested: true, from: body.from, to: body.to });
   });
 
   app.put('/api/v1/devices/:id/outputs', async (req) => {

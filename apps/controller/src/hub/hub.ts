@@ -56,6 +56,8 @@ export interface Hub {
   outputStatus(deviceId: string): OutputStatus[] | null;
   /** Sends the device's configured LED boards to its player, if connected. */
   pushDeviceConfig(deviceId: string): void;
+  /** Asks a connected player to resend its kept acknowledged proofs of plays started in (from, to]; false when offline. */
+  requestProofResend(deviceId: string, from: number, to: number): boolean;
   /** Fresh last-seen times, disk space and media progress of players, and their change events. */
   live: DeviceLive;
   close(): Promise<void>;
@@ -79,15 +81,10 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
   const live = new DeviceLive();
   let refreshQueued = false;
 
-  for (const d of store.devices.list()) {
-    if (d.bundleVersion !== null && d.bundleHash !== null) {
-      // Bodies are recompiled on the first refresh; the version survives restarts so players see it go up.
-      current.set(d.id, {
-        version: d.bundleVersion,
-        body: { content: [], playlists: [], schedules: [], hash: d.bundleHash },
-      });
-    }
-  }
+  // Nothing is carried over from the last run: the first refresh gives every device a new revision. The
+  // database may have been restored from an older backup, and players must see versions only go up
+  // (nextRevision never goes below the seconds since 2020). A player that already has the content
+  // acknowledges the new version without reloading anything (same hash).
 
   // Sessions a stopped controller left open end at each device's last-seen time (availability report).
   store.connectivity.closeLeftOpen();
@@ -239,6 +236,7 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       deviceId,
       deviceName: device?.name ?? '',
       serverTime: Date.now(),
+      proofsThrough: store.proofs.latestStartOf(deviceId),
     });
     let cur = current.get(deviceId);
     if (!cur) {
@@ -364,6 +362,11 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
     },
     outputStatus: (id) => outputStatus.get(id) ?? null,
     live,
+    requestProofResend: (id, from, to) => {
+      if (!sockets.has(id)) return false;
+      io.to(`device:${id}`).emit('proofs:resend', { from, to });
+      return true;
+    },
     pushDeviceConfig: (id) => {
       const s = sockets.get(id);
       if (s) s.emit('device:config', { outputs: store.devices.get(id)?.outputConfig ?? [] });

@@ -42,6 +42,13 @@ export class ProofStore {
     // Many rows per statement: a quarter fewer crossings into SQLite per proof (measured ~+25 %).
     this.insertMany = db.prepare(sql(ROWS_PER_INSERT));
   }
+  /** Start (ms UTC) of the latest proof stored for a device, or null when none (see Hello.proofsThrough). */
+  latestStartOf(deviceId: string): number | null {
+    const row = this.db.prepare('SELECT MAX(started_at) AS t FROM proofs WHERE device_id = ?').get(deviceId) as {
+      t: number | null;
+    };
+    return row.t;
+  }
 
   /**
    * Stores a batch in one transaction. Returns ids that may have been stored before (replays, or

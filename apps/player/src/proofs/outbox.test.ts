@@ -83,3 +83,29 @@ describe('Outbox', () => {
     db.close();
   });
 });
+
+describe('acknowledged proofs kept for a controller restore', () => {
+  it('keeps acknowledged proofs aside, resends those after a start, once, and forgets them after the keep time', () => {
+    const db = openLocalDatabase(fs.mkdtempSync(path.join(os.tmpdir(), 'acked-')));
+    const outbox = new Outbox(db);
+    const proofAt = (n: number, startedAt: number) =>
+      ({ id: `0190a000-0000-7000-8000-${String(n).padStart(12, '0')}`, startedAt, endedAt: startedAt + 1000 }) as Proof;
+    const a = proofAt(1, 1_000);
+    const b = proofAt(2, 2_000);
+    const c = proofAt(3, 3_000);
+    for (const p of [a, b, c]) outbox.add(p, 10);
+    // b and c acknowledged; a rejected for good (not kept).
+    outbox.remove([a.id, b.id, c.id], new Set([b.id, c.id]), 100);
+    expect(outbox.size()).toBe(0);
+    expect(outbox.ackedKept()).toBe(2);
+    // The controller holds proofs up to 2 000 only: c comes back, b does not.
+    expect(outbox.resendAcked(2_000)).toBe(1);
+    expect(outbox.peek(10).map((p) => p.id)).toEqual([c.id]);
+    // Asked again while c still waits: nothing doubles.
+    expect(outbox.resendAcked(0)).toBe(1);
+    expect(outbox.size()).toBe(2);
+    expect(outbox.pruneAcked(50, 120)).toBe(0);
+    expect(outbox.pruneAcked(10, 120)).toBe(2);
+    expect(outbox.ackedKept()).toBe(0);
+  });
+});

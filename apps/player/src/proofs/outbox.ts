@@ -33,6 +33,8 @@ export class Outbox {
   private readonly deleteStmt;
   private readonly countStmt;
   private readonly probeStmt;
+  private readonly keepAckedStmt;
+  private readonly keepAckedJsonStmt;
   private readonly memory = new Map<string, Proof>();
   /** Acknowledged ids whose disk row could not be deleted yet (a delete writes too). */
   private readonly ackedOnDisk = new Set<string>();
@@ -43,6 +45,49 @@ export class Outbox {
     this.deleteStmt = db.prepare('DELETE FROM outbox WHERE id = ?');
     this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM outbox');
     this.probeStmt = db.prepare("INSERT OR REPLACE INTO state (key, value) VALUES ('disk_probe', ?)");
+    this.keepAckedStmt = db.prepare(
+      `INSERT OR REPLACE INTO acked (id, json, started_at, acked_at)
+       SELECT id, json, COALESCE(json_extract(json, '$.startedAt'), 0), ? FROM outbox WHERE id = ?`,
+    );
+    this.keepAckedJsonStmt = db.prepare(
+      'INSERT OR REPLACE INTO acked (id, json, started_at, acked_at) VALUES (?, ?, ?, ?)',
+    );
+  }
+
+  /**
+   * Puts acknowledged proofs of plays that started after `from` (and at or before `to`) back in the
+   * outbox, for a controller that lost them (restored from an older backup). The controller stores each
+   * proof id once, so a proof it still has is acknowledged again and nothing is doubled. Returns how many.
+   */
+  resendAcked(from: number, to = Number.MAX_SAFE_INTEGER): number {
+    try {
+      return this.db
+        .prepare(
+          `INSERT OR IGNORE INTO outbox (id, json, created_at)
+           SELECT id, json, acked_at FROM acked WHERE started_at > ? AND started_at <= ?`,
+        )
+        .run(from, to).changes;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Forgets acknowledged proofs acknowledged more than `keepMs` ago. */
+  pruneAcked(keepMs: number, now = Date.now()): number {
+    try {
+      return this.db.prepare('DELETE FROM acked WHERE acked_at < ?').run(now - keepMs).changes;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** How many acknowledged proofs are kept for a resend. */
+  ackedKept(): number {
+    try {
+      return (this.db.prepare('SELECT COUNT(*) AS n FROM acked').get() as { n: number }).n;
+    } catch {
+      return 0;
+    }
   }
 
   /** Adds a proof; call inside the transaction that marks the play finished. */
@@ -119,15 +164,29 @@ export class Outbox {
     return [...all.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
   }
 
-  /** Removes acknowledged (or permanently rejected) proofs in one transaction. */
-  remove(ids: Iterable<string>): number {
+  /**
+   * Removes acknowledged (or permanently rejected) proofs in one transaction. Those in `acked` are kept
+   * aside for `resendSince` (a controller restored from an older backup asks for them again).
+   */
+  remove(ids: Iterable<string>, acked: ReadonlySet<string> = new Set(), now = Date.now()): number {
     const list = [...ids];
     let n = 0;
-    for (const id of list) if (this.memory.delete(id)) n++;
+    const fromMemory: Proof[] = [];
+    for (const id of list) {
+      const p = this.memory.get(id);
+      if (p && this.memory.delete(id)) {
+        n++;
+        if (acked.has(id)) fromMemory.push(p);
+      }
+    }
     if (this.storageState.state !== 'ok') this.storageState.unrecordedPlays = this.memory.size;
     try {
       this.db.transaction(() => {
-        for (const id of list) n += this.deleteStmt.run(id).changes;
+        for (const id of list) {
+          if (acked.has(id)) this.keepAckedStmt.run(now, id);
+          n += this.deleteStmt.run(id).changes;
+        }
+        for (const p of fromMemory) this.keepAckedJsonStmt.run(p.id, JSON.stringify(p), p.startedAt, now);
       })();
     } catch {
       // The disk refuses the delete too: remember the ids so they are neither re-sent nor kept.

@@ -13,6 +13,8 @@ const PlayerConfigSchema = z.object({
   token: z.string().min(16, 'a device token is required (shown once when the device was enrolled)'),
   dataDir: z.string().min(1),
   heartbeatMs: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+  /** Days acknowledged proofs are kept, to resend to a controller restored from an older backup. */
+  keepAckedDays: z.coerce.number().int('must be a whole number of days').min(0).max(365).default(7),
 });
 
 export type PlayerConfig = z.infer<typeof PlayerConfigSchema> & {
@@ -142,6 +144,7 @@ const FLAG_NAMES: Record<string, string> = {
   token: '--token / --token-file / BANGTIN_DEVICE_TOKEN',
   dataDir: '--data-dir / BANGTIN_PLAYER_DATA_DIR',
   heartbeatMs: '--heartbeat-ms',
+  keepAckedDays: '--keep-acked-days',
 };
 
 /** Flags win over environment variables. `--token-file` keeps the secret out of `ps` output. */
@@ -157,6 +160,7 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
         'token-file': { type: 'string' },
         'data-dir': { type: 'string' },
         'heartbeat-ms': { type: 'string' },
+        'keep-acked-days': { type: 'string' },
         output: { type: 'string', multiple: true },
         'renderer-port': { type: 'string' },
         kiosk: { type: 'boolean' },
@@ -183,6 +187,7 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
     token: token ?? '',
     dataDir: values['data-dir'] ?? env.BANGTIN_PLAYER_DATA_DIR ?? './player-data',
     heartbeatMs: values['heartbeat-ms'],
+    keepAckedDays: values['keep-acked-days'] ?? env.BANGTIN_KEEP_ACKED_DAYS,
   });
   if (!r.success) {
     const issue = r.error.issues[0]!;

@@ -28,6 +28,8 @@ export interface ConnectionEvents {
   onDisconnected(reason: string): void;
   /** A refusal that retrying will not fix by itself (revoked, wrong token, incompatible protocol). */
   onRefused(code: string, message: string): void;
+  /** The controller asks for kept acknowledged proofs again (validated range). */
+  onResendProofs?(range: { from: number; to: number }): void;
 }
 
 export interface ConnectionOptions {
@@ -93,6 +95,15 @@ export class Connection {
       this.scheduleRetry();
     });
     this.socket.on('hello', (hello) => events.onHello(hello));
+    this.socket.on('proofs:resend', (raw: unknown) => {
+      const r = raw as { from?: unknown; to?: unknown } | null;
+      const ok = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+      if (!r || !ok(r.from) || !ok(r.to) || r.to < r.from) {
+        log.warn({ range: raw }, 'ignoring a malformed proofs:resend (from and to must be ms, from ≤ to)');
+        return;
+      }
+      events.onResendProofs?.({ from: r.from, to: r.to });
+    });
     this.socket.on('bundle', (raw) => {
       const parsed = BundleSchema.safeParse(raw);
       if (!parsed.success) {

@@ -20,6 +20,18 @@ const MIGRATIONS: ((db: Database.Database) => void)[] = [
       );
       CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `),
+  // Acknowledged proofs are kept for a while (`--keep-acked-days`), so a controller restored from an
+  // older backup gets back the proofs it had acknowledged after that backup.
+  (db) =>
+    db.exec(`
+      CREATE TABLE acked (
+        id TEXT PRIMARY KEY,
+        json TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        acked_at INTEGER NOT NULL
+      );
+      CREATE INDEX acked_started ON acked (started_at);
+    `),
 ];
 
 /** What happened when the player's database was found damaged at start. */

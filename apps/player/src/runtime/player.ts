@@ -74,6 +74,8 @@ export interface PlayerOptions {
   log?: Logger;
   heartbeatMs?: number;
   uploadBatchSize?: number;
+  /** Days acknowledged proofs are kept for a resend after a controller restore (default 7; 0 = not kept). */
+  keepAckedDays?: number;
   backoff?: BackoffOptions;
   /** Backoff of proof uploads the controller refused or failed; default 1 s doubling to 5 min. */
   uploadBackoff?: BackoffOptions;
@@ -156,6 +158,10 @@ export function startPlayer(opts: PlayerOptions): Player {
   );
   const state = new LocalState(db, (key, err) => log.warn({ key, err: err.message }, 'player state not saved'));
   const outbox = new Outbox(db);
+  const keepAckedMs = (opts.keepAckedDays ?? 7) * 24 * 3600 * 1000;
+  outbox.pruneAcked(keepAckedMs);
+  const pruneTimer = setInterval(() => outbox.pruneAcked(keepAckedMs), 3600 * 1000);
+  pruneTimer.unref();
   const surveyOutbox = new SurveyOutbox(db);
   const emitter = new EventEmitter<PlayerEvents>();
   const startedAt = Date.now();
@@ -264,6 +270,16 @@ export function startPlayer(opts: PlayerOptions): Player {
         state.set('device_id', hello.deviceId);
         deviceName = hello.deviceName;
         state.set('device_name', hello.deviceName);
+        if (hello.proofsThrough !== undefined) {
+          const n = outbox.resendAcked(hello.proofsThrough ?? 0);
+          if (n > 0) {
+            log.warn(
+              { resent: n, controllerHasThrough: hello.proofsThrough },
+              'controller lacks proofs it had acknowledged (restored from a backup?): resending them',
+            );
+            requestFlush();
+          }
+        }
         // A first rough offset from the hello; the probes refine it right after.
         if (state.get('clock_offset_ms') === null) setOffsetAll(hello.serverTime - (opts.deviceNow ?? Date.now)());
       },
@@ -308,6 +324,11 @@ export function startPlayer(opts: PlayerOptions): Player {
       },
       onDisconnected: () => undefined,
       onRefused: (code, message) => emitter.emit('refused', code, message),
+      onResendProofs: ({ from, to }) => {
+        const n = outbox.resendAcked(from, to);
+        log.info({ from, to, resent: n }, 'controller asked for kept proofs again');
+        if (n > 0) requestFlush();
+      },
     },
   );
   connRef = conn;
@@ -420,7 +441,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       for (const r of res.rejected)
         log.error({ id: r.id, reason: r.reason }, 'controller rejected a proof; dropping it');
       const done = new Set([...res.acked, ...res.rejected.flatMap((r) => (r.id ? [r.id] : []))]);
-      outbox.remove(done);
+      outbox.remove(done, keepAckedMs > 0 ? new Set(res.acked) : undefined);
       emitter.emit('uploaded', res.acked.length);
       // Nothing acknowledged: a failure like any other, so the retry backs off instead of looping.
       if (done.size === 0) throw new Error('the controller acknowledged none of the proofs sent');
@@ -533,6 +554,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       await power?.stop();
       for (const pb of playbacks) pb.stop();
       clearInterval(heartbeat);
+      clearInterval(pruneTimer);
       if (statusTimer) clearTimeout(statusTimer);
       if (flushTimer) clearTimeout(flushTimer);
       if (retryTimer) clearTimeout(retryTimer);
