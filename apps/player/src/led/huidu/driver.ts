@@ -124,6 +124,8 @@ export class HuiduDriver extends EventEmitter<LedDriverEvents> implements LedDri
   private delivering: Promise<void> = Promise.resolve();
   private showWaiters: { generation: number; resolve: (r: ShowResult) => void; programmeId: string }[] = [];
   private closed = false;
+  /** Set once `setClock` was asked for: the clock is set again on every new connection. */
+  private clockWanted = false;
   private readonly st: BoardStatus;
 
   constructor(options: HuiduDriverOptions) {
@@ -208,7 +210,11 @@ export class HuiduDriver extends EventEmitter<LedDriverEvents> implements LedDri
     this.transport = t;
     t.on('open', () => void this.handleOpen(t));
     t.on('close', (err) => this.handleClose(err));
-    t.on('error', () => {});
+    t.on('error', (err) => {
+      // Reported once per kind of failure, not on every retry of a card that is switched off.
+      if (this.st.lastError?.code !== err.code)
+        this.recordError(err.code, `Không kết nối được thẻ Huidu ${this.target}: ${err.message}`, 'offline');
+    });
     t.on('data', (chunk) => this.handleData(chunk));
     await t.start();
   }
@@ -241,6 +247,7 @@ export class HuiduDriver extends EventEmitter<LedDriverEvents> implements LedDri
     this.st.state = 'online';
     this.changed();
     this.startHeartbeat();
+    if (this.clockWanted) void this.setClock(new Date()).catch(() => {});
     // The card may have been power-cycled while we were away: send the programme again.
     if (this.plan) this.deliver(this.plan, this.generation);
   }
@@ -523,6 +530,7 @@ export class HuiduDriver extends EventEmitter<LedDriverEvents> implements LedDri
 
   /** Sets the card clock (SetTimeInfo, Vietnam time, no sync). Resolves once the card accepted it. */
   async setClock(date: Date): Promise<void> {
+    this.clockWanted = true;
     if (!this.ready || !this.guid) return;
     const vn = new Date(date.getTime() + 7 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
     const inner =
