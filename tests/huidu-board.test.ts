@@ -75,7 +75,7 @@ describe('Huidu board over TCP (driver ⇄ simulated card)', () => {
     expect(st.deliveredProgrammeId).toBe('slogan-1');
     expect(st.deliveredAt).toBeGreaterThanOrEqual(before);
     expect(st.deliveredAt).toBeGreaterThanOrEqual(played.at);
-    await (sim as HuiduSimulator & { flushed(): Promise<void> }).flushed();
+    await sim.flushed();
     expect(same(pngToBitmap(await readFile(png)), programme.frames[0]!.bitmap)).toBe(true);
     expect((await readFile(ascii, 'utf8')).trimEnd()).toBe(bitmapToAscii(programme.frames[0]!.bitmap));
   });

@@ -84,6 +84,8 @@ export interface HuiduSimulator extends EventEmitter<HuiduSimulatorEvents> {
   refuseProgram(result: string | null): void;
   /** Drops every client connection (as a card reboot would). */
   dropClients(): void;
+  /** Resolves when the PNG/ASCII files of the last program are on disk. */
+  flushed(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -324,9 +326,7 @@ class Simulator extends EventEmitter<HuiduSimulatorEvents> implements HuiduSimul
 }
 
 /** Starts a simulated Huidu card; resolves once it listens (see `port`). */
-export async function createHuiduSimulator(
-  options: HuiduSimulatorOptions,
-): Promise<HuiduSimulator & { flushed(): Promise<void> }> {
+export async function createHuiduSimulator(options: HuiduSimulatorOptions): Promise<HuiduSimulator> {
   const { width, height } = options.size;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
     throw new RangeError(`size must be positive integers, got ${width}×${height}`);
