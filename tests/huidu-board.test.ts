@@ -95,6 +95,28 @@ describe('Huidu board over TCP (driver ⇄ simulated card)', () => {
     expect(driver.status().deliveredProgrammeId).toBe('clear');
   });
 
+  it('an urgent programme sent mid-upload stops the ordinary one before its next frame', async () => {
+    const { sim, driver } = await bench();
+    const long = sloganProgramme(
+      'long',
+      'Bảo hiểm xã hội Việt Nam – Vì an sinh xã hội, vì hạnh phúc của mọi người. Tham gia BHXH tự nguyện để có lương hưu.',
+    );
+    const unique = (p: LedProgramme): number =>
+      new Set(p.frames.map((f) => Buffer.from(f.bitmap.data).toString('hex'))).size;
+    expect(unique(long)).toBeGreaterThan(2);
+    const names: (string | null)[] = [];
+    sim.on('display', (p) => names.push(p.name));
+    const firstFile = waitForEvent(sim, 'file');
+    const ordinary = driver.show(long);
+    await firstFile;
+    const urgent = sloganProgramme('urgent', 'KHẨN: Hệ thống tạm dừng', true);
+    expect(await driver.show(urgent)).toEqual({ delivered: true, programmeId: 'urgent' });
+    expect(await ordinary).toEqual({ delivered: false, programmeId: 'long' });
+    expect(names).toEqual(['urgent']);
+    // The rest of the long programme's pictures were never uploaded.
+    expect(sim.files.size).toBeLessThan(unique(long) + unique(urgent));
+  });
+
   it('a newer show supersedes one still uploading: the first resolves undelivered, the card plays the second', async () => {
     const { sim, driver } = await bench();
     const first = driver.show(sloganProgramme('first'));
