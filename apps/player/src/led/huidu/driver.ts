@@ -242,6 +242,7 @@ export class HuiduDriver extends EventEmitter<LedDriverEvents> implements LedDri
       t.reconnect();
       return;
     }
+    if (this.transport !== t || this.closed) return;
     this.ready = true;
     this.st.address = this.guid ?? '';
     this.st.state = 'online';
