@@ -7,6 +7,7 @@ import { bitmapsEqual } from '@bangtin/shared';
 import { renderForBoard } from '../apps/player/src/runtime/led-outputs';
 import { BxSimulator, createBxSimulator } from '../apps/player/src/led/sim/bx-simulator';
 import { FontCardSimulator } from '../apps/player/src/led/sim/bx-font-simulator';
+import { createHuiduSimulator } from '../apps/player/src/led/huidu/simulator';
 import { PLAYLIST_AREA, URGENT_AREA } from '../apps/player/src/led/bx/programme';
 import type { Api } from './support/api';
 import { BOARD_SIZE, useLedBench } from './support/led';
@@ -191,6 +192,42 @@ describe('BX-5K font card (TCP)', () => {
       });
       expect(texts).toEqual([]);
       expect(card.areas.size).toBe(0);
+    } finally {
+      await card.close();
+    }
+  });
+});
+
+describe('Huidu card over TCP (configured on the controller)', () => {
+  it('shows the Vietnamese slogan pixel-exact and reports the board online', async () => {
+    const { controller, api } = await bench.startController('huidu-controller');
+    const dev = await api.post<{ id: string; token: string }>('/devices', {
+      name: 'Bảng LED Huidu Duy Xuyên',
+      kind: 'led',
+    });
+    const card = await createHuiduSimulator({ port: 0, size: BOARD_SIZE });
+    try {
+      const put = await api.request('PUT', `/devices/${dev.body.id}/outputs`, [
+        { name: 'hd', protocol: 'huidu', tcp: `127.0.0.1:${card.port}`, size: '96x16' },
+      ]);
+      expect(put.status).toBe(200);
+      const { contentId } = await api.scheduleSlogan(dev.body.id, SLOGAN, 60_000);
+      bench.track(
+        startPlayerProcess({ controllerUrl: controller.url, token: dev.body.token, dataDir: tmpDir('huidu-player') }),
+      );
+      const expected = renderForBoard(SLOGAN, BOARD_SIZE);
+      await waitFor(
+        () =>
+          card.current !== null &&
+          card.current.pages.length === expected.length &&
+          card.current.pages.every((p, i) => bitmapsEqual(p.bitmap, expected[i]!.bitmap)),
+        'the Huidu card to play the rendered slogan',
+        30_000,
+      );
+      await waitFor(async () => {
+        const o = await board(api, dev.body.id, 'led:hd');
+        return o?.state === 'online' && o.deliveredProgrammeId?.includes(contentId) ? o : null;
+      }, 'the Huidu board online with the slogan');
     } finally {
       await card.close();
     }

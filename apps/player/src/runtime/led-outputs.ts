@@ -25,6 +25,7 @@ import {
 import { AlphaDriver, type AlphaPacing } from '../led/alpha/driver';
 import { BxDriver, type BxDriverOptions } from '../led/bx/driver';
 import { BxFontDriver } from '../led/bx/font-driver';
+import { HuiduDriver } from '../led/huidu/driver';
 import { DOTS_LABELS } from '../led/alpha/programme';
 import {
   type BoardSize,
@@ -133,6 +134,16 @@ export function createBoardDriver(
       logger: log,
       ...(opts.pacing ? { pacing: opts.pacing } : {}),
       ...(transport ? { transport } : {}),
+    });
+  }
+  if (config.protocol === 'huidu') {
+    const target = parseTcpTarget(config.tcp!);
+    return new HuiduDriver({
+      host: target.host,
+      port: target.port,
+      size,
+      logger: log,
+      ...(opts.backoff ? { transport: { backoff: opts.backoff } } : {}),
     });
   }
   throw new RangeError(`protocol ${config.protocol} has no driver in this player yet`);

@@ -1,9 +1,10 @@
-/** The `led-sim --protocol bx` branch: a simulated Onbon BX card on a serial port or a TCP port. */
+/** The `led-sim --protocol bx|huidu` branches: a simulated Onbon BX card (serial or TCP) or Huidu card (TCP). */
 import { pino } from 'pino';
 import type { LedColourMode } from '@bangtin/shared';
 import { BX_CARD_IDS, bxCard } from '../bx/cards';
 import type { BoardSize } from '../driver';
 import { parseTcpTarget } from '../tcp-transport';
+import { createHuiduSimulator } from '../huidu/simulator';
 import { createBxSimulator } from './bx-simulator';
 import { bitmapToAscii } from './render';
 
@@ -89,6 +90,38 @@ export async function runBxSimulator(
     if (stopping) return;
     stopping = true;
     logger.info({ ...sim.stats }, 'led-sim stopping');
+    await sim.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+export async function runHuiduSimulator(
+  flags: BxSimFlags,
+  size: BoardSize,
+  fail: (message: string) => never,
+): Promise<void> {
+  if (!flags.tcp) fail('--tcp HOST:PORT is required for --protocol huidu (Huidu cards are network cards)');
+  if (flags.port) fail('Huidu cards have no serial port here: use --tcp');
+  const m = /^(.+):(\d{1,5})$/.exec(flags.tcp);
+  if (!m || Number(m[2]) > 65535) fail(`--tcp must look like HOST:PORT, got ${flags.tcp}`);
+  const logger = pino({ name: 'led-sim', level: process.env.LOG_LEVEL ?? 'info' });
+  const sim = await createHuiduSimulator({
+    host: m[1]!.replace(/^\[|\]$/g, ''),
+    port: Number(m[2]),
+    size,
+    ...(flags.png ? { png: flags.png } : {}),
+    ...(flags.ascii ? { ascii: flags.ascii } : {}),
+  });
+  const tty = process.stdout.isTTY === true;
+  sim.on('display', (program) => {
+    const page = program.pages[0];
+    if (!flags.quiet && page)
+      process.stdout.write(`[${new Date().toISOString()}] Huidu shows:\n${bitmapToAscii(page.bitmap, tty)}\n\n`);
+  });
+  logger.info({ size: `${size.width}x${size.height}`, tcp: `${m[1]}:${sim.port}` }, 'led-sim started (huidu)');
+  const stop = async (): Promise<void> => {
     await sim.close();
     process.exit(0);
   };

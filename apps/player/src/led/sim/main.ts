@@ -14,13 +14,14 @@ import { pino } from 'pino';
 import { parseBoardSize } from '../driver';
 import type { DisplayPage } from './alpha-board';
 import { bitmapToAscii, bitmapToPng } from './render';
-import { runBxSimulator } from './bx-main';
+import { runBxSimulator, runHuiduSimulator } from './bx-main';
 import { createBoardSimulator } from './simulator';
 
 const USAGE = `usage: led-sim --port <tty> --size 96x16 [--protocol alpha] [--png <file>] [--address 00]
                [--baud 9600] [--scale 4] [--hold-ms 2000] [--quiet]
        led-sim --protocol bx --card bx-5e1 (--port <tty> | --tcp HOST:PORT) [--colour mono|tri|rgb]
-               [--size 96x16] [--address 1] [--baud 57600] [--png <file>] [--ascii <file>] [--quiet]`;
+               [--size 96x16] [--address 1] [--baud 57600] [--png <file>] [--ascii <file>] [--quiet]
+       led-sim --protocol huidu --tcp HOST:PORT [--size 96x16] [--png <file>] [--ascii <file>] [--quiet]`;
 
 function fail(message: string): never {
   process.stderr.write(`led-sim: ${message}\n${USAGE}\n`);
@@ -65,8 +66,10 @@ const size = (() => {
 })();
 if (values.protocol === 'bx') {
   await runBxSimulator(values, size, fail);
+} else if (values.protocol === 'huidu') {
+  await runHuiduSimulator(values, size, fail);
 } else {
-  if (values.protocol !== 'alpha') fail(`protocol ${values.protocol} is not simulated (alpha, bx)`);
+  if (values.protocol !== 'alpha') fail(`protocol ${values.protocol} is not simulated (alpha, bx, huidu)`);
   if (!values.port) fail('--port is required');
   await runAlphaSimulator();
 }
