@@ -110,14 +110,25 @@ describe('AlphaDriver over a socat pty pair', () => {
     expect(configs).toEqual(['write-dots', 'write-text', 'run-sequence']);
   });
 
-  it('clears the board', async () => {
+  it('clears the board without a memory configuration, keeping the pictures loaded', async () => {
     const { sim, driver } = await rig();
-    await driver.show(programme('x', picture(0, 1)));
+    const x = picture(0, 1);
+    await driver.show(programme('x', x));
+    await seenAll(sim, [x]);
+    const commands: string[] = [];
+    sim.on('command', (c) => commands.push(c.command.kind));
     const blank = waitForEvent<[DisplayPage]>(sim, 'display', (p) => p.pictures.length === 0);
     expect(await driver.clear()).toEqual({ delivered: true, programmeId: 'clear' });
     const [page] = await blank;
     expect(page.bitmap.data.every((v) => v === 0)).toBe(true);
-    expect([...sim.model.files.keys()]).toEqual(['A']);
+    expect(sim.model.dark()).toBe(true);
+    expect(commands).toEqual(['write-text', 'run-sequence']);
+    expect(sim.model.files.get('1')).toMatchObject({ type: 'dots', bitmap: x });
+    // Showing it again needs no picture: only the TEXT file and the run sequence.
+    commands.length = 0;
+    await driver.show(programme('x-again', x));
+    await seenAll(sim, [x]);
+    expect(commands).toEqual(['write-text', 'run-sequence']);
   });
 
   it('blanks the board for power off, keeps programmes waiting, and shows the latest on power on', async () => {
@@ -205,10 +216,15 @@ describe('AlphaDriver over a socat pty pair', () => {
     const { sim, driver } = await rig({ driver: { address: '07' }, sim: { address: '07' } });
     await driver.show(programme('m', picture(0, 1)));
     const entries = await driver.readMemoryConfig(3000);
-    expect(entries).toEqual([
-      { type: 'text', label: 'A', size: 64, locked: false },
+    // The fixed layout, as the driver planned it (STRING files are written locked, the rest unlocked).
+    expect(entries).toEqual(driver.memoryLayout().entries.map((e) => ({ ...e, locked: e.type === 'string' })));
+    expect(entries?.slice(0, 4)).toEqual([
+      { type: 'text', label: 'A', size: 256, locked: false },
+      { type: 'text', label: 'z', size: 256, locked: false },
+      { type: 'string', label: 'B', size: 64, locked: true },
       { type: 'dots', label: '1', width: 96, height: 16, colours: 'tri', locked: false },
     ]);
+    expect(entries).toHaveLength(3 + 16 + 4);
     expect(driver.status().lastReplyAt).not.toBeNull();
 
     await sim.close();
@@ -297,7 +313,9 @@ describe('AlphaDriver faults', () => {
     expect(sim.stats.garbageBytes).toBeGreaterThan(0);
     expect(sim.stats.truncated).toBeGreaterThan(0);
     expect(sim.stats.checksumErrors).toBe(1);
-    expect(sim.model.files.get('1')).toMatchObject({ bitmap: two });
+    // The first picture stays loaded in slot 1; the new one takes the next free slot.
+    expect(sim.model.files.get('1')).toMatchObject({ bitmap: one });
+    expect(sim.model.files.get('2')).toMatchObject({ bitmap: two });
   });
 
   it('delivers a long programme to a slow reader by waiting on drain', async () => {
@@ -315,7 +333,7 @@ describe('AlphaDriver faults', () => {
     // Nobody reads the other end: socat's and the kernel's buffers fill, then the writes stall.
     const { driver } = await rig({
       openSim: false,
-      driver: { baudRate: 115200, transport: { backoff, writeTimeoutMs: 300 } },
+      driver: { baudRate: 115200, picturePool: 40, transport: { backoff, writeTimeoutMs: 300 } },
     });
     const pictures = Array.from({ length: 40 }, (_, i) => picture(i, 1 + (i % 8)));
     const timedOut = waitForEvent<[BoardStatus]>(
