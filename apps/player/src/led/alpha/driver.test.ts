@@ -292,9 +292,17 @@ describe('AlphaDriver fixed layout and urgent messages', () => {
     expect(urgentStatus.deliveredAt).toBeGreaterThanOrEqual(firstAt!);
     await seenAll(sim, [alert, alert2]);
     await caughtUp(sim, driver);
-    // Only the urgent slots, the urgent TEXT file and a run sequence of it alone.
+    // Only the urgent slots, the urgent TEXT file and a run sequence of it alone; the first page goes up
+    // as soon as its picture is there, the second follows.
     const [u1, u2] = driver.memoryLayout().urgentLabels;
-    expect(log.kinds).toEqual([`write-dots:${u1}`, `write-dots:${u2}`, 'write-text:z', 'run-sequence']);
+    expect(log.kinds).toEqual([
+      `write-dots:${u1}`,
+      'write-text:z',
+      'run-sequence',
+      `write-dots:${u2}`,
+      'write-text:z',
+      'run-sequence',
+    ]);
     expect(sim.model.runSequence).toEqual(['z']);
     // The playlist's pictures are still loaded underneath.
     expect(sim.model.files.get('1')).toMatchObject({ bitmap: one });

@@ -357,20 +357,20 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
     const plan = compileDelivery(
       content,
       this.layout,
-      { ...placement, textOnSign: this.textOnSign.get(label) ?? null },
+      { ...placement, textOnSign: this.textOnSign.get(label) ?? null, firstPageEarly: content.urgent },
       { address: this.address },
     );
-    for (const step of plan.steps) await this.writeTracked(step, attempt, plan.textKey);
+    for (const step of plan.steps) await this.writeTracked(step, attempt);
   }
 
   /** Writes one step and records what the sign holds afterwards (unknown while it is being written). */
-  private async writeTracked(step: DeliveryStep, attempt: number, textKey: string): Promise<void> {
+  private async writeTracked(step: DeliveryStep, attempt: number): Promise<void> {
     const label = step.label ?? '';
     const urgentSlot = this.layout.urgentLabels.indexOf(label);
     if (step.purpose === 'text') this.textOnSign.delete(label);
     if (step.purpose === 'dots' && urgentSlot >= 0) this.urgentOnSign[urgentSlot] = null;
     await this.writeStep(step, attempt);
-    if (step.purpose === 'text') this.textOnSign.set(label, textKey);
+    if (step.purpose === 'text' && step.textKey !== undefined) this.textOnSign.set(label, step.textKey);
     if (step.purpose === 'dots' && step.pictureKey !== undefined) {
       if (urgentSlot >= 0) this.urgentOnSign[urgentSlot] = step.pictureKey;
       else this.pool.landed(label, step.pictureKey);

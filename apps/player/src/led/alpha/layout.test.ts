@@ -97,6 +97,30 @@ describe('urgent delivery', () => {
     for (const s of plan.steps) expect(describeBytes(s.bytes)).not.toContain('E$');
   });
 
+  it('puts the first page up alone first when more pictures follow (firstPageEarly): exact bytes, no E$', () => {
+    const content = compileContent(prog('u', [X, Y, X], { urgent: true }), layout);
+    const plan = compileDelivery(content, layout, { labels: ['3', '4'], write: [0, 1], firstPageEarly: true });
+    const head = '<NUL><NUL><NUL><NUL><NUL><SOH>Z00<STX>';
+    expect(plan.steps.map((s) => describeBytes(s.bytes))).toEqual([
+      `${head}I302041001<CR>0110<CR><ETX>02E5<EOT>`,
+      `${head}Az<ESC> b<14>3<ETX>01A4<EOT>`,
+      `${head}E.SLz<ETX>0191<EOT>`,
+      `${head}I402043300<CR>0022<CR><ETX>02EC<EOT>`,
+      `${head}Az<ESC> b<14>3<ESC> b<14>4<ESC> b<14>3<ETX>036D<EOT>`,
+      `${head}E.SLz<ETX>0191<EOT>`,
+    ]);
+    // Each TEXT step says what the file holds after it, so a delivery cut in between is not trusted.
+    expect(plan.steps.filter((s) => s.purpose === 'text').map((s) => s.textKey === plan.textKey)).toEqual([
+      false,
+      true,
+    ]);
+    // A single picture has nothing to wait for: the ordinary order.
+    const one = compileContent(prog('u', [Y], { urgent: true }), layout);
+    expect(
+      compileDelivery(one, layout, { labels: ['3'], write: [0], firstPageEarly: true }).steps.map((s) => s.purpose),
+    ).toEqual(['dots', 'text', 'run-sequence']);
+  });
+
   it('writes only what the sign lacks: an urgent message already loaded is just its run sequence', () => {
     const content = compileContent(prog('u', [X], { urgent: true }), layout);
     const first = compileDelivery(content, layout, { labels: ['3'], write: [0] });

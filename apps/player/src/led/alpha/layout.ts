@@ -353,6 +353,8 @@ export class PicturePool {
 export interface DeliveryStep extends AlphaStep {
   /** For DOTS steps: the picture key the slot holds once this step is written. */
   pictureKey?: string;
+  /** For TEXT steps: the TEXT block as text, what the file holds once this step is written. */
+  textKey?: string;
 }
 
 /** The TEXT file's pages for a content placed in `labels` (one label per picture). */
@@ -375,38 +377,64 @@ export interface DeliveryPlan {
 /**
  * Packets that show `content` from slots `labels`, writing only the pictures in `write` and the TEXT file
  * only when `textOnSign` differs. Never a memory configuration. Ends with the run sequence.
+ *
+ * `firstPageEarly` (used for urgent messages): when pictures beyond the first page's must be written, the
+ * first page goes up alone first (its picture, a one-page TEXT, the run sequence), then the other pictures
+ * and the full TEXT, so the message is on the board after one picture's wire time instead of all of them.
  */
 export function compileDelivery(
   content: AlphaContent,
   layout: AlphaLayout,
-  placement: { labels: readonly string[]; write: readonly number[]; textOnSign?: string | null },
+  placement: {
+    labels: readonly string[];
+    write: readonly number[];
+    textOnSign?: string | null;
+    firstPageEarly?: boolean;
+  },
   packet: PacketOptions = {},
 ): DeliveryPlan {
   const textLabel = content.urgent ? URGENT_TEXT_LABEL : TEXT_LABEL;
+  const capacity = content.urgent ? layout.urgentTextCapacity : layout.textCapacity;
   const steps: DeliveryStep[] = [];
-  for (const i of placement.write) {
+  const dots = (i: number): void => {
     const picture = content.pictures[i]!;
     const label = placement.labels[i]!;
     const { block, sizeEnd } = writeDotsBlock(label, picture.bitmap);
     const bytes = encodePacket([block], packet);
     steps.push({ purpose: 'dots', label, bytes, pauseAt: blockDataOffset(bytes, sizeEnd), pictureKey: picture.key });
+  };
+  const text = (pages: TextPage[]): string => {
+    const block = writeTextBlock(textLabel, pages);
+    if (block.length - 2 > capacity) {
+      throw new AlphaEncodeError(
+        'alpha-invalid-size',
+        `TEXT file ${textLabel} needs ${block.length - 2} bytes, ${capacity} are allocated`,
+      );
+    }
+    const textKey = new TextDecoder().decode(block);
+    steps.push({ purpose: 'text', label: textLabel, bytes: encodePacket([block], packet), textKey });
+    return textKey;
+  };
+  const run = (): void => {
+    steps.push({ purpose: 'run-sequence', bytes: encodePacket([runSequenceBlock([textLabel])], packet) });
+  };
+
+  let write = placement.write;
+  const first = content.order[0];
+  if (placement.firstPageEarly && !content.live && first !== undefined && write.some((i) => i !== first)) {
+    if (write.includes(first)) dots(first);
+    text([{ mode: 'hold', parts: [{ dots: placement.labels[first]! }] }]);
+    run();
+    write = write.filter((i) => i !== first);
   }
+  for (const i of write) dots(i);
   if (content.live) {
     const bytes = encodePacket([writeStringBlock(LIVE_STRING_LABEL, content.live.content)], packet);
     steps.push({ purpose: 'string', label: LIVE_STRING_LABEL, bytes });
   }
-  const textBlock = writeTextBlock(textLabel, contentPages(content, placement.labels));
-  const capacity = content.urgent ? layout.urgentTextCapacity : layout.textCapacity;
-  if (textBlock.length - 2 > capacity) {
-    throw new AlphaEncodeError(
-      'alpha-invalid-size',
-      `TEXT file ${textLabel} needs ${textBlock.length - 2} bytes, ${capacity} are allocated`,
-    );
-  }
-  const textKey = new TextDecoder().decode(textBlock);
-  if (textKey !== placement.textOnSign) {
-    steps.push({ purpose: 'text', label: textLabel, bytes: encodePacket([textBlock], packet) });
-  }
-  steps.push({ purpose: 'run-sequence', bytes: encodePacket([runSequenceBlock([textLabel])], packet) });
-  return { textLabel, textKey, steps };
+  const pages = contentPages(content, placement.labels);
+  const fullKey = new TextDecoder().decode(writeTextBlock(textLabel, pages));
+  if (fullKey !== placement.textOnSign || steps.some((s) => s.purpose === 'text')) text(pages);
+  run();
+  return { textLabel, textKey: fullKey, steps };
 }
