@@ -141,7 +141,7 @@ describe('AlphaDriver over a socat pty pair', () => {
 
     await driver.setPower(false);
     await expect.poll(() => sim.model.dark()).toBe(true);
-    expect(driver.status()).toMatchObject({ power: 'off', deliveredProgrammeId: null });
+    expect(driver.status()).toMatchObject({ power: 'off', deliveredProgrammeId: null, deliveredAt: null });
     // The pictures stay allocated: no memory configuration was sent to blank it.
     expect(sim.model.files.get('1')).toMatchObject({ type: 'dots', bitmap: one });
 
@@ -382,6 +382,29 @@ describe('AlphaDriver fixed layout and urgent messages', () => {
     await caughtUp(sim, driver);
     // Trust expired (0 ms): layout again, and with it the picture (a memory configuration erases files).
     expect(log.kinds).toEqual(['memory-config', 'write-dots:1', 'write-text:A', 'run-sequence']);
+  });
+
+  it("raises the slots' colour depth once, with one new layout, when a programme needs 8 colours", async () => {
+    const { sim, driver } = await rig();
+    const mono = picture(0, 1);
+    await driver.show(programme('mono', mono));
+    await seenAll(sim, [mono]);
+    await caughtUp(sim, driver);
+    expect(driver.memoryLayout().colourDepth).toBe('tri');
+    const log = record(sim);
+    const octo = picture(2, 8);
+    await driver.show(programme('octo', octo));
+    await seenAll(sim, [octo]);
+    await caughtUp(sim, driver);
+    expect(log.kinds).toEqual(['memory-config', 'write-dots:1', 'write-text:A', 'run-sequence']);
+    expect(driver.memoryLayout().colourDepth).toBe('octo');
+    expect(sim.model.files.get('J')).toMatchObject({ type: 'dots', colours: 'octo' });
+    log.kinds.length = 0;
+    await driver.show(programme('mono-again', mono));
+    await seenAll(sim, [mono]);
+    await caughtUp(sim, driver);
+    expect(log.kinds).toEqual(['write-dots:2', 'write-text:A', 'run-sequence']);
+    expect(log.refused).toEqual([]);
   });
 
   it('after a reconnect, writes the layout then the current programme (an urgent one), then restores the playlist', async () => {
