@@ -1,15 +1,21 @@
 /**
- * bench:led — how long it takes to put a Vietnamese slogan on a 96×16 Alpha board at 9600 baud, against
- * the limit the protocol allows (wire time bytes × 10 / baud plus the pauses the sign needs), and how
- * fast slogans are rendered and compiled.
+ * bench:led — how long it takes to put a Vietnamese slogan, and an urgent message, on a 96×16 Alpha board
+ * at 9600 baud, against the limit the protocol allows (wire time bytes × 10 / baud plus the pauses the sign
+ * needs), and how fast slogans are rendered and compiled.
  *
  *   node --import tsx scripts/bench-led.ts [--runs 3] [--slogans 1000] [--smoke]
  *
- * What is measured and what is computed: the programme goes through the real AlphaDriver, serialport
+ * What is measured and what is computed: every programme goes through the real AlphaDriver, serialport
  * and a socat pty pair to the board simulator. A pty moves bytes as fast as the host can, whatever baud
- * rate is set (socat cannot emulate a UART's speed), so the measured time holds the pauses plus host
- * overhead but almost no wire time. The 9600-baud figure adds the computed wire time of the bytes
- * actually written; this is exact for a UART because the transport waits for drain before every pause.
+ * rate is set (socat cannot emulate a UART's speed), so the measured time (send → last packet at the
+ * simulator) holds the pauses plus host overhead but almost no wire time. The 9600-baud figure adds the
+ * computed wire time of the bytes the driver actually wrote (its status counters); this is exact for a UART
+ * because the transport waits for drain before every pause. The limit of each case counts the pauses of
+ * the commands the simulator actually received.
+ *
+ * The urgent case (the fixed layout's reserved slots: pictures, urgent TEXT, run sequence) is compared in
+ * the same run with the full-reload path it replaces (memory configuration with its pause, every picture,
+ * TEXT, run sequence), measured on a fresh driver whose first programme is the same message.
  * `--smoke` runs with pauses scaled down 20× and 20 slogans, to finish in a few seconds.
  */
 import { performance } from 'node:perf_hooks';
@@ -17,11 +23,11 @@ import { renderSlogan } from '@bangtin/shared';
 import {
   AlphaDriver,
   type AlphaPacing,
-  compileProgramme,
   createBoardSimulator,
   DEFAULT_ALPHA_PACING,
   type LedProgramme,
 } from '../apps/player/src/led';
+import { compileContent, compileDelivery, planLayout } from '../apps/player/src/led/alpha/layout';
 import { createPtyPair } from '../apps/player/src/led/testing/pty-pair';
 import { LED_RENDER_OPTIONS } from '../apps/player/src/runtime/led-outputs';
 import { CAMPAIGN_SLOGANS, SLOGANS } from './demo-data';
@@ -49,40 +55,30 @@ const pacing: AlphaPacing = {
   memoryConfigPauseMs: DEFAULT_ALPHA_PACING.memoryConfigPauseMs * scale,
 };
 const texts = [...SLOGANS, ...CAMPAIGN_SLOGANS].map((t) => t.normalize('NFC'));
+/** An urgent notice as an office would send it (two pages on 96×16). */
+const URGENT_TEXT = 'Thông báo khẩn: tạm dừng tiếp nhận hồ sơ'.normalize('NFC');
+const URGENT_FRAMES = 4;
 
-function programmeOf(text: string, id: string): LedProgramme {
-  return { id, frames: renderSlogan(text, BOARD, LED_RENDER_OPTIONS).frames, text: { content: text } };
+function programmeOf(text: string, id: string, urgent = false): LedProgramme {
+  const options = urgent ? { ...LED_RENDER_OPTIONS, maxFrames: URGENT_FRAMES } : LED_RENDER_OPTIONS;
+  return {
+    id,
+    frames: renderSlogan(text, BOARD, options).frames,
+    text: { content: text },
+    ...(urgent ? { urgent } : {}),
+  };
 }
 
-/** Bytes on the wire and the pauses the protocol needs between them (none after the last packet). */
-function limitOf(p: LedProgramme, withMemory: boolean): { bytes: number; packets: number; pausesMs: number } {
-  const plan = compileProgramme(p, { board: BOARD, address: '00' });
-  const steps = withMemory ? [plan.memory, ...plan.files] : plan.files;
-  let bytes = 0;
-  let pausesMs = 0;
-  for (const [i, s] of steps.entries()) {
-    bytes += s.bytes.length;
-    if (s.pauseAt !== undefined) pausesMs += pacing.dotsSizePauseMs;
-    if (i < steps.length - 1)
-      pausesMs +=
-        s.purpose === 'memory-config'
-          ? Math.max(pacing.memoryConfigPauseMs, pacing.interPacketMs)
-          : pacing.interPacketMs;
-  }
-  return { bytes, packets: steps.length, pausesMs };
-}
-
-// The headline case is a typical slogan that pages; a slogan too long to page scrolls, in many pictures.
+// The headline cases are typical slogans that page; a slogan too long to page scrolls, in many pictures.
 const kinds = texts.map((text) => {
   const r = renderSlogan(text, BOARD, LED_RENDER_OPTIONS);
   return { text, mode: r.mode, frames: r.frames.length };
 });
-const pagedAll = kinds.filter((k) => k.mode === 'paged');
-const first = pagedAll[0]!;
-const paged = [first, pagedAll.find((k) => k !== first && k.frames === first.frames)!];
-const scrolled = kinds.find((k) => k.mode === 'scroll')!;
-if (!paged[1] || !scrolled)
-  throw new Error('demo slogans no longer include two paged ones of equal length and a scrolling one');
+const paged = kinds.filter((k) => k.mode === 'paged').slice(0, 2);
+const scrolled = kinds.find((k) => k.mode === 'scroll');
+if (paged.length < 2 || !scrolled) throw new Error('demo slogans no longer include two paged ones and a scrolling one');
+const urgentFrames = programmeOf(URGENT_TEXT, 'probe', true).frames.length;
+if (urgentFrames > URGENT_FRAMES) throw new Error(`the urgent notice renders to ${urgentFrames} frames`);
 
 const wireMs = (bytes: number): number => (bytes * 10 * 1000) / BAUD;
 const f = (n: number, d = 0): string => n.toFixed(d);
@@ -98,79 +94,151 @@ const sim = createBoardSimulator({ path: pair.b, size: BOARD, baudRate: BAUD, pa
 await sim.open();
 let packetsSeen = 0;
 let lastPacketAt = 0;
-sim.on('packet', () => {
+let bytesSeen = 0;
+/** When the first run sequence of the current case arrived, and how many bytes had arrived by then. */
+const firstRun: { value: { at: number; bytes: number } | null } = { value: null };
+const seenRun = (): { at: number; bytes: number } | null => firstRun.value;
+sim.on('packet', (packet) => {
   packetsSeen++;
   lastPacketAt = performance.now();
+  // 5 × NUL, SOH, type, address, EOT; per block STX, data, ETX, checksum.
+  bytesSeen += 10 + packet.blocks.reduce((n, b) => n + b.raw.length + 6, 0);
+  if (!firstRun.value && packet.blocks.some((b) => b.command.kind === 'run-sequence'))
+    firstRun.value = { at: lastPacketAt, bytes: bytesSeen };
 });
+const commands: { kind: string; dark: boolean }[] = [];
+sim.on('command', (c) => commands.push({ kind: c.command.kind, dark: sim.model.dark() }));
 
 interface Row {
   label: string;
   bytes: number;
   packets: number;
+  dots: number;
+  memoryConfigs: number;
+  /** Commands after which the board showed nothing. */
+  darkCommands: number;
   measuredMs: number;
   modelMs: number;
   limitMs: number;
+  /** Send → the first run sequence (the board shows the programme's first page), at 9600 baud. */
+  firstPageMs: number;
 }
 const rows: Row[] = [];
+
+/** Shows `programme`, waits until the simulator received its last packet, and accounts for it. */
+async function measure(driver: AlphaDriver, label: string, programme: LedProgramme): Promise<Row> {
+  const before = driver.status();
+  const seenBefore = packetsSeen;
+  const bytesBefore = bytesSeen;
+  firstRun.value = null;
+  commands.length = 0;
+  const t0 = performance.now();
+  const res = await driver.show(programme);
+  if (!res.delivered) throw new Error(`programme ${programme.id} was not delivered`);
+  const after = driver.status();
+  const packets = after.packetsWritten - before.packetsWritten;
+  const bytes = after.bytesWritten - before.bytesWritten;
+  // The sign has it when its last packet arrived, not when the driver's trailing pause ends.
+  while (packetsSeen - seenBefore < packets) await new Promise((r) => setTimeout(r, 1));
+  const measuredMs = lastPacketAt - t0;
+  // Read through a function: TypeScript cannot see the packet listener set it while we waited.
+  const run = seenRun();
+  const dots = commands.filter((c) => c.kind === 'write-dots').length;
+  const memoryConfigs = commands.filter((c) => c.kind === 'memory-config').length;
+  // Pauses between packets (none after the last), after each picture's size bytes, after a memory configuration.
+  const pausesMs =
+    Math.max(0, packets - 1) * pacing.interPacketMs +
+    dots * pacing.dotsSizePauseMs +
+    memoryConfigs * Math.max(0, pacing.memoryConfigPauseMs - pacing.interPacketMs);
+  const row: Row = {
+    label,
+    bytes,
+    packets,
+    dots,
+    memoryConfigs,
+    darkCommands: commands.filter((c) => c.dark).length,
+    measuredMs,
+    modelMs: measuredMs + wireMs(bytes),
+    limitMs: wireMs(bytes) + pausesMs,
+    firstPageMs: run ? run.at - t0 + wireMs(run.bytes - bytesBefore) : Number.NaN,
+  };
+  rows.push(row);
+  return row;
+}
+
+const URGENT = 'urgent message (reserved slots, no memory configuration)';
+const BASELINE = 'same message by full reload (old path)';
 try {
   for (let r = 0; r < runs; r++) {
-    // A fresh driver each run: the first programme pays the memory configuration, the second (same layout) not.
-    const driver = new AlphaDriver({ port: pair.a, baudRate: BAUD, size: BOARD, pacing });
+    // A fresh driver each run: the first programme pays the memory configuration, no later one does.
+    const driver = new AlphaDriver({ port: pair.a, baudRate: BAUD, size: BOARD, pacing, urgentFrames: URGENT_FRAMES });
     await driver.open();
-    const cases: [string, LedProgramme, boolean][] = [
-      [`cold: memory config + ${paged[0]!.frames} pages`, programmeOf(paged[0]!.text, `cold-${r}`), true],
-      [`slogan change, same layout`, programmeOf(paged[1]!.text, `warm-${r}`), false],
-      [
-        `long slogan: memory config + ${scrolled.frames} scroll pictures`,
-        programmeOf(scrolled.text, `long-${r}`),
-        true,
-      ],
-    ];
-    for (const [label, programme, withMemory] of cases) {
-      const limit = limitOf(programme, withMemory);
-      if (
-        !withMemory &&
-        compileProgramme(programme, { board: BOARD }).layout !== compileProgramme(cases[0]![1], { board: BOARD }).layout
-      ) {
-        // Different page count: the driver must configure memory again, and so must the limit.
-        Object.assign(limit, limitOf(programme, true));
-      }
-      const before = packetsSeen;
-      const t0 = performance.now();
-      const res = await driver.show(programme);
-      if (!res.delivered) throw new Error(`programme ${programme.id} was not delivered`);
-      // The sign has it when its last packet arrived, not when the driver's trailing pause ends.
-      while (packetsSeen - before < limit.packets) await new Promise((res) => setTimeout(res, 1));
-      const measuredMs = lastPacketAt - t0;
-      const modelMs = measuredMs + wireMs(limit.bytes);
-      rows.push({
-        label,
-        bytes: limit.bytes,
-        packets: limit.packets,
-        measuredMs,
-        modelMs,
-        limitMs: wireMs(limit.bytes) + limit.pausesMs,
-      });
-    }
+    const one = programmeOf(paged[0]!.text, `one-${r}`);
+    await measure(driver, `cold: memory config + ${paged[0]!.frames} pages`, one);
+    await measure(driver, `slogan change, ${paged[1]!.frames} new pictures`, programmeOf(paged[1]!.text, `two-${r}`));
+    await measure(driver, 'switch back to a loaded slogan', { ...one, id: `one-again-${r}` });
+    await measure(driver, URGENT, programmeOf(URGENT_TEXT, `urgent-${r}`, true));
+    await measure(driver, 'cancel urgent (playlist item still loaded)', { ...one, id: `one-back-${r}` });
+    await measure(
+      driver,
+      `long slogan: ${scrolled.frames} new scroll pictures`,
+      programmeOf(scrolled.text, `long-${r}`),
+    );
     await driver.close();
+
+    // The path the urgent message took before the fixed layout: a memory configuration, then everything.
+    const cold = new AlphaDriver({ port: pair.a, baudRate: BAUD, size: BOARD, pacing, urgentFrames: URGENT_FRAMES });
+    await cold.open();
+    await measure(cold, BASELINE, programmeOf(URGENT_TEXT, `urgent-reload-${r}`));
+    await cold.close();
   }
 } finally {
   await sim.close();
   await pair.close();
 }
 if (sim.stats.checksumErrors > 0) throw new Error(`simulator saw ${sim.stats.checksumErrors} checksum errors`);
+if (sim.stats.refused > 0) throw new Error(`simulator refused ${sim.stats.refused} commands`);
 
+const averages = new Map<string, Omit<Row, 'label'>>();
 for (const label of new Set(rows.map((r) => r.label))) {
   const rs = rows.filter((r) => r.label === label);
   const avg = (k: keyof Omit<Row, 'label'>): number => rs.reduce((s, r) => s + r[k], 0) / rs.length;
-  const ratio = avg('modelMs') / avg('limitMs');
+  const a = {
+    bytes: avg('bytes'),
+    packets: avg('packets'),
+    dots: avg('dots'),
+    memoryConfigs: avg('memoryConfigs'),
+    darkCommands: avg('darkCommands'),
+    measuredMs: avg('measuredMs'),
+    modelMs: avg('modelMs'),
+    limitMs: avg('limitMs'),
+    firstPageMs: avg('firstPageMs'),
+  };
+  averages.set(label, a);
+  const ratio = a.modelMs / a.limitMs;
+  const pauses = a.limitMs - wireMs(a.bytes);
   console.log(
-    `  ${label}: ${f(avg('bytes'))} bytes in ${f(avg('packets'))} packets; wire ${f(wireMs(avg('bytes')))} ms + pauses ${f(avg('limitMs') - wireMs(avg('bytes')))} ms = limit ${f(avg('limitMs'))} ms`,
+    `  ${label}: ${f(a.bytes)} bytes in ${f(a.packets)} packets (${f(a.dots)} pictures, ${f(a.memoryConfigs)} memory config); ` +
+      `wire ${f(wireMs(a.bytes))} ms + pauses ${f(pauses)} ms = limit ${f(a.limitMs)} ms`,
   );
   console.log(
-    `    measured over pty ${f(avg('measuredMs'))} ms (pauses + host overhead ${f(avg('measuredMs') - (avg('limitMs') - wireMs(avg('bytes'))))} ms); at ${BAUD} baud ${f(avg('modelMs'))} ms = ${f(ratio, 3)} × limit ${ratio <= 1.1 ? '(within 10 %)' : '(OVER the 10 % target)'}`,
+    `    measured over pty ${f(a.measuredMs)} ms (pauses + host overhead ${f(a.measuredMs - pauses)} ms); ` +
+      `at ${BAUD} baud ${f(a.modelMs)} ms = ${f(ratio, 3)} × limit ${ratio <= 1.1 ? '(within 10 %)' : '(OVER the 10 % target)'}; ` +
+      `board dark after ${f(a.darkCommands)} of ${f(a.packets)} commands`,
   );
 }
+const urgent = averages.get(URGENT)!;
+const firstPage = (a: Omit<Row, 'label'>): string => f(a.firstPageMs);
+const baseline = averages.get(BASELINE)!;
+console.log(
+  `  URGENT send → last byte at ${BAUD} baud: ${f(urgent.modelMs)} ms (limit ${f(urgent.limitMs)} ms, ${f(urgent.modelMs / urgent.limitMs, 3)} × limit); ` +
+    `full reload ${f(baseline.modelMs)} ms; urgent / full reload = ${f(urgent.modelMs / baseline.modelMs, 3)} ` +
+    `(${f(baseline.modelMs / urgent.modelMs, 1)}× faster, ${f(baseline.bytes - urgent.bytes)} bytes fewer, dark ${f(urgent.darkCommands)} vs ${f(baseline.darkCommands)} commands)`,
+);
+console.log(
+  `  URGENT first page on the board at ${BAUD} baud: ${firstPage(urgent)} ms (full reload: ${firstPage(baseline)} ms, ` +
+    `the whole programme, after the memory configuration)`,
+);
 
 // ── 2. Rendering throughput ─────────────────────────────────────────────────────────────────────────
 // Distinct texts (a number appended) so nothing can be reused between slogans.
@@ -181,9 +249,13 @@ for (const t of batch) frames += renderSlogan(t, BOARD, LED_RENDER_OPTIONS).fram
 const renderMs = performance.now() - t0;
 t0 = performance.now();
 let bytes = 0;
+// Compiled as a playlist change into the fixed layout with every picture written (nothing cached).
+const layout = planLayout({ board: BOARD });
 for (const [i, t] of batch.entries()) {
-  const plan = compileProgramme(programmeOf(t, `p${i}`), { board: BOARD });
-  bytes += plan.memory.bytes.length + plan.files.reduce((s, x) => s + x.bytes.length, 0);
+  const content = compileContent(programmeOf(t, `p${i}`), layout);
+  const all = content.pictures.map((_, n) => n);
+  const plan = compileDelivery(content, layout, { labels: layout.poolLabels.slice(0, all.length), write: all });
+  bytes += plan.steps.reduce((s, x) => s + x.bytes.length, 0);
 }
 const renderCompileMs = performance.now() - t0;
 console.log(

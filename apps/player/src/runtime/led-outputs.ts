@@ -186,7 +186,10 @@ export function createLedOutput(initial: LedOutputConfig, opts: LedOutputOptions
     const key = `${urgent ? 'urgent:' : ''}${contentId}:${textHash(text)}`;
     let p = programmes.get(key);
     if (!p) {
-      const r = renderSlogan(text, { width: size.width, height: size.height }, LED_RENDER_OPTIONS);
+      // An urgent message goes into the Alpha sign's reserved slots (4 pictures): fewer, coarser frames.
+      const options =
+        urgent && config.protocol === 'alpha' ? { ...LED_RENDER_OPTIONS, maxFrames: 4 } : LED_RENDER_OPTIONS;
+      const r = renderSlogan(text, { width: size.width, height: size.height }, options);
       for (const w of r.fit.warnings) log.warn({ contentId, warning: w }, 'slogan does not fit the board well');
       p = {
         id: key,

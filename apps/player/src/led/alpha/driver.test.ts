@@ -110,14 +110,26 @@ describe('AlphaDriver over a socat pty pair', () => {
     expect(configs).toEqual(['write-dots', 'write-text', 'run-sequence']);
   });
 
-  it('clears the board', async () => {
+  it('clears the board without a memory configuration, keeping the pictures loaded', async () => {
     const { sim, driver } = await rig();
-    await driver.show(programme('x', picture(0, 1)));
+    const x = picture(0, 1);
+    await driver.show(programme('x', x));
+    await seenAll(sim, [x]);
+    const commands: string[] = [];
+    sim.on('command', (c) => commands.push(c.command.kind));
     const blank = waitForEvent<[DisplayPage]>(sim, 'display', (p) => p.pictures.length === 0);
     expect(await driver.clear()).toEqual({ delivered: true, programmeId: 'clear' });
     const [page] = await blank;
+    await expect.poll(() => commands.length).toBe(2);
     expect(page.bitmap.data.every((v) => v === 0)).toBe(true);
-    expect([...sim.model.files.keys()]).toEqual(['A']);
+    expect(sim.model.dark()).toBe(true);
+    expect(commands).toEqual(['write-text', 'run-sequence']);
+    expect(sim.model.files.get('1')).toMatchObject({ type: 'dots', bitmap: x });
+    // Showing it again needs no picture: only the TEXT file and the run sequence.
+    commands.length = 0;
+    await driver.show(programme('x-again', x));
+    await seenAll(sim, [x]);
+    await expect.poll(() => commands).toEqual(['write-text', 'run-sequence']);
   });
 
   it('blanks the board for power off, keeps programmes waiting, and shows the latest on power on', async () => {
@@ -129,7 +141,7 @@ describe('AlphaDriver over a socat pty pair', () => {
 
     await driver.setPower(false);
     await expect.poll(() => sim.model.dark()).toBe(true);
-    expect(driver.status()).toMatchObject({ power: 'off', deliveredProgrammeId: null });
+    expect(driver.status()).toMatchObject({ power: 'off', deliveredProgrammeId: null, deliveredAt: null });
     // The pictures stay allocated: no memory configuration was sent to blank it.
     expect(sim.model.files.get('1')).toMatchObject({ type: 'dots', bitmap: one });
 
@@ -205,10 +217,15 @@ describe('AlphaDriver over a socat pty pair', () => {
     const { sim, driver } = await rig({ driver: { address: '07' }, sim: { address: '07' } });
     await driver.show(programme('m', picture(0, 1)));
     const entries = await driver.readMemoryConfig(3000);
-    expect(entries).toEqual([
-      { type: 'text', label: 'A', size: 64, locked: false },
+    // The fixed layout, as the driver planned it (STRING files are written locked, the rest unlocked).
+    expect(entries).toEqual(driver.memoryLayout().entries.map((e) => ({ ...e, locked: e.type === 'string' })));
+    expect(entries?.slice(0, 4)).toEqual([
+      { type: 'text', label: 'A', size: 256, locked: false },
+      { type: 'text', label: 'z', size: 256, locked: false },
+      { type: 'string', label: 'B', size: 64, locked: true },
       { type: 'dots', label: '1', width: 96, height: 16, colours: 'tri', locked: false },
     ]);
+    expect(entries).toHaveLength(3 + 16 + 4);
     expect(driver.status().lastReplyAt).not.toBeNull();
 
     await sim.close();
@@ -229,8 +246,199 @@ describe('AlphaDriver over a socat pty pair', () => {
     expect([r1.delivered, r2.delivered]).toEqual([true, true]);
     await seenAll(sim, [mine]);
     // The simulator is board 02: every packet addressed to board 01 was seen and ignored.
-    expect(sim.stats.ignored).toBe(board1.status().packetsWritten);
+    // (Both shows resolved, so board 01's count is final; the simulator may still be reading its last packet.)
+    await expect.poll(() => sim.stats.ignored).toBe(board1.status().packetsWritten);
     expect(sim.model.files.get('1')).toMatchObject({ bitmap: mine });
+  });
+});
+
+/** Every command the simulator obeys, with whether the board was dark right after it. */
+function record(sim: BoardSimulator): { kinds: string[]; dark: boolean[]; refused: string[] } {
+  const log = { kinds: [] as string[], dark: [] as boolean[], refused: [] as string[] };
+  sim.on('command', (c) => {
+    log.kinds.push(c.command.kind + ('label' in c.command ? `:${c.command.label}` : ''));
+    log.dark.push(sim.model.dark());
+    if (!c.accepted) log.refused.push(c.reason ?? '');
+  });
+  return log;
+}
+
+/** Waits until the simulator has received every packet the driver wrote since `since` packets. */
+async function caughtUp(sim: BoardSimulator, driver: AlphaDriver, since = 0): Promise<void> {
+  // Both sides are read inside the poll: the driver counts a packet only once its write has drained.
+  await expect.poll(() => sim.stats.packets - (driver.status().packetsWritten - since)).toBe(0);
+}
+
+const dotsWrites = (kinds: string[]): number => kinds.filter((k) => k.startsWith('write-dots')).length;
+
+describe('AlphaDriver fixed layout and urgent messages', () => {
+  it('shows an urgent message and returns to the playlist without ever blanking the board or reconfiguring memory', async () => {
+    const { sim, driver } = await rig();
+    const one = picture(0, 1);
+    const two = picture(6, 2);
+    expect(await driver.show(programme('item', one, two))).toEqual({ delivered: true, programmeId: 'item' });
+    await seenAll(sim, [one, two]);
+    await caughtUp(sim, driver);
+    const firstAt = driver.status().deliveredAt;
+    expect(firstAt).toBeTypeOf('number');
+
+    const log = record(sim);
+    const alert = picture(3, 1);
+    const alert2 = picture(9, 3);
+    const urgent = { ...programme('urgent', alert, alert2), urgent: true };
+    expect(await driver.show(urgent)).toEqual({ delivered: true, programmeId: 'urgent' });
+    const urgentStatus = driver.status();
+    expect(urgentStatus).toMatchObject({ deliveredProgrammeId: 'urgent' });
+    expect(urgentStatus.deliveredAt).toBeGreaterThanOrEqual(firstAt!);
+    await seenAll(sim, [alert, alert2]);
+    await caughtUp(sim, driver);
+    // Only the urgent slots, the urgent TEXT file and a run sequence of it alone; the first page goes up
+    // as soon as its picture is there, the second follows.
+    const [u1, u2] = driver.memoryLayout().urgentLabels;
+    expect(log.kinds).toEqual([
+      `write-dots:${u1}`,
+      'write-text:z',
+      'run-sequence',
+      `write-dots:${u2}`,
+      'write-text:z',
+      'run-sequence',
+    ]);
+    expect(sim.model.runSequence).toEqual(['z']);
+    // The playlist's pictures are still loaded underneath.
+    expect(sim.model.files.get('1')).toMatchObject({ bitmap: one });
+
+    // Cancel: the playlist item again. Its pictures and TEXT are on the sign, so only a run sequence.
+    log.kinds.length = 0;
+    expect(await driver.show(programme('item', one, two))).toEqual({ delivered: true, programmeId: 'item' });
+    await seenAll(sim, [one, two]);
+    await caughtUp(sim, driver);
+    expect(log.kinds).toEqual(['run-sequence']);
+    expect(sim.model.runSequence).toEqual(['A']);
+
+    // Urgent again, then the next playlist item (new pictures): still no blank moment.
+    await driver.show({ ...programme('urgent-2', alert), urgent: true });
+    const three = picture(12, 3);
+    await driver.show(programme('next', three));
+    await seenAll(sim, [three]);
+    await caughtUp(sim, driver);
+    expect(log.dark.length).toBeGreaterThan(4);
+    expect(log.dark.every((d) => !d)).toBe(true);
+    expect(log.kinds.filter((k) => k === 'memory-config')).toEqual([]);
+    expect(log.refused).toEqual([]);
+  });
+
+  it('switches between playlist items already loaded without re-sending their pictures (LRU pool)', async () => {
+    const { sim, driver } = await rig({ driver: { picturePool: 4 } });
+    const a = [picture(0, 1), picture(1, 1)];
+    const b = [picture(2, 2), picture(3, 2)];
+    const c = [picture(4, 3), picture(5, 3)];
+    const log = record(sim);
+    const show = async (id: string, pics: Bitmap[]): Promise<void> => {
+      expect((await driver.show(programme(id, ...pics))).delivered).toBe(true);
+      await seenAll(sim, pics);
+      await caughtUp(sim, driver);
+    };
+    await show('a', a);
+    // The first programme writes the layout (the board is blank then); never again after it.
+    const afterFirst = log.dark.length;
+    await show('b', b);
+    expect(dotsWrites(log.kinds)).toBe(4);
+    log.kinds.length = 0;
+    await show('a', a);
+    await show('b', b);
+    await show('a', a);
+    // Only the TEXT file and the run sequence each time.
+    expect(dotsWrites(log.kinds)).toBe(0);
+    expect(log.kinds).toEqual(Array.from({ length: 3 }, () => ['write-text:A', 'run-sequence']).flat());
+    // `c` evicts the least recently used item (`b`), not the one on the board.
+    log.kinds.length = 0;
+    await show('c', c);
+    expect(dotsWrites(log.kinds)).toBe(2);
+    log.kinds.length = 0;
+    await show('a', a);
+    expect(dotsWrites(log.kinds)).toBe(0);
+    await show('b', b);
+    expect(dotsWrites(log.kinds)).toBe(2);
+    expect(log.kinds.filter((k) => k === 'memory-config')).toEqual([]);
+    expect(log.dark.slice(afterFirst).every((d) => !d)).toBe(true);
+    expect(log.refused).toEqual([]);
+  });
+
+  it('writes the layout once: an urgent message skips the periodic re-send, the next ordinary programme pays it', async () => {
+    const { sim, driver } = await rig({ driver: { layoutTrustMs: 0 } });
+    const p = picture(0, 1);
+    await driver.show(programme('p', p));
+    await seenAll(sim, [p]);
+    await caughtUp(sim, driver);
+    const log = record(sim);
+    const alert = picture(4, 2);
+    await driver.show({ ...programme('alert', alert), urgent: true });
+    await seenAll(sim, [alert]);
+    await caughtUp(sim, driver);
+    expect(log.kinds).not.toContain('memory-config');
+    log.kinds.length = 0;
+    await driver.show(programme('p', p));
+    await seenAll(sim, [p]);
+    await caughtUp(sim, driver);
+    // Trust expired (0 ms): layout again, and with it the picture (a memory configuration erases files).
+    expect(log.kinds).toEqual(['memory-config', 'write-dots:1', 'write-text:A', 'run-sequence']);
+  });
+
+  it("raises the slots' colour depth once, with one new layout, when a programme needs 8 colours", async () => {
+    const { sim, driver } = await rig();
+    const mono = picture(0, 1);
+    await driver.show(programme('mono', mono));
+    await seenAll(sim, [mono]);
+    await caughtUp(sim, driver);
+    expect(driver.memoryLayout().colourDepth).toBe('tri');
+    const log = record(sim);
+    const octo = picture(2, 8);
+    await driver.show(programme('octo', octo));
+    await seenAll(sim, [octo]);
+    await caughtUp(sim, driver);
+    expect(log.kinds).toEqual(['memory-config', 'write-dots:1', 'write-text:A', 'run-sequence']);
+    expect(driver.memoryLayout().colourDepth).toBe('octo');
+    expect(sim.model.files.get('J')).toMatchObject({ type: 'dots', colours: 'octo' });
+    log.kinds.length = 0;
+    await driver.show(programme('mono-again', mono));
+    await seenAll(sim, [mono]);
+    await caughtUp(sim, driver);
+    expect(log.kinds).toEqual(['write-dots:2', 'write-text:A', 'run-sequence']);
+    expect(log.refused).toEqual([]);
+  });
+
+  it('after a reconnect, writes the layout then the current programme (an urgent one), then restores the playlist', async () => {
+    const { pair, sim, driver } = await rig({ sim: { backoff: { initialMs: 10, maxMs: 30 } } });
+    const item = picture(0, 1);
+    await driver.show(programme('item', item));
+    await seenAll(sim, [item]);
+    const alert = picture(7, 3);
+    await driver.show({ ...programme('alert', alert), urgent: true });
+    await seenAll(sim, [alert]);
+
+    // Pull the cable, and power-cycle the sign meanwhile: factory memory, nothing of ours.
+    await pair.kill();
+    await expect.poll(() => driver.status().state, { timeout: 5000 }).toBe('offline');
+    sim.model.powerCycle();
+    const log = record(sim);
+    const since = driver.status().packetsWritten;
+    const packetsBefore = sim.stats.packets;
+    await pair.start();
+    // (The simulator's display still holds the old page until a write changes it: watch the commands.)
+    await expect.poll(() => log.kinds.length, { timeout: 5000 }).toBe(4);
+    await expect.poll(() => sim.stats.packets - packetsBefore - (driver.status().packetsWritten - since)).toBe(0);
+    expect(sim.model.pages().map((p) => p.bitmap)).toEqual([alert]);
+    const [u1] = driver.memoryLayout().urgentLabels;
+    expect(log.kinds).toEqual(['memory-config', `write-dots:${u1}`, 'write-text:z', 'run-sequence']);
+    expect(driver.status()).toMatchObject({ state: 'online', reconnects: 1, deliveredProgrammeId: 'alert' });
+
+    // Cancel: this sign never had the playlist picture, so it is written (no second memory configuration).
+    log.kinds.length = 0;
+    await driver.show(programme('item', item));
+    await expect.poll(() => log.kinds.length).toBe(3);
+    expect(sim.model.pages().map((p) => p.bitmap)).toEqual([item]);
+    expect(log.kinds).toEqual(['write-dots:1', 'write-text:A', 'run-sequence']);
+    expect(log.refused).toEqual([]);
   });
 });
 
@@ -297,7 +505,9 @@ describe('AlphaDriver faults', () => {
     expect(sim.stats.garbageBytes).toBeGreaterThan(0);
     expect(sim.stats.truncated).toBeGreaterThan(0);
     expect(sim.stats.checksumErrors).toBe(1);
-    expect(sim.model.files.get('1')).toMatchObject({ bitmap: two });
+    // The first picture stays loaded in slot 1; the new one takes the next free slot.
+    expect(sim.model.files.get('1')).toMatchObject({ bitmap: one });
+    expect(sim.model.files.get('2')).toMatchObject({ bitmap: two });
   });
 
   it('delivers a long programme to a slow reader by waiting on drain', async () => {
@@ -315,7 +525,7 @@ describe('AlphaDriver faults', () => {
     // Nobody reads the other end: socat's and the kernel's buffers fill, then the writes stall.
     const { driver } = await rig({
       openSim: false,
-      driver: { baudRate: 115200, transport: { backoff, writeTimeoutMs: 300 } },
+      driver: { baudRate: 115200, picturePool: 40, transport: { backoff, writeTimeoutMs: 300 } },
     });
     const pictures = Array.from({ length: 40 }, (_, i) => picture(i, 1 + (i % 8)));
     const timedOut = waitForEvent<[BoardStatus]>(

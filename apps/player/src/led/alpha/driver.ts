@@ -23,18 +23,34 @@ import {
   type TransportOptions,
   type WireWrite,
 } from '../transport';
-import { DIMMING_LEVELS, TYPE_REPLY } from './codes';
+import { DIMMING_LEVELS, type DotsColourDepth, TYPE_REPLY } from './codes';
 import { type AlphaCommand, AlphaDecoder } from './decode';
-import { encodePacket, type MemoryEntry, readMemoryConfigBlock } from './encode';
 import {
-  type AlphaPlan,
+  AlphaEncodeError,
+  encodePacket,
+  type MemoryEntry,
+  readMemoryConfigBlock,
+  writeStringBlock,
+  writeTextBlock,
+} from './encode';
+import {
+  type AlphaContent,
+  type AlphaLayout,
+  compileContent,
+  compileDelivery,
+  deeper,
+  type DeliveryStep,
+  PicturePool,
+  planLayout,
+  URGENT_TEXT_LABEL,
+} from './layout';
+import {
   type AlphaStep,
   compileBlank,
   compileBrightness,
-  compileClear,
   compileClock,
-  compileLiveText,
-  compileProgramme,
+  LIVE_STRING_LABEL,
+  TEXT_LABEL,
 } from './programme';
 
 export interface AlphaPacing {
@@ -61,16 +77,28 @@ export interface AlphaDriverOptions {
   pacing?: Partial<AlphaPacing>;
   textMode?: 'pictures' | 'native-when-ascii';
   /**
-   * How long a memory layout the driver wrote is trusted. Within it, a programme with the same layout
-   * skips the memory configuration (which blanks the sign for seconds); after it, the configuration is
-   * re-sent, so a sign that was power-cycled without the port noticing recovers. Default 5 minutes.
+   * How long the memory layout the driver wrote is trusted. The layout is fixed (see `layout.ts`), so it is
+   * written once per connection; after this long, the next ordinary programme writes it again (and every
+   * picture with it), so a sign that was power-cycled without the port noticing recovers. Urgent messages
+   * never wait for that re-send. Default 5 minutes.
    */
   layoutTrustMs?: number;
+  /** Board-size picture slots for playlist programmes, reused least recently used first. Default 16. */
+  picturePool?: number;
+  /** Board-size picture slots reserved for an urgent message (its distinct frames at most). Default 4. */
+  urgentFrames?: number;
+  /** Colour depth the slots are allocated with; raised once if a programme needs more. Default `tri`. */
+  colourDepth?: DotsColourDepth;
+  /** Characters allocated to the live-text STRING file. Default 64. */
+  liveCapacity?: number;
   timeZone?: string;
   /** Serial settings and reconnect backoff for the shared port (the first board on a port decides them). */
   transport?: Omit<TransportOptions, 'path' | 'baudRate' | 'interPacketMs' | 'logger'>;
   logger?: LedLogger;
 }
+
+/** TEXT `A` after a blank, so the next programme knows it must rewrite it. */
+const BLANK_TEXT_KEY = new TextDecoder().decode(writeTextBlock(TEXT_LABEL, [{ mode: 'hold', parts: [] }]));
 
 /** A cancelled delivery: a newer programme replaced this one. */
 class Superseded extends Error {}
@@ -84,10 +112,17 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
   private readonly log: LedLogger;
   private transport: SerialTransport | null = null;
   private readonly decoder = new AlphaDecoder();
-  /** What the board should show; re-sent in full whenever the port comes back. */
-  private plan: AlphaPlan | null = null;
+  /** What the board should show (null: nothing yet; `clear`: blank); re-sent whenever the port comes back. */
+  private current: AlphaContent | 'clear' | null = null;
   private liveContent: string | null = null;
-  /** Memory layout the sign is known to have; null when unknown (never written, or after a reconnect). */
+  /** The fixed layout; re-planned only to raise its colour depth. */
+  private layout: AlphaLayout;
+  private readonly pool: PicturePool;
+  /** Picture key held by each urgent slot, null when unknown. */
+  private urgentOnSign: (string | null)[];
+  /** TEXT block (as text) each TEXT file holds, when known. */
+  private readonly textOnSign = new Map<string, string>();
+  /** Layout key the sign is known to have; null when unknown (never written, or after a reconnect). */
   private signLayout: string | null = null;
   private signLayoutAt = 0;
   /** Bumped for every new programme; callers of `show` wait on it. */
@@ -117,6 +152,9 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
     if (!/^[0-9A-F]{2}$/.test(this.address))
       throw new RangeError(`Alpha address must be two hex digits, got ${options.address}`);
     this.log = options.logger ?? silentLogger;
+    this.layout = this.planLayout(options.colourDepth ?? 'tri');
+    this.pool = new PicturePool(this.layout.poolLabels);
+    this.urgentOnSign = this.layout.urgentLabels.map(() => null);
     this.st = {
       protocol: 'alpha',
       port: options.port,
@@ -128,11 +166,31 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
       packetsWritten: 0,
       programmeId: null,
       deliveredProgrammeId: null,
+      deliveredAt: null,
       reconnects: 0,
       lastReplyAt: null,
       power: 'on',
       brightness: null,
     };
+  }
+
+  private planLayout(colourDepth: DotsColourDepth): AlphaLayout {
+    const o = this.opts;
+    return planLayout(
+      {
+        board: o.size,
+        colourDepth,
+        ...(o.picturePool !== undefined ? { picturePool: o.picturePool } : {}),
+        ...(o.urgentFrames !== undefined ? { urgentFrames: o.urgentFrames } : {}),
+        ...(o.liveCapacity !== undefined ? { liveCapacity: o.liveCapacity } : {}),
+      },
+      { address: this.address },
+    );
+  }
+
+  /** The layout the driver allocates on the sign (for tests, tools and the benchmark). */
+  memoryLayout(): AlphaLayout {
+    return this.layout;
   }
 
   status(): BoardStatus {
@@ -184,7 +242,7 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
     if (this.clockSetAt) void this.setClock(new Date()).catch(() => {});
     if (this.brightness !== null) void this.writeDimming(this.brightness).catch(() => {});
     if (!this.powerOn) void this.blank().catch(() => {});
-    else if (this.plan) this.deliver(this.plan, this.generation);
+    else if (this.current) this.deliver(this.current, this.generation);
   }
 
   private handleClose(err: TransportError | null): void {
@@ -228,39 +286,28 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
     if (this.st.state === 'error') this.st.state = 'online';
   }
 
-  /** Writes a plan; deliveries run one after another so a superseded one stops between packets. */
-  private deliver(plan: AlphaPlan, generation: number): void {
+  /**
+   * Writes what the board should show; deliveries run one after another so a superseded one stops between
+   * packets. The memory layout is written only when the sign is not known to have it.
+   */
+  private deliver(target: AlphaContent | 'clear', generation: number): void {
     const attempt = ++this.attempt;
     this.delivering = this.delivering.then(async () => {
       if (attempt !== this.attempt || this.closed) return;
+      const id = target === 'clear' ? 'clear' : target.programmeId;
       try {
-        const trusted =
-          plan.layout === this.signLayout && Date.now() - this.signLayoutAt < (this.opts.layoutTrustMs ?? 300_000);
-        const steps = trusted ? plan.files : [plan.memory, ...plan.files];
-        for (const step of steps) {
-          await this.writeStep(step, attempt);
-          if (step.purpose === 'memory-config') {
-            this.signLayout = plan.layout;
-            this.signLayoutAt = Date.now();
-          }
-        }
-        if (plan.live && this.liveContent !== null)
-          await this.writeStep(compileLiveText(plan, this.liveContent, { address: this.address }), attempt);
-        this.st.deliveredProgrammeId = plan.programmeId;
+        if (target === 'clear') await this.writeBlank(attempt);
+        else await this.writeContent(target, attempt);
+        this.st.deliveredProgrammeId = id;
         this.st.deliveredAt = Date.now();
-        this.log.info(
-          { port: this.opts.port, address: this.address, programme: plan.programmeId },
-          'programme delivered',
-        );
+        this.log.info({ port: this.opts.port, address: this.address, programme: id }, 'programme delivered');
         this.changed();
         this.settle(generation, true);
       } catch (err) {
         if (err instanceof Superseded) return;
-        // A half-written memory layout is unknown; the next delivery starts with a fresh configuration.
-        this.signLayout = null;
         if (err instanceof TransportError && (err.code === 'port-closed' || err.code === 'stopped')) {
           this.log.info(
-            { port: this.opts.port, programme: plan.programmeId },
+            { port: this.opts.port, programme: id },
             'delivery interrupted; will re-send when the port returns',
           );
           return;
@@ -268,6 +315,75 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
         this.recordError(err instanceof TransportError ? err.code : 'delivery-failed', (err as Error).message);
       }
     });
+  }
+
+  /** The fixed layout, when the sign may not have it; everything the driver knew about the sign is forgotten. */
+  private async ensureLayout(content: AlphaContent, attempt: number): Promise<void> {
+    const depth = deeper(this.layout.colourDepth, content.colourDepth);
+    if (depth !== this.layout.colourDepth) {
+      this.log.info({ port: this.opts.port, address: this.address, depth }, 'picture slots need more colours');
+      this.layout = this.planLayout(depth);
+      this.signLayout = null;
+    }
+    const trustMs = this.opts.layoutTrustMs ?? 300_000;
+    const known = this.signLayout === this.layout.key;
+    // An urgent message never pays for the periodic re-send: the next ordinary programme does.
+    if (known && (content.urgent || Date.now() - this.signLayoutAt < trustMs)) return;
+    // The sign erases every file on a memory configuration, even one that does not finish.
+    this.signLayout = null;
+    this.pool.reset();
+    this.urgentOnSign = this.layout.urgentLabels.map(() => null);
+    this.textOnSign.clear();
+    await this.writeStep(this.layout.memory, attempt);
+    this.signLayout = this.layout.key;
+    this.signLayoutAt = Date.now();
+  }
+
+  private async writeContent(target: AlphaContent, attempt: number): Promise<void> {
+    await this.ensureLayout(target, attempt);
+    const content: AlphaContent =
+      target.live && this.liveContent !== null
+        ? { ...target, live: { ...target.live, content: this.liveContent } }
+        : target;
+    const keys = content.pictures.map((p) => p.key);
+    let placement: { labels: string[]; write: number[] };
+    if (content.urgent) {
+      const labels = this.layout.urgentLabels.slice(0, keys.length);
+      placement = { labels, write: keys.flatMap((k, i) => (this.urgentOnSign[i] === k ? [] : [i])) };
+    } else {
+      placement = this.pool.assign(keys);
+    }
+    const label = content.urgent ? URGENT_TEXT_LABEL : TEXT_LABEL;
+    const plan = compileDelivery(
+      content,
+      this.layout,
+      { ...placement, textOnSign: this.textOnSign.get(label) ?? null, firstPageEarly: content.urgent },
+      { address: this.address },
+    );
+    for (const step of plan.steps) await this.writeTracked(step, attempt);
+  }
+
+  /** Writes one step and records what the sign holds afterwards (unknown while it is being written). */
+  private async writeTracked(step: DeliveryStep, attempt: number): Promise<void> {
+    const label = step.label ?? '';
+    const urgentSlot = this.layout.urgentLabels.indexOf(label);
+    if (step.purpose === 'text') this.textOnSign.delete(label);
+    if (step.purpose === 'dots' && urgentSlot >= 0) this.urgentOnSign[urgentSlot] = null;
+    await this.writeStep(step, attempt);
+    if (step.purpose === 'text' && step.textKey !== undefined) this.textOnSign.set(label, step.textKey);
+    if (step.purpose === 'dots' && step.pictureKey !== undefined) {
+      if (urgentSlot >= 0) this.urgentOnSign[urgentSlot] = step.pictureKey;
+      else this.pool.landed(label, step.pictureKey);
+    }
+  }
+
+  /** TEXT `A` as one empty page, run alone: no memory configuration, the pictures stay loaded. */
+  private async writeBlank(attempt: number): Promise<void> {
+    const [text, run] = compileBlank({ address: this.address });
+    this.textOnSign.delete(TEXT_LABEL);
+    await this.writeStep(text!, attempt);
+    this.textOnSign.set(TEXT_LABEL, BLANK_TEXT_KEY);
+    await this.writeStep(run!, attempt);
   }
 
   private settle(generation: number, delivered: boolean): void {
@@ -281,44 +397,53 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
     this.waiters = keep;
   }
 
-  private start(plan: AlphaPlan): Promise<ShowResult> {
+  private start(target: AlphaContent | 'clear'): Promise<ShowResult> {
     if (this.closed) return Promise.reject(new Error('driver is closed'));
+    const programmeId = target === 'clear' ? 'clear' : target.programmeId;
     const generation = ++this.generation;
     // Anyone still waiting for an older programme learns it was replaced.
     this.settle(generation - 1, false);
-    this.plan = plan;
-    this.liveContent = null;
-    this.st.programmeId = plan.programmeId;
+    this.current = target;
+    this.liveContent = target !== 'clear' && target.live ? target.live.content : null;
+    this.st.programmeId = programmeId;
     this.changed();
-    const result = new Promise<ShowResult>((resolve) =>
-      this.waiters.push({ generation, resolve, programmeId: plan.programmeId }),
-    );
+    const result = new Promise<ShowResult>((resolve) => this.waiters.push({ generation, resolve, programmeId }));
     // While the power plan keeps the board dark, the programme waits for `setPower(true)`.
-    if (this.transport?.isOpen && this.powerOn) this.deliver(plan, generation);
+    if (this.transport?.isOpen && this.powerOn) this.deliver(target, generation);
     return result;
   }
 
-  /** Compiles first, so an invalid programme throws here and leaves the board as it was. */
+  /**
+   * Compiles first, so an invalid programme throws here and leaves the board as it was. An urgent programme
+   * (`programme.urgent`) goes to the reserved urgent slots; the next ordinary programme replaces it.
+   */
   show(programme: LedProgramme): Promise<ShowResult> {
-    const plan = compileProgramme(programme, {
-      board: this.opts.size,
-      address: this.address,
-      ...(this.opts.textMode ? { textMode: this.opts.textMode } : {}),
-    });
-    const result = this.start(plan);
-    if (programme.liveText) this.liveContent = programme.liveText.content;
-    return result;
+    const content = compileContent(programme, this.layout, this.opts.textMode ? { textMode: this.opts.textMode } : {});
+    return this.start(content);
   }
 
+  /** Blanks the board (TEXT `A` empty, run alone); the pictures stay loaded for the next programme. */
   clear(): Promise<ShowResult> {
-    return this.start(compileClear({ address: this.address }));
+    return this.start('clear');
   }
 
   /** Changes the programme's STRING file alone: the board keeps showing without blanking. */
   async updateLiveText(content: string): Promise<void> {
-    const plan = this.plan;
-    if (!plan) throw new Error('no programme is showing');
-    const step = compileLiveText(plan, content, { address: this.address });
+    const current = this.current;
+    if (!current || current === 'clear') throw new Error('no programme is showing');
+    if (!current.live)
+      throw new AlphaEncodeError('alpha-invalid-argument', `programme ${current.programmeId} has no live text`);
+    if (content.length > current.live.capacity) {
+      throw new AlphaEncodeError(
+        'alpha-invalid-size',
+        `live text is ${content.length} characters, capacity ${current.live.capacity}`,
+      );
+    }
+    const step: AlphaStep = {
+      purpose: 'string',
+      label: LIVE_STRING_LABEL,
+      bytes: encodePacket([writeStringBlock(LIVE_STRING_LABEL, content)], { address: this.address }),
+    };
     this.liveContent = content;
     if (!this.transport?.isOpen) return;
     const attempt = this.attempt;
@@ -340,7 +465,7 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
     this.changed();
     if (!this.transport?.isOpen) return;
     if (on) {
-      if (this.plan) this.deliver(this.plan, this.generation);
+      if (this.current) this.deliver(this.current, this.generation);
       return;
     }
     await this.blank();
@@ -348,11 +473,11 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
 
   private blank(): Promise<void> {
     const attempt = ++this.attempt;
-    const steps = compileBlank({ address: this.address });
     const run = this.delivering.then(async () => {
-      for (const step of steps) await this.writeStep(step, attempt);
+      await this.writeBlank(attempt);
       // The sign no longer shows the programme: plays are not credited until it is re-sent.
       this.st.deliveredProgrammeId = null;
+      this.st.deliveredAt = null;
       this.changed();
     });
     this.delivering = run.catch(() => {});

@@ -1,6 +1,8 @@
-import { createBitmap } from '@bangtin/shared';
+import { type Bitmap, createBitmap } from '@bangtin/shared';
 import { describe, expect, it } from 'vitest';
 import { AlphaDecoder } from '../alpha/decode';
+import { encodePacket, writeDotsBlock, writeTextBlock } from '../alpha/encode';
+import { compileContent, compileDelivery, LAYOUT_DOTS_LABELS, planLayout } from '../alpha/layout';
 import { compileProgramme } from '../alpha/programme';
 import { AlphaBoardModel } from './alpha-board';
 import { bitmapToAscii, bitmapToPng, pngToBitmap } from './render';
@@ -87,6 +89,49 @@ describe('AlphaBoardModel', () => {
     feed(model, plan.memory.bytes);
     expect(model.pages()).toEqual([]);
     expect(model.memoryTable()).toBe('AAU0040FF00' + '1DU04081000');
+  });
+
+  it('refuses writes outside the fixed layout, as a real sign does, and accepts everything inside it', () => {
+    const layout = planLayout({ board: size, picturePool: 2, urgentFrames: 1 });
+    const model = new AlphaBoardModel(size);
+    expect(feed(model, layout.memory.bytes)).toEqual([{ accepted: true }]);
+    const dots = (label: string, b: Bitmap): Uint8Array => encodePacket([writeDotsBlock(label, b).block]);
+    // Inside: the pool, the urgent slot, the urgent TEXT and a delivery compiled for the layout.
+    const urgent = compileContent({ id: 'u', frames: [{ bitmap: a, durationMs: 1 }], urgent: true }, layout);
+    const steps = compileDelivery(urgent, layout, { labels: layout.urgentLabels, write: [0] }).steps;
+    expect(feed(model, dots('1', a), dots('2', b), ...steps.map((s) => s.bytes)).every((r) => r.accepted)).toBe(true);
+    expect(model.runSequence).toEqual(['z']);
+    expect(model.pages().map((p) => p.bitmap)).toEqual([a]);
+    // Outside: the label after the last allocated slot, a picture larger than the board, more colours than
+    // allocated, a DOTS write to a TEXT label, a TEXT file longer than its allocation.
+    const beyond = LAYOUT_DOTS_LABELS[3]!;
+    const longText = encodePacket([
+      writeTextBlock(
+        'z',
+        Array.from({ length: 60 }, () => ({ parts: [{ dots: '1' }] })),
+      ),
+    ]);
+    expect(
+      feed(model, dots(beyond, a), dots('1', createBitmap(9, 4)), dots('2', bitmap(1, 1, [8])), dots('z', a), longText),
+    ).toEqual([
+      { accepted: false, reason: `DOTS picture ${beyond} is not allocated` },
+      { accepted: false, reason: 'DOTS picture 1 is allocated 8×4, got 9×4' },
+      { accepted: false, reason: 'DOTS picture 2 is tri, got colour 8' },
+      { accepted: false, reason: 'DOTS picture z is not allocated' },
+      { accepted: false, reason: 'TEXT file z holds 256 bytes, got 300' },
+    ]);
+    // Nothing refused changed what the sign shows.
+    expect(model.pages().map((p) => p.bitmap)).toEqual([a]);
+  });
+
+  it('comes back from a power cut with factory memory', () => {
+    const layout = planLayout({ board: size, picturePool: 1, urgentFrames: 1 });
+    const model = new AlphaBoardModel(size);
+    feed(model, layout.memory.bytes);
+    model.brightness = 44;
+    model.powerCycle();
+    expect(model.memoryTable()).toBe('AAU0100FF00');
+    expect([model.runSequence, model.brightness, model.dark()]).toEqual([['A'], 100, true]);
   });
 
   it('centres a picture narrower than the board', () => {

@@ -57,8 +57,18 @@ export class AlphaBoardModel {
 
   constructor(size: BoardSize) {
     this.size = size;
-    // Factory memory: one TEXT file `A`, so a plain text write works before any configuration.
-    this.files.set('A', { type: 'text', size: 0x100, pages: null });
+    this.powerCycle();
+  }
+
+  /**
+   * What a sign is after losing power (as modelled): factory memory with one TEXT file `A`, so a plain text
+   * write works before any configuration; run sequence `A`, full brightness, clock unset.
+   */
+  powerCycle(): void {
+    this.files = new Map([['A', { type: 'text', size: 0x100, pages: null }]]);
+    this.runSequence = ['A'];
+    this.clock = {};
+    this.brightness = 100;
   }
 
   /** Applies one command; `rawLength` is the command block's length (TEXT size checks use it). */
