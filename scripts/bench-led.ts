@@ -28,6 +28,8 @@ import {
   type LedProgramme,
 } from '../apps/player/src/led';
 import { compileContent, compileDelivery, planLayout } from '../apps/player/src/led/alpha/layout';
+import { BxDriver } from '../apps/player/src/led/bx/driver';
+import { BxSimulator } from '../apps/player/src/led/sim/bx-simulator';
 import { createPtyPair } from '../apps/player/src/led/testing/pty-pair';
 import { LED_RENDER_OPTIONS } from '../apps/player/src/runtime/led-outputs';
 import { CAMPAIGN_SLOGANS, SLOGANS } from './demo-data';
@@ -239,6 +241,58 @@ console.log(
   `  URGENT first page on the board at ${BAUD} baud: ${firstPage(urgent)} ms (full reload: ${firstPage(baseline)} ms, ` +
     `the whole programme, after the memory configuration)`,
 );
+
+// ── 1b. The same urgent message on an Onbon BX-5E card at 57600 baud ──────────────────────────────────
+// One A7 00 with ImmePlay into area 1, answered by an ACK; "shown" is the ACK. Over a socat pty (which
+// moves bytes at host speed) the measured time is the driver, serialport and simulator; the wire time
+// of the request and the ACK at 57600 baud is added, and the limit is that wire time alone.
+const BX_BAUD = 57600;
+const bxWireMs = (bytes: number): number => (bytes * 10 * 1000) / BX_BAUD;
+{
+  const bxPair = await createPtyPair();
+  const bxSim = new BxSimulator({ card: 'bx-5e1', size: BOARD, path: bxPair.b, baudRate: BX_BAUD });
+  await bxSim.open();
+  let replyBytes = 0;
+  bxSim.on('handled', (h) => (replyBytes += h.reply?.length ?? 0));
+  const bx = new BxDriver({ card: 'bx-5e1', size: BOARD, port: bxPair.a, baudRate: BX_BAUD, pingIntervalMs: 600_000 });
+  const bxRows: { label: string; bytes: number; reply: number; measuredMs: number }[] = [];
+  try {
+    await bx.open();
+    await bx.show(programmeOf(paged[0]!.text, 'bx-warm'));
+    for (let r = 0; r < runs; r++) {
+      for (const [label, p] of [
+        ['BX urgent (A7 00, ImmePlay)', programmeOf(URGENT_TEXT, `bx-urgent-${r}`, true)],
+        ['BX cancel (A7 01 delete area 1)', programmeOf(paged[0]!.text, 'bx-warm')],
+      ] as const) {
+        const before = bx.status().bytesWritten;
+        const replyBefore = replyBytes;
+        const t0 = performance.now();
+        const res = await bx.show(p);
+        if (!res.delivered) throw new Error(`BX programme ${p.id} not delivered`);
+        bxRows.push({
+          label,
+          bytes: bx.status().bytesWritten - before,
+          reply: replyBytes - replyBefore,
+          measuredMs: performance.now() - t0,
+        });
+      }
+    }
+  } finally {
+    await bx.close();
+    await bxSim.close();
+    await bxPair.close();
+  }
+  for (const label of new Set(bxRows.map((r) => r.label))) {
+    const rs = bxRows.filter((r) => r.label === label);
+    const avg = (k: 'bytes' | 'reply' | 'measuredMs'): number => rs.reduce((n, r) => n + r[k], 0) / rs.length;
+    const limit = bxWireMs(avg('bytes') + avg('reply'));
+    const model = avg('measuredMs') + limit;
+    console.log(
+      `  ${label} at ${BX_BAUD} baud: ${f(avg('bytes'))} bytes + ${f(avg('reply'))} ACK bytes; send → ACK ${f(model)} ms ` +
+        `(measured over pty ${f(avg('measuredMs'))} ms + wire ${f(limit)} ms) = ${f(model / limit, 3)} × wire-time limit`,
+    );
+  }
+}
 
 // ── 2. Rendering throughput ─────────────────────────────────────────────────────────────────────────
 // Distinct texts (a number appended) so nothing can be reused between slogans.
