@@ -148,7 +148,8 @@ describe('GET /api/v1/reports/availability', () => {
         .prepare('SELECT disconnected_at, close_reason FROM device_sessions ORDER BY connected_at')
         .all() as { disconnected_at: number | null; close_reason: string }[];
       after.close();
-      expect(rows.map((r) => r.close_reason)).toEqual(['controller-restart', 'disconnected']);
+      // A clean stop says so: the gap that follows is the controller's, not the device's.
+      expect(rows.map((r) => r.close_reason)).toEqual(['controller-restart', 'controller-stopped']);
       expect(rows[1]!.disconnected_at).toBeGreaterThanOrEqual(stoppedAt);
     } finally {
       await harness.cleanup();

@@ -89,7 +89,8 @@ export function registerRollupRoutes(app: FastifyInstance, store: Store): void {
     const now = Date.now();
     const fromDay = parseLocalDate(q.from)!;
     const toDay = parseLocalDate(q.to)!;
-    const window = { fromDay, toDay, timeZone: TIMEZONE, now };
+    const controllerDown = store.controllerRuns.downtime(dayStartUtc(TIMEZONE, fromDay), now);
+    const window = { fromDay, toDay, timeZone: TIMEZONE, now, controllerDown };
     const sessions = store.connectivity.sessions({
       deviceIds: scope.all && !q.deviceId && !q.groupId ? null : devices.map((d) => d.id),
       from: dayStartUtc(TIMEZONE, fromDay),
@@ -116,13 +117,21 @@ export function registerRollupRoutes(app: FastifyInstance, store: Store): void {
         observed: a.observedMs > 0 ? { from: toIso(a.observedFrom), to: toIso(a.observedTo) } : null,
         observedSeconds: seconds(a.observedMs),
         onlineSeconds: seconds(a.onlineMs),
-        // Offline is the rest, so online + offline = observed exactly after rounding to seconds.
-        offlineSeconds: seconds(a.observedMs) - seconds(a.onlineMs),
+        // The controller's own downtime is its own category; offline is the rest, so online + offline +
+        // controllerDown = observed exactly after rounding to seconds.
+        controllerDownSeconds: seconds(a.controllerDownMs),
+        offlineSeconds: seconds(a.observedMs) - seconds(a.onlineMs) - seconds(a.controllerDownMs),
         days: a.days.map((day) => ({
           date: day.date,
           observedSeconds: seconds(day.observedMs),
           onlineSeconds: seconds(day.onlineMs),
-          offlineSeconds: seconds(day.observedMs) - seconds(day.onlineMs),
+          controllerDownSeconds: seconds(day.controllerDownMs),
+          offlineSeconds: seconds(day.observedMs) - seconds(day.onlineMs) - seconds(day.controllerDownMs),
+        })),
+        controllerDown: a.controllerDown.map((g) => ({
+          from: toIso(g.start),
+          to: toIso(g.end),
+          seconds: seconds(g.end - g.start),
         })),
         offline: a.offline.map((g) => ({
           from: toIso(g.start),

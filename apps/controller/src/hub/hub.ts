@@ -39,6 +39,9 @@ function refusal(code: string, message: string): Error & { data: unknown } {
   return Object.assign(new Error(code), { data: apiError(code, message) });
 }
 
+/** How often the controller writes that it is alive (its own heartbeat, for the availability report). */
+export const CONTROLLER_ALIVE_MS = 5000;
+
 export interface Hub {
   io: HubServer;
   /** Recompiles bundles and pushes them to the devices whose bundle changed; returns those devices. */
@@ -86,8 +89,19 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
   // (nextRevision never goes below the seconds since 2020). A player that already has the content
   // acknowledges the new version without reloading anything (same hash).
 
-  // Sessions a stopped controller left open end at each device's last-seen time (availability report).
-  store.connectivity.closeLeftOpen();
+  // This run in the controller's own ledger; sessions a killed controller left open end at its last
+  // heartbeat of its own (availability report), and it keeps writing one every few seconds.
+  const run = store.controllerRuns.start();
+  store.connectivity.closeLeftOpen(run.previousEnd);
+  const aliveTimer = setInterval(() => {
+    try {
+      store.controllerRuns.alive();
+    } catch (err) {
+      log.warn({ err }, 'controller heartbeat not recorded');
+    }
+  }, CONTROLLER_ALIVE_MS);
+  aliveTimer.unref();
+  let stopping = false;
 
   const flushHealth = setInterval(() => {
     if (pendingHealth.size === 0) return;
@@ -334,7 +348,9 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       if (sockets.get(deviceId) === socket) {
         sockets.delete(deviceId);
         const at = Date.now();
-        deferWrite(() => store.connectivity.disconnected(deviceId, at));
+        deferWrite(() =>
+          store.connectivity.disconnected(deviceId, at, stopping ? 'controller-stopped' : 'disconnected'),
+        );
       }
       noteHealth(deviceId, {});
       live.heard(deviceId, true);
@@ -372,11 +388,18 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       if (s) s.emit('device:config', { outputs: store.devices.get(id)?.outputConfig ?? [] });
     },
     close: async () => {
+      stopping = true;
+      clearInterval(aliveTimer);
       clearInterval(flushHealth);
       flushDeferred();
       if (pendingHealth.size > 0) store.devices.writeHealth(pendingHealth);
       io.disconnectSockets(true);
       flushDeferred(); // the disconnects just recorded end the devices' sessions now, not at the next start
+      try {
+        store.controllerRuns.stop();
+      } catch (err) {
+        log.warn({ err }, 'controller stop not recorded');
+      }
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -63,12 +63,37 @@ describe('deviceAvailability', () => {
     // Stored in UTC: local 08:00 on the 6th is 01:00 UTC that day.
     expect(new Date(r.offline[0]!.start).toISOString()).toBe('2027-02-06T01:00:00.000Z');
     expect(r.days).toEqual([
-      { date: '2027-02-06', observedMs: 24 * H, onlineMs: 24 * H - 80 * M, offlineMs: 80 * M },
+      { date: '2027-02-06', observedMs: 24 * H, onlineMs: 24 * H - 80 * M, offlineMs: 80 * M, controllerDownMs: 0 },
       // The future is not offline: the 7th is observed up to now only.
-      { date: '2027-02-07', observedMs: 6 * H, onlineMs: 6 * H, offlineMs: 0 },
+      { date: '2027-02-07', observedMs: 6 * H, onlineMs: 6 * H, offlineMs: 0, controllerDownMs: 0 },
     ]);
     expect(r.observedMs).toBe(30 * H);
     expect(r.offlineMs).toBe(80 * M);
+  });
+
+  it('counts the controller’s own downtime as its own category, not as the device being offline', () => {
+    const r = deviceAvailability(
+      [
+        { start: vn('2027-03-01', 8), end: vn('2027-03-01', 10) },
+        // The controller was down 10:00–10:04 (plus the reconnect grace to 10:05); the device was back at
+        // 10:05, then lost its own network 11:00–11:30.
+        { start: vn('2027-03-01', 10, 5), end: vn('2027-03-01', 11) },
+        { start: vn('2027-03-01', 11, 30), end: vn('2027-03-01', 12) },
+      ],
+      {
+        fromDay: day('2027-03-01'),
+        toDay: day('2027-03-01'),
+        timeZone: VN,
+        now: vn('2027-03-01', 12),
+        since: vn('2027-03-01', 8),
+        controllerDown: [{ start: vn('2027-03-01', 10), end: vn('2027-03-01', 10, 5) }],
+      },
+    );
+    expect(r.controllerDown).toEqual([{ start: vn('2027-03-01', 10), end: vn('2027-03-01', 10, 5) }]);
+    expect(r.offline).toEqual([{ start: vn('2027-03-01', 11), end: vn('2027-03-01', 11, 30) }]);
+    expect(r.controllerDownMs).toBe(5 * M);
+    expect(r.offlineMs).toBe(30 * M);
+    expect(r.onlineMs + r.offlineMs + r.controllerDownMs).toBe(r.observedMs);
   });
 
   it('counts overlapping sessions (a second connection before the first timed out) once', () => {

@@ -23,7 +23,10 @@ export interface DayAvailability {
   /** The part of the day the report can speak for: after enrolment, before revocation, not in the future. */
   observedMs: number;
   onlineMs: number;
+  /** Offline while the controller itself was up: the device's (or its network's) outage. */
   offlineMs: number;
+  /** Not connected because the controller was down (plus the players' reconnect grace). */
+  controllerDownMs: number;
 }
 
 export interface DeviceAvailability {
@@ -33,9 +36,12 @@ export interface DeviceAvailability {
   observedMs: number;
   onlineMs: number;
   offlineMs: number;
+  controllerDownMs: number;
   days: DayAvailability[];
   /** Offline gaps clipped to the observed window, in order; a gap ending at `now` is still going on. */
   offline: Interval[];
+  /** The parts of the gaps when the controller was down: not the device's outage. */
+  controllerDown: Interval[];
 }
 
 export interface AvailabilityWindow {
@@ -48,6 +54,8 @@ export interface AvailabilityWindow {
   since?: number;
   /** Revocation: after it the device is no longer expected to connect. */
   until?: number | null;
+  /** When the controller itself was down (its run ledger, with the reconnect grace). */
+  controllerDown?: readonly Interval[];
 }
 
 /** Sorted union of intervals; touching ones merge (a reconnect in the same millisecond is no gap). */
@@ -87,6 +95,11 @@ export function complement(w: Interval, online: readonly Interval[]): Interval[]
 
 const total = (list: readonly Interval[]) => list.reduce((s, i) => s + (i.end - i.start), 0);
 
+/** Intersection of two merged, sorted lists. */
+export function intersectIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  return a.flatMap((i) => clipIntervals(b, i));
+}
+
 /** The observed window of a report: its days, cut to enrolment, revocation and now. */
 export function observedWindow(w: AvailabilityWindow): Interval {
   const start = Math.max(dayStartUtc(w.timeZone, w.fromDay), w.since ?? -Infinity);
@@ -105,27 +118,36 @@ export function deviceAvailability(sessions: readonly Session[], w: Availability
     mergeIntervals(sessions.map((s) => ({ start: s.start, end: s.end ?? w.now }))),
     observed,
   );
+  const gaps = complement(observed, online);
+  const down = clipIntervals(mergeIntervals(w.controllerDown ?? []), observed);
+  const controllerGaps = intersectIntervals(gaps, down);
+  const deviceGaps = gaps.flatMap((g) => complement(g, controllerGaps));
   const days: DayAvailability[] = [];
   for (let d = w.fromDay; d <= w.toDay; d++) {
     const day = clipIntervals([{ start: dayStartUtc(w.timeZone, d), end: dayStartUtc(w.timeZone, d + 1) }], observed);
     const observedMs = total(day);
     const onlineMs = day.length ? total(clipIntervals(online, day[0]!)) : 0;
+    const controllerDownMs = day.length ? total(clipIntervals(controllerGaps, day[0]!)) : 0;
     days.push({
       date: formatLocalDay(d),
       observedMs,
       onlineMs,
-      offlineMs: observedMs - onlineMs,
+      offlineMs: observedMs - onlineMs - controllerDownMs,
+      controllerDownMs,
     });
   }
   const observedMs = observed.end - observed.start;
   const onlineMs = total(online);
+  const controllerDownMs = total(controllerGaps);
   return {
     observedFrom: observed.start,
     observedTo: observed.end,
     observedMs,
     onlineMs,
-    offlineMs: observedMs - onlineMs,
+    offlineMs: observedMs - onlineMs - controllerDownMs,
+    controllerDownMs,
     days,
-    offline: complement(observed, online),
+    offline: deviceGaps,
+    controllerDown: controllerGaps,
   };
 }

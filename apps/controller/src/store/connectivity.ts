@@ -39,14 +39,16 @@ export class ConnectivityStore {
    * At start: sessions a stopped controller left open end at the device's last-seen time (the last
    * heartbeat or proof it had written), or where they began when it has none. Returns how many.
    */
-  closeLeftOpen(): number {
+  closeLeftOpen(controllerLastAlive: number | null = null): number {
+    // The controller's own last heartbeat (written every few seconds) is when its sockets died; a device's
+    // last-seen time can be a whole heartbeat older, which would make short sessions zero-length.
     return this.db
       .prepare(
         `UPDATE device_sessions SET close_reason = 'controller-restart', disconnected_at = MAX(connected_at,
-           COALESCE((SELECT last_seen_at FROM devices d WHERE d.id = device_sessions.device_id), connected_at))
+           COALESCE(?, (SELECT last_seen_at FROM devices d WHERE d.id = device_sessions.device_id), connected_at))
          WHERE disconnected_at IS NULL`,
       )
-      .run().changes;
+      .run(controllerLastAlive).changes;
   }
 
   /** Sessions overlapping [from, to), per device; `deviceIds` null means every device. */

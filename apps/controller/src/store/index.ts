@@ -12,6 +12,7 @@ import { InterruptStore } from './interrupts';
 import { JobStore } from './jobs';
 import { RollupStore } from './rollups';
 import { ConnectivityStore } from './connectivity';
+import { ControllerRunStore } from './controller-runs';
 
 export interface Store {
   db: Database.Database;
@@ -27,6 +28,7 @@ export interface Store {
   jobs: JobStore;
   rollups: RollupStore;
   connectivity: ConnectivityStore;
+  controllerRuns: ControllerRunStore;
   close(): void;
 }
 
@@ -46,6 +48,7 @@ export function openStore(dataDir: string): Store {
     jobs: new JobStore(db),
     rollups: new RollupStore(db),
     connectivity: new ConnectivityStore(db),
+    controllerRuns: new ControllerRunStore(db),
     close: () => db.close(),
   };
 }

@@ -350,6 +350,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    name: 'controller run ledger (its own up and down time, for the availability report)',
+    up: (db) => {
+      db.exec(`
+        -- One row per controller run: started, last heard alive (written every few seconds), stopped.
+        -- A run killed without a clean stop has stopped_at NULL; the next start ends it at last_alive_at.
+        CREATE TABLE controller_runs (
+          id INTEGER PRIMARY KEY,
+          started_at INTEGER NOT NULL,
+          last_alive_at INTEGER NOT NULL,
+          stopped_at INTEGER,
+          stop_reason TEXT
+        );
+        CREATE INDEX controller_runs_started ON controller_runs (started_at);
+      `);
+    },
+  },
 ];
 
 /** The database was written by a newer bangtin: never migrated backwards, never opened. */
