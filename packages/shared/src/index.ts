@@ -19,3 +19,4 @@ export * from './outputs';
 export * from './http-range';
 export * from './proof-columns';
 export * from './page-policy';
+export * from './spreadsheet';

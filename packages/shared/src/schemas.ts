@@ -381,14 +381,24 @@ export const TcpTargetSchema = z
     return port >= 1 && port <= 65535;
   }, 'port must be 1–65535');
 
+/**
+ * Paths a board's `port` may name: serial devices (`/dev/ttyUSB0`, `/dev/ttyS1`, `/dev/ttyACM0`,
+ * `/dev/serial/by-id/…`, a pty `/dev/pts/3`), Windows `COM3`, and the socat pty pairs of the simulator
+ * and tests (`…/bangtin-pty-XXXX/A`). A path pushed from the controller can thus never make a player
+ * open an arbitrary file.
+ */
+export const SERIAL_PORT_PATH =
+  /^(\/dev\/tty[A-Za-z0-9._-]{1,40}|\/dev\/pts\/\d{1,6}|\/dev\/serial\/by-(id|path)\/[A-Za-z0-9._:+-]{1,200}|COM[1-9]\d{0,2}|(\/[A-Za-z0-9._-]{1,100}){1,8}\/bangtin-pty-[A-Za-z0-9]{1,20}\/[AB])$/;
+export const SERIAL_PORT_MESSAGE = 'must be a serial device such as /dev/ttyUSB0, /dev/serial/by-id/… or COM3';
+
 /** One LED board wired to a player, as `--output led,…` or the controller configure it. */
 export const LedOutputConfigSchema = z
   .object({
     /** Names the output (`led:<name>` in proofs); letters, digits, `-` and `_`. */
     name: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _'),
     protocol: z.enum(LED_PROTOCOLS),
-    /** Serial device (Alpha, BX cards with a serial port). */
-    port: z.string().min(1).max(300).optional(),
+    /** Serial device (Alpha, BX cards with a serial port): only serial device paths, never any file. */
+    port: z.string().min(1).max(300).regex(SERIAL_PORT_PATH, SERIAL_PORT_MESSAGE).optional(),
     /** Network card (BX on TCP 5005, Huidu on TCP 10001): instead of `port`. */
     tcp: TcpTargetSchema.optional(),
     /** BX only: the card model, which decides the bytes of every picture. */

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { toIso } from '@bangtin/shared';
+import { csvCell, toIso } from '@bangtin/shared';
 import type { StoredProof } from '../store/proofs';
 
 const HEADER = [
@@ -17,11 +17,9 @@ const HEADER = [
   'output',
 ];
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading = + - @ is defused for spreadsheets. */
+/** RFC 4180 field, spreadsheet-safe (see `csvCell` in @bangtin/shared: the one function every export uses). */
 export function csvField(v: string | number): string {
-  let s = String(v);
-  if (/^[=+\-@]/.test(s) && typeof v === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return csvCell(v);
 }
 
 /** Streams proofs as CSV (UTF-8 with BOM so Excel shows Vietnamese correctly). */

@@ -95,14 +95,14 @@ describe('--output flags', () => {
 
   it('refuses bad boards naming the flag and the key', () => {
     expect(configError(() => parseOutputFlag('led,protocol=alpha,size=96x16'))).toMatch(/^--output #1 .*: port: /);
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,size=96by16', 2))).toMatch(
-      /^--output #3 \(led,port=\/dev\/x,size=96by16\): size: must look like 96x16/,
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,size=96by16', 2))).toMatch(
+      /^--output #3 \(led,port=\/dev\/ttyX,size=96by16\): size: must look like 96x16/,
     );
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,baud=1234'))).toMatch(/: baud: must be one of/);
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,address=G0'))).toMatch(/: address: must be two hex/);
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,protocol=vga'))).toMatch(/: protocol: /);
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,protocol=bx'))).toMatch(/: card: is required for BX/);
-    expect(configError(() => parseOutputFlag('led,protocol=bx,card=bx-6q1,port=/dev/x'))).toMatch(
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,baud=1234'))).toMatch(/: baud: must be one of/);
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,address=G0'))).toMatch(/: address: must be two hex/);
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,protocol=vga'))).toMatch(/: protocol: /);
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,protocol=bx'))).toMatch(/: card: is required for BX/);
+    expect(configError(() => parseOutputFlag('led,protocol=bx,card=bx-6q1,port=/dev/ttyX'))).toMatch(
       /: port: bx-6q1 has no serial port/,
     );
     expect(configError(() => parseOutputFlag('led,protocol=bx,card=bx-5e1,tcp=10.0.0.5'))).toMatch(
@@ -111,34 +111,50 @@ describe('--output flags', () => {
     expect(configError(() => parseOutputFlag('led,protocol=bx,card=bx-5e1,tcp=10.0.0.5:5005,address=0'))).toMatch(
       /: address: must be the BX screen number/,
     );
-    expect(configError(() => parseOutputFlag('led,protocol=huidu,port=/dev/x'))).toMatch(/: tcp: is required/);
+    expect(configError(() => parseOutputFlag('led,protocol=huidu,port=/dev/ttyX'))).toMatch(/: tcp: is required/);
     expect(configError(() => parseOutputFlag('led,protocol=alpha,tcp=1.2.3.4:5'))).toMatch(/: port: is required/);
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,speed=9600'))).toMatch(/: speed: unknown key/);
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,port=/dev/y'))).toMatch(/: port: given twice/);
-    expect(configError(() => parseOutputFlag('screen,port=/dev/x'))).toMatch(/must start with "led,"/);
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,power=06:00'))).toMatch(
+    // A path pushed from the controller can only name a serial device, never a file.
+    for (const bad of ['/etc/passwd', '/dev/sda', '../../dev/ttyUSB0', '/home/x/bangtin-pty-1/C'])
+      expect(configError(() => parseOutputFlag(`led,port=${bad}`))).toMatch(/: port: must be a serial device/);
+    for (const good of [
+      '/dev/ttyUSB0',
+      '/dev/serial/by-id/usb-FTDI_FT232R-if00-port0',
+      'COM3',
+      '/dev/pts/4',
+      '/tmp/bangtin-pty-ab12/A',
+    ])
+      expect(parseOutputFlag(`led,port=${good}`).port).toBe(good);
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,speed=9600'))).toMatch(/: speed: unknown key/);
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,port=/dev/ttyY'))).toMatch(/: port: given twice/);
+    expect(configError(() => parseOutputFlag('screen,port=/dev/ttyX'))).toMatch(/must start with "led,"/);
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,power=06:00'))).toMatch(
       /: power: must look like 06:00-22:00/,
     );
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,power=06:00-25:00'))).toMatch(
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,power=06:00-25:00'))).toMatch(
       /: power\.off: must be a 24-hour time/,
     );
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,power=06:00-06:00'))).toMatch(
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,power=06:00-06:00'))).toMatch(
       /: power\.off: on and off must differ/,
     );
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,brightness=06:00@140'))).toMatch(
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,brightness=06:00@140'))).toMatch(
       /: brightness\.0\.percent: /,
     );
-    expect(configError(() => parseOutputFlag('led,port=/dev/x,brightness=06:00'))).toMatch(
+    expect(configError(() => parseOutputFlag('led,port=/dev/ttyX,brightness=06:00'))).toMatch(
       /: brightness\.0: must look like 06:00@100\+18:00@40/,
     );
     expect(
-      configError(() => readPlayerConfig([...base, '--output', 'led,port=/dev/a', '--output', 'led,port=/dev/a'], {})),
-    ).toMatch(/^--output #2: name: a is used twice/);
+      configError(() =>
+        readPlayerConfig([...base, '--output', 'led,port=/dev/ttyA', '--output', 'led,port=/dev/ttyA'], {}),
+      ),
+    ).toMatch(/^--output #2: name: ttyA is used twice/);
     expect(
       configError(() =>
-        checkOutputs([parseOutputFlag('led,port=/dev/a,name=x'), parseOutputFlag('led,port=/dev/a,name=y,baud=19200')]),
+        checkOutputs([
+          parseOutputFlag('led,port=/dev/ttyA,name=x'),
+          parseOutputFlag('led,port=/dev/ttyA,name=y,baud=19200'),
+        ]),
       ),
-    ).toMatch(/^--output #2: baud: boards on \/dev\/a must share one baud rate/);
+    ).toMatch(/^--output #2: baud: boards on \/dev\/ttyA must share one baud rate/);
   });
 });
 

@@ -204,6 +204,7 @@ function refinementText(t: T, d: string): string | null {
     'must be 1–40 letters, digits, - or _': 'zod.boardName',
     'must be two hex digits (00 = every sign on the bus)': 'zod.hexAddress',
     'must look like HOST:PORT, e.g. 192.168.1.50:5005': 'zod.tcpTarget',
+    'must be a serial device such as /dev/ttyUSB0, /dev/serial/by-id/… or COM3': 'zod.serialPath',
     'port must be 1–65535': 'zod.tcpPort',
     'give either port (serial) or tcp (network), not both': 'zod.portOrTcp',
     'is required (the serial device, e.g. /dev/ttyUSB0)': 'zod.serialRequired',
