@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startController as startInProcess } from '@bangtin/controller';
+import { startPlayer } from '@bangtin/player';
 import { Api } from './support/api';
 import { type Proc, spawnTs, tmpDir, waitFor } from './support/processes';
 
@@ -116,5 +119,73 @@ describe.skipIf(!mounted)('a controller whose disk is full (real tmpfs, real pro
     expect(await texts(check)).not.toContain('Khi ổ đầy');
     expect(await texts(check)).not.toContain('Lại đầy');
     expect(c.output()).toContain('storage writable again');
+  }, 30_000);
+});
+
+describe('proof uploads while the controller database cannot grow (real SQLite SQLITE_FULL, real player)', () => {
+  it('answers store-failed instead of crashing, loses no proof, and takes them once it can write', async () => {
+    const controller = await startInProcess({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: tmpDir('ctl-full-proofs'),
+      adminPassword: PASSWORD,
+      log: pino({ level: 'silent' }),
+      storageProbeMs: 200,
+      storageReserveBytes: 0,
+    });
+    procs.push({ kill9: () => controller.close() } as unknown as Proc);
+    const api = await new Api(controller.url).login('admin', PASSWORD);
+    const dev = (await api.post('/devices', { name: 'Bảng LED ổ đầy', kind: 'led' })).body;
+    const player = startPlayer({
+      controllerUrl: controller.url,
+      token: dev.token,
+      dataDir: tmpDir('ctl-full-proofs-p'),
+      log: pino({ level: 'silent' }),
+      heartbeatMs: 300,
+    });
+    procs.push({ kill9: () => player.close() } as unknown as Proc);
+    let crashed: unknown = null;
+    process.once('uncaughtException', (err) => (crashed = err));
+    await waitFor(() => player.connected(), 'the player to connect');
+    await api.scheduleSlogan(dev.id, 'Ổ đĩa máy chủ đầy', 1000);
+    const stored = async () => (await api.get(`/proofs?deviceId=${dev.id}&limit=10000`)).body as { id: string }[];
+    await waitFor(async () => (await stored()).length >= 2, 'proofs before the database is capped', 20_000);
+
+    // The database may not grow by a page: every insert that needs one fails with SQLITE_FULL.
+    const db = controller.store.db;
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    // The room left in its pages is used up too (with rows smaller than any real one, in the tables
+    // the uploads and the probe write), so the very next insert fails.
+    const pad = (sql: string, ...args: unknown[]) => {
+      try {
+        db.prepare(sql).run(...args);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let n = 0;
+    for (const size of [2000, 200, 20, 1])
+      while (pad('INSERT INTO meta (key, value) VALUES (?, ?)', `pad${n++}`, 'x'.repeat(size)));
+    while (
+      pad(
+        `INSERT INTO proofs (id, device_id, content_id, playlist_id, schedule_id, started_at, ended_at, received_at)
+         VALUES (?, 'pad', '', '', '', 0, 0, 0)`,
+        String(n++),
+      )
+    );
+    await waitFor(() => controller.storage.full, 'the controller to notice', 20_000);
+    const before = (await stored()).length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(player.connected()).toBe(true);
+    expect((await stored()).length).toBeLessThanOrEqual(before + 2);
+
+    db.pragma('max_page_count = 1073741823');
+    await waitFor(() => !controller.storage.full, 'the controller to recover', 10_000);
+    await waitFor(async () => (await stored()).length >= before + 4, 'the held proofs to arrive', 20_000);
+    const ids = (await stored()).map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(player.storage().lostPlays).toBe(0);
+    expect(crashed).toBeNull();
   }, 30_000);
 });
