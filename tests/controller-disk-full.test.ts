@@ -19,7 +19,9 @@ const mounted =
 if (!mounted) console.warn(`controller-disk-full: SKIPPED, cannot mount a tmpfs at ${mountPoint} (needs root)`);
 
 const procs: Proc[] = [];
+const inProcess: { close(): Promise<void> }[] = [];
 afterAll(async () => {
+  for (const o of inProcess.splice(0).reverse()) await o.close();
   await Promise.all(procs.map((p) => p.kill9()));
   if (mounted) spawnSync('umount', ['-l', mountPoint]);
 });
@@ -133,7 +135,7 @@ describe('proof uploads while the controller database cannot grow (real SQLite S
       storageProbeMs: 200,
       storageReserveBytes: 0,
     });
-    procs.push({ kill9: () => controller.close() } as unknown as Proc);
+    inProcess.push(controller);
     const api = await new Api(controller.url).login('admin', PASSWORD);
     const dev = (await api.post('/devices', { name: 'Bảng LED ổ đầy', kind: 'led' })).body;
     const player = startPlayer({
@@ -143,7 +145,7 @@ describe('proof uploads while the controller database cannot grow (real SQLite S
       log: pino({ level: 'silent' }),
       heartbeatMs: 300,
     });
-    procs.push({ kill9: () => player.close() } as unknown as Proc);
+    inProcess.push(player);
     let crashed: unknown = null;
     process.once('uncaughtException', (err) => (crashed = err));
     await waitFor(() => player.connected(), 'the player to connect');
