@@ -90,6 +90,9 @@ export function createHub(opts: {
   // Fresher than the database (written every HEALTH_FLUSH_MS): the device list reads it first.
   const outputStatus = new Map<string, OutputStatus[]>();
   const live = new DeviceLive();
+  // Devices whose entry in `current` is still the empty placeholder loaded at start: never sent, or a
+  // board would go blank. Normally gone after the first refresh; stays while a full disk blocks one.
+  const uncompiled = new Set<string>();
   let refreshQueued = false;
 
   for (const d of store.devices.list()) {
@@ -99,6 +102,7 @@ export function createHub(opts: {
         version: d.bundleVersion,
         body: { content: [], playlists: [], schedules: [], hash: d.bundleHash },
       });
+      uncompiled.add(d.id);
     }
   }
 
@@ -178,20 +182,23 @@ export function createHub(opts: {
     let revision: number | null = null;
     const changed = new Map<string, { bundle: Bundle; deviceIds: string[] }>();
     const versionWrites: [string, number, string][] = [];
-    // On a full disk no revision can be taken: devices keep the bundle they have, and the refresh
-    // after recovery sends what changed meanwhile (nothing can change while writes are refused).
-    if (diskFull()) {
-      refreshMissed = true;
-      return [];
-    }
+    // On a full disk unchanged bundles are still compiled (so they can be sent), but no revision can be
+    // taken for a changed one: that device keeps the bundle it has until the refresh after recovery.
     for (const [deviceId, body] of compiled) {
       const prev = current.get(deviceId);
       if (prev && prev.body.hash === body.hash) {
         current.set(deviceId, { version: prev.version, body });
+        uncompiled.delete(deviceId);
+        continue;
+      }
+      // A new bundle needs a revision, a write: on a full disk the device keeps the one it has.
+      if (diskFull()) {
+        refreshMissed = true;
         continue;
       }
       revision ??= nextRevision(store.db);
       current.set(deviceId, { version: revision, body });
+      uncompiled.delete(deviceId);
       versionWrites.push([deviceId, revision, body.hash]);
       let group = changed.get(body.hash);
       if (!group) {
@@ -314,7 +321,7 @@ export function createHub(opts: {
       safeRefresh();
       cur = current.get(deviceId);
     }
-    if (cur) socket.emit('bundle', toBundle(cur.body, cur.version));
+    if (cur && !uncompiled.has(deviceId)) socket.emit('bundle', toBundle(cur.body, cur.version));
     socket.emit('device:config', { outputs: device?.outputConfig ?? [] });
 
     socket.on('clock:sync', (clientSentAt, ack) => {
@@ -439,7 +446,7 @@ export function createHub(opts: {
     isOnline: (id) => sockets.has(id),
     bundleFor: (id) => {
       const cur = current.get(id);
-      return cur ? toBundle(cur.body, cur.version) : null;
+      return cur && !uncompiled.has(id) ? toBundle(cur.body, cur.version) : null;
     },
     onInterruptAck: (l) => void ackListeners.push(l),
     onlineCount: () => sockets.size,
