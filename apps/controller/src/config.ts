@@ -7,6 +7,8 @@ const ConfigSchema = z.object({
   dataDir: z.string().min(1),
   adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
   demo: z.boolean().default(false),
+  storageProbeMs: z.coerce.number({ message: 'must be a number' }).int().min(100).max(3_600_000).optional(),
+  storageReserveBytes: z.coerce.number({ message: 'must be a number' }).int().min(0).optional(),
 });
 
 export type ControllerConfig = z.infer<typeof ConfigSchema>;
@@ -38,6 +40,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
     dataDir: values['data-dir'] ?? env.BANGTIN_DATA_DIR ?? './data',
     adminPassword: env.BANGTIN_ADMIN_PASSWORD || undefined,
     demo: values.demo ?? false,
+    storageProbeMs: env.BANGTIN_STORAGE_PROBE_MS || undefined,
+    storageReserveBytes: env.BANGTIN_STORAGE_RESERVE_BYTES || undefined,
   });
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -46,6 +50,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
       host: '--host / BANGTIN_HOST',
       dataDir: '--data-dir / BANGTIN_DATA_DIR',
       adminPassword: 'BANGTIN_ADMIN_PASSWORD',
+      storageProbeMs: 'BANGTIN_STORAGE_PROBE_MS',
+      storageReserveBytes: 'BANGTIN_STORAGE_RESERVE_BYTES',
     };
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);

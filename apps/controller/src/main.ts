@@ -2,6 +2,7 @@ import { ConfigError, readConfig } from './config';
 import { startController } from './server';
 import { createLogger } from './log';
 import { SchemaTooNewError } from './store/migrations';
+import { StorageFullError } from './store/storage';
 
 const log = createLogger('controller');
 
@@ -26,7 +27,8 @@ try {
     process.stderr.write(`bangtin controller: invalid configuration: ${err.message}\n`);
     process.exit(2);
   }
-  if (err instanceof SchemaTooNewError) process.stderr.write(`bangtin controller: ${err.message}\n`);
+  if (err instanceof SchemaTooNewError || err instanceof StorageFullError)
+    process.stderr.write(`bangtin controller: ${err.message}\n`);
   log.fatal({ err }, 'controller failed to start');
   process.exit(1);
 }

@@ -15,7 +15,8 @@ import { advanceHorizon } from './jobs/horizon';
 import { registerDeviceOutputs } from './http/device-outputs';
 import { registerBoards } from './http/boards';
 import { registerStatic } from './http/static';
-import { errorHandler } from './http/errors';
+import { errorHandler, storageFull } from './http/errors';
+import { StorageFullError, storageCause, storageErrorCode, StorageMonitor } from './store/storage';
 import { randomPassword } from './auth/tokens';
 import { VERSION } from './version';
 import { createLogger } from './log';
@@ -33,6 +34,10 @@ export interface ControllerOptions {
   jobs?: boolean;
   /** How the optional programs (ffprobe, ffmpeg) are found; default: on PATH. */
   mediaTools?: MediaTools;
+  /** How often the data disk is probed (full → writable, and free space); default 5000 ms. */
+  storageProbeMs?: number;
+  /** Free bytes below which the data disk counts as full; default 1 MiB. */
+  storageReserveBytes?: number;
 }
 
 export interface Controller {
@@ -40,6 +45,8 @@ export interface Controller {
   port: number;
   store: Store;
   hub: Hub;
+  /** Whether the data disk takes writes; the controller serves reads either way. */
+  storage: StorageMonitor;
   /** Set only when this start created the admin account: the password to show once. */
   initialAdminPassword: string | null;
   /** Optional programs this machine lacks; the controller works without them, at reduced capability. */
@@ -49,12 +56,35 @@ export interface Controller {
 
 export async function startController(opts: ControllerOptions): Promise<Controller> {
   const log = opts.log ?? createLogger('controller');
-  const store = openStore(opts.dataDir);
+  // A migration (and its backup) or the first admin account cannot wait for space: without them
+  // there is nothing to serve. Those fail the start with one clear sentence instead of a stack trace.
+  const required = <T>(what: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      const code = storageErrorCode(err);
+      if (code === null) throw err;
+      throw new StorageFullError(
+        `${storageCause(code, opts.dataDir)} (${code}): ${what} needs free space; free some and start again`,
+      );
+    }
+  };
+  const store = required('opening and upgrading the database', () => openStore(opts.dataDir));
+  const storage = new StorageMonitor({
+    db: store.db,
+    dataDir: opts.dataDir,
+    log: log.child({ module: 'storage' }),
+    probeMs: opts.storageProbeMs,
+    reserveBytes: opts.storageReserveBytes,
+  });
+  storage.probe();
 
   let initialAdminPassword: string | null = null;
   if (store.users.count() === 0) {
     const password = opts.adminPassword ?? randomPassword();
-    store.users.create({ username: 'admin', password, role: 'admin', groupId: null });
+    required('creating the first admin account', () =>
+      store.users.create({ username: 'admin', password, role: 'admin', groupId: null }),
+    );
     initialAdminPassword = password;
   }
 
@@ -62,7 +92,16 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     loggerInstance: log.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
   });
-  app.setErrorHandler(errorHandler(log));
+  app.setErrorHandler(errorHandler(log, storage));
+  // While the disk is full every change is refused up front with 507 (the same answer a failed write
+  // gets), before a body is read: an upload would only fill the last bytes. Login and logout work
+  // (sessions are held in memory, see registerAuth); everything that reads works.
+  app.addHook('onRequest', async (req) => {
+    if (!storage.full || req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    const url = req.url.split('?')[0]!;
+    if (!url.startsWith('/api/') || url === '/api/v1/auth/login' || url === '/api/v1/auth/logout') return;
+    throw storageFull(storage);
+  });
   app.setNotFoundHandler((req, reply) =>
     reply
       .status(404)
@@ -75,16 +114,27 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   };
   const mediaTools = opts.mediaTools ?? systemTools();
   registerMedia(app, store, getHub, mediaTools); // before registerAuth: players fetch media with device tokens
-  registerAuth(app, store);
-  registerRoutes(app, store, getHub, VERSION);
+  registerAuth(app, store, storage);
+  registerRoutes(app, store, getHub, VERSION, storage);
   registerSchedulingRoutes(app, store, getHub);
   registerDeviceOutputs(app, store, getHub);
   registerBoards(app, store, getHub);
   await registerStatic(app);
   await app.ready();
   // Bundles carry a horizon from the first compile on; afterwards only the daily job moves it.
-  advanceHorizon(store, Date.now());
-  hub = createHub({ httpServer: app.server, store, log: log.child({ module: 'hub' }), version: VERSION });
+  // On a full disk it moves when space returns (before the hub's refresh, registered after this).
+  const horizonAtStart = () => {
+    try {
+      storage.assertWritable();
+      advanceHorizon(store, Date.now());
+      return true;
+    } catch (err) {
+      if (!storage.failed(err)) throw err;
+      return false;
+    }
+  };
+  if (!horizonAtStart()) storage.onRecover(horizonAtStart);
+  hub = createHub({ httpServer: app.server, store, log: log.child({ module: 'hub' }), version: VERSION, storage });
   const adminEvents = createAdminEvents({ hub, store, log: log.child({ module: 'admin-events' }) });
 
   await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
@@ -100,24 +150,48 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     );
   }
 
-  const jobs = [cron.schedule('17 * * * *', () => store.users.purgeExpiredSessions(), { name: 'purge-sessions' })];
+  const jobs = [
+    cron.schedule(
+      '17 * * * *',
+      () => {
+        if (storage.full) return;
+        try {
+          store.users.purgeExpiredSessions();
+        } catch (err) {
+          if (!storage.failed(err)) log.error({ err }, 'purging expired sessions failed');
+        }
+      },
+      { name: 'purge-sessions' },
+    ),
+  ];
   const retentionEnv = Number(process.env.BANGTIN_PROOF_RETENTION_DAYS);
   const scheduling =
     opts.jobs === false
       ? null
-      : startJobs(store, getHub, log.child({ module: 'jobs' }), {
-          proofRetentionDays:
-            opts.proofRetentionDays ?? (Number.isFinite(retentionEnv) && retentionEnv > 0 ? retentionEnv : 400),
-        });
+      : startJobs(
+          store,
+          getHub,
+          log.child({ module: 'jobs' }),
+          {
+            proofRetentionDays:
+              opts.proofRetentionDays ?? (Number.isFinite(retentionEnv) && retentionEnv > 0 ? retentionEnv : 400),
+          },
+          () => !storage.full,
+        );
+  // Job slots not claimed while the disk was full run (catch-up) as soon as it has space.
+  if (scheduling) storage.onRecover(() => scheduling.catchUp());
+  storage.start();
 
   return {
     url,
     port,
     store,
     hub,
+    storage,
     initialAdminPassword,
     missingTools: missing,
     close: async () => {
+      storage.stop();
       for (const j of jobs) await j.stop();
       await scheduling?.stop();
       adminEvents.close();

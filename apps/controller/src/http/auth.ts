@@ -4,6 +4,7 @@ import { LoginBodySchema } from '@bangtin/shared';
 import type { Store } from '../store';
 import type { User } from '../store/users';
 import { verifyPassword } from '../auth/passwords';
+import type { StorageMonitor } from '../store/storage';
 import { forbidden, HttpError, parse } from './errors';
 
 declare module 'fastify' {
@@ -33,6 +34,34 @@ class LoginLimiter {
   }
 }
 
+/**
+ * Sessions the disk could not take. Staff must be able to log in to see what the boards show while the
+ * disk is full (reads work), so a login then lives here and is written to the database when space
+ * returns; a logout of a stored session is remembered here and deleted then. Lost on restart (the
+ * user logs in again), which is no worse than the disk allowed.
+ */
+class HeldSessions {
+  readonly created = new Map<string, { user: User; createdAt: number; expiresAt: number }>();
+  readonly ended = new Set<string>();
+
+  user(token: string, now: number): User | null {
+    const s = this.created.get(token);
+    return s && s.expiresAt > now ? s.user : null;
+  }
+
+  /** Writes what is held; throws (keeping what is left) when the disk refuses again. */
+  flush(store: Store): void {
+    for (const [token, s] of this.created) {
+      store.users.saveSession(token, s.user.id, s.createdAt, s.expiresAt);
+      this.created.delete(token);
+    }
+    for (const token of this.ended) {
+      store.users.deleteSession(token);
+      this.ended.delete(token);
+    }
+  }
+}
+
 export function bearer(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
   if (!h) return null;
@@ -51,8 +80,10 @@ export function requireRole(req: FastifyRequest, ...roles: Role[]): User {
   return u;
 }
 
-export function registerAuth(app: FastifyInstance, store: Store): void {
+export function registerAuth(app: FastifyInstance, store: Store, storage?: StorageMonitor): void {
   const limiter = new LoginLimiter();
+  const held = new HeldSessions();
+  storage?.onRecover(() => held.flush(store));
   app.decorateRequest('user', null);
 
   // Every route under /api/v1 needs a session, except the two that cannot have one yet.
@@ -61,7 +92,9 @@ export function registerAuth(app: FastifyInstance, store: Store): void {
     if (!url.startsWith('/api/')) return;
     if (url === '/api/v1/health' || url === '/api/v1/auth/login') return;
     const token = bearer(req);
-    const user = token ? store.users.userForSession(token) : null;
+    const now = Date.now();
+    const user =
+      token && !held.ended.has(token) ? (store.users.userForSession(token, now) ?? held.user(token, now)) : null;
     if (!user) throw new HttpError(401, 'unauthorized', 'log in first (Authorization: Bearer <token>)');
     req.user = user;
   });
@@ -80,7 +113,16 @@ export function registerAuth(app: FastifyInstance, store: Store): void {
       throw new HttpError(401, 'invalid-credentials', 'wrong username or password', 'password');
     }
     limiter.clear(key);
-    const session = store.users.createSession(cred.user.id);
+    let session: { token: string; expiresAt: number };
+    try {
+      storage?.assertWritable();
+      session = store.users.createSession(cred.user.id, now);
+    } catch (err) {
+      if (!storage?.failed(err)) throw err;
+      session = store.users.newSession(now);
+      held.created.set(session.token, { user: cred.user, createdAt: now, expiresAt: session.expiresAt });
+      req.log.warn({ user: cred.user.username }, 'login while the disk is full: session held in memory');
+    }
     return reply.send({
       token: session.token,
       expiresAt: new Date(session.expiresAt).toISOString(),
@@ -90,7 +132,15 @@ export function registerAuth(app: FastifyInstance, store: Store): void {
 
   app.post('/api/v1/auth/logout', async (req, reply) => {
     const token = bearer(req);
-    if (token) store.users.deleteSession(token);
+    if (token && !held.created.delete(token)) {
+      try {
+        storage?.assertWritable();
+        store.users.deleteSession(token);
+      } catch (err) {
+        if (!storage?.failed(err)) throw err;
+        held.ended.add(token);
+      }
+    }
     return reply.status(204).send();
   });
 

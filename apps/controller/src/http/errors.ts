@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { apiError, fromZodError } from '@bangtin/shared';
 import type { Logger } from 'pino';
+import type { StorageMonitor } from '../store/storage';
 
 /** An error with an HTTP status and a stable code, answered as `{ error: { code, field, message } }`. */
 export class HttpError extends Error {
@@ -27,10 +28,21 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, code = 'in
   throw new HttpError(400, e.code, e.message, e.field);
 }
 
-export function errorHandler(log: Logger) {
+/** 507 Insufficient Storage: the request was fine, the disk is not. The UI shows its own Vietnamese text. */
+export function storageFull(storage: StorageMonitor): HttpError {
+  return new HttpError(507, 'storage-full', `${storage.message()}: changes cannot be saved until space is freed`);
+}
+
+export function errorHandler(log: Logger, storage?: StorageMonitor) {
   return (err: FastifyError | HttpError, req: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof HttpError) {
       return reply.status(err.status).send(apiError(err.code, err.message, err.field));
+    }
+    // SQLITE_FULL, SQLITE_IOERR_*, ENOSPC from a route: the disk, not a bug. Marks the disk full.
+    if (storage?.failed(err)) {
+      log.warn({ url: req.url, code: (err as { code?: string }).code }, 'write refused: storage full');
+      const e = storageFull(storage);
+      return reply.status(507).send(apiError(e.code, e.message));
     }
     const status = err.statusCode ?? 500;
     if (status === 413) return reply.status(413).send(apiError('payload-too-large', 'request body is too large'));

@@ -506,7 +506,7 @@ export function registerMedia(
         try {
           res.acked = surveys.ingest(deviceId, ok);
         } catch {
-          return ack(apiError('internal', 'storing survey answers failed; retry later'));
+          return ack(apiError('store-failed', 'storing survey answers failed; retry later'));
         }
         ack(res);
       });
@@ -516,7 +516,7 @@ export function registerMedia(
         try {
           ack(storeScreenshot(deviceId, raw));
         } catch {
-          ack(apiError('internal', 'storing the screenshot failed; retry later'));
+          ack(apiError('store-failed', 'storing the screenshot failed; retry later'));
         }
       });
       socket.on('media:progress', (raw) => {

@@ -14,6 +14,7 @@ import {
 import type { Store } from '../store';
 import type { DeviceRecord } from '../store/devices';
 import type { Hub } from '../hub/hub';
+import type { StorageMonitor } from '../store/storage';
 import { forbidden, HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
 import { inScope, scopeOf, visibleDeviceIds } from './scope';
@@ -23,8 +24,31 @@ import { DeviceListQuerySchema, listDevices, PAGED_QUERY_KEYS, storageView, summ
 
 const IdParams = z.object({ id: IdSchema });
 
-export function registerRoutes(app: FastifyInstance, store: Store, hub: () => Hub, version: string): void {
-  app.get('/api/v1/health', async () => ({ status: 'ok', version }));
+export function registerRoutes(
+  app: FastifyInstance,
+  store: Store,
+  hub: () => Hub,
+  version: string,
+  storage?: StorageMonitor,
+): void {
+  // 503 while the disk refuses writes, so a monitor that only looks at the status code sees it too.
+  app.get('/api/v1/health', async (req, reply) => {
+    const s = storage?.snapshot();
+    const full = s?.state === 'full';
+    return reply.status(full ? 503 : 200).send({
+      status: full ? 'degraded' : 'ok',
+      version,
+      db: full ? 'full' : 'ok',
+      storage: s
+        ? {
+            state: s.state,
+            cause: s.cause,
+            since: s.since === null ? null : toIso(s.since),
+            freeBytes: s.freeBytes,
+          }
+        : null,
+    });
+  });
 
   // ── Users ──────────────────────────────────────────────────────────────────────────────────────
   app.post('/api/v1/users', async (req, reply) => {

@@ -26,6 +26,7 @@ import {
 import type { Store } from '../store';
 import type { DeviceHealth } from '../store/devices';
 import { nextRevision } from '../store/meta';
+import type { StorageMonitor } from '../store/storage';
 import { type BundleBody, compileAll, toBundle } from '../bundles';
 import { DeviceLive } from './device-live';
 
@@ -33,6 +34,8 @@ type HubServer = Server<PlayerToControllerEvents, ControllerToPlayerEvents, Inte
 type HubSocket = Socket<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
 
 const HEALTH_FLUSH_MS = 2000;
+/** Small device writes held in memory while the disk is full; past this the oldest are dropped. */
+const MAX_HELD_WRITES = 50_000;
 
 /** Error passed to socket.io's `next()`: the player sees `err.message` = code and `err.data` = the API error. */
 function refusal(code: string, message: string): Error & { data: unknown } {
@@ -66,8 +69,18 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-export function createHub(opts: { httpServer: http.Server; store: Store; log: Logger; version: string }): Hub {
-  const { store, log } = opts;
+export function createHub(opts: {
+  httpServer: http.Server;
+  store: Store;
+  log: Logger;
+  version: string;
+  /** Without one (tests of the hub alone), writes are tried as they come and failures are logged. */
+  storage?: StorageMonitor;
+}): Hub {
+  const { store, log, storage } = opts;
+  const diskFull = () => storage?.full ?? false;
+  /** True when `err` is the disk refusing the write (the monitor is told); false for anything else. */
+  const storageFailure = (err: unknown) => storage?.failed(err) ?? false;
   const io: HubServer = new Server(opts.httpServer, {
     // Players are not browsers: no CORS needed. Bundles can be large (hundreds of items).
     maxHttpBufferSize: 8 * 1024 * 1024,
@@ -82,6 +95,9 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
   // Fresher than the database (written every HEALTH_FLUSH_MS): the device list reads it first.
   const outputStatus = new Map<string, OutputStatus[]>();
   const live = new DeviceLive();
+  // Devices whose entry in `current` is still the empty placeholder loaded at start: never sent, or a
+  // board would go blank. Normally gone after the first refresh; stays while a full disk blocks one.
+  const uncompiled = new Set<string>();
   let refreshQueued = false;
 
   // Nothing is carried over from the last run: the first refresh gives every device a new revision. The
@@ -90,49 +106,81 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
   // acknowledges the new version without reloading anything (same hash).
 
   // This run in the controller's own ledger; sessions a killed controller left open end at its last
-  // heartbeat of its own (availability report), and it keeps writing one every few seconds.
-  const run = store.controllerRuns.start();
-  store.connectivity.closeLeftOpen(run.previousEnd);
+  // heartbeat of its own (availability report), and it keeps writing one every few seconds. On a full
+  // disk both wait for space, and so does everything that would move last-seen times first.
+  let run: { previousEnd: number | null } | null = null;
+  let leftOpenPending = true;
+  function closeLeftOpen(): void {
+    if (!leftOpenPending) return;
+    try {
+      storage?.assertWritable();
+      run ??= store.controllerRuns.start();
+      store.connectivity.closeLeftOpen(run.previousEnd);
+      leftOpenPending = false;
+    } catch (err) {
+      if (!storageFailure(err)) throw err;
+      log.warn('closing the sessions left open by the last run waits until the disk has space');
+    }
+  }
+  closeLeftOpen();
   const aliveTimer = setInterval(() => {
+    if (!run || diskFull()) return;
     try {
       store.controllerRuns.alive();
     } catch (err) {
-      log.warn({ err }, 'controller heartbeat not recorded');
+      if (!storageFailure(err)) log.warn({ err }, 'controller heartbeat not recorded');
     }
   }, CONTROLLER_ALIVE_MS);
   aliveTimer.unref();
   let stopping = false;
 
-  const flushHealth = setInterval(() => {
-    if (pendingHealth.size === 0) return;
+  function flushHealthNow(): void {
+    if (pendingHealth.size === 0 || leftOpenPending || diskFull()) return;
     const batch = new Map(pendingHealth);
     pendingHealth.clear();
     try {
       store.devices.writeHealth(batch);
     } catch (err) {
+      if (storageFailure(err)) {
+        // Nothing was written (one transaction): put the batch back under anything newer.
+        for (const [id, h] of batch) if (!pendingHealth.has(id)) pendingHealth.set(id, h);
+        return;
+      }
       log.error({ err }, 'writing device health failed');
     }
-  }, HEALTH_FLUSH_MS);
+  }
+  const flushHealth = setInterval(flushHealthNow, HEALTH_FLUSH_MS);
   flushHealth.unref();
 
   // Small writes that arrive in storms (10,000 players acking one change, or reconnecting at once)
   // are queued and committed together a moment later.
   let deferred: (() => void)[] = [];
   let deferTimer: NodeJS.Timeout | null = null;
+  let droppedWrites = 0;
   function flushDeferred(): void {
     if (deferTimer) clearTimeout(deferTimer);
     deferTimer = null;
+    // Held while the disk is full (and until the last run's sessions are closed: order matters there).
+    if (deferred.length === 0 || leftOpenPending || diskFull()) return;
     const batch = deferred;
     deferred = [];
-    if (batch.length === 0) return;
     try {
       store.db.transaction(() => batch.forEach((w) => w()))();
     } catch (err) {
+      if (storageFailure(err)) {
+        deferred = [...batch, ...deferred];
+        return;
+      }
       log.error({ err }, 'deferred device writes failed');
     }
   }
   function deferWrite(w: () => void): void {
     deferred.push(w);
+    if (deferred.length > MAX_HELD_WRITES) {
+      deferred.shift();
+      if (droppedWrites++ % 10_000 === 0)
+        log.warn({ dropped: droppedWrites }, 'disk full: oldest held device writes dropped (connectivity, acks)');
+    }
     deferTimer ??= setTimeout(flushDeferred, 250);
   }
 
@@ -146,14 +194,23 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
     let revision: number | null = null;
     const changed = new Map<string, { bundle: Bundle; deviceIds: string[] }>();
     const versionWrites: [string, number, string][] = [];
+    // On a full disk unchanged bundles are still compiled (so they can be sent), but no revision can be
+    // taken for a changed one: that device keeps the bundle it has until the refresh after recovery.
     for (const [deviceId, body] of compiled) {
       const prev = current.get(deviceId);
       if (prev && prev.body.hash === body.hash) {
         current.set(deviceId, { version: prev.version, body });
+        uncompiled.delete(deviceId);
+        continue;
+      }
+      // A new bundle needs a revision, a write: on a full disk the device keeps the one it has.
+      if (diskFull()) {
+        refreshMissed = true;
         continue;
       }
       revision ??= nextRevision(store.db);
       current.set(deviceId, { version: revision, body });
+      uncompiled.delete(deviceId);
       versionWrites.push([deviceId, revision, body.hash]);
       let group = changed.get(body.hash);
       if (!group) {
@@ -176,7 +233,8 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
         try {
           store.db.transaction(() => versionWrites.forEach((w) => store.devices.setBundle(...w)))();
         } catch (err) {
-          log.error({ err }, 'recording bundle versions failed');
+          if (storageFailure(err)) deferWrite(() => versionWrites.forEach((w) => store.devices.setBundle(...w)));
+          else log.error({ err }, 'recording bundle versions failed');
         }
       });
     }
@@ -190,18 +248,36 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
   const ackListeners: ((interruptId: string, deviceId: string) => void)[] = [];
 
   // Compile once at start, so a device connecting finds its bundle ready.
-  refresh();
+  let refreshMissed = false;
+  safeRefresh();
+
+  /** A refresh from a timer or an event: a full disk or a bug is logged, never thrown into socket.io. */
+  function safeRefresh(): void {
+    try {
+      refresh();
+    } catch (err) {
+      if (storageFailure(err)) refreshMissed = true;
+      else log.error({ err }, 'bundle refresh failed');
+    }
+  }
+
+  // Space is back: first the last run's sessions, then what was held, then bundles edited meanwhile.
+  storage?.onRecover(() => {
+    closeLeftOpen();
+    flushDeferred();
+    flushHealthNow();
+    if (refreshMissed) {
+      refreshMissed = false;
+      safeRefresh();
+    }
+  });
 
   function requestRefresh(): void {
     if (refreshQueued) return;
     refreshQueued = true;
     setImmediate(() => {
       refreshQueued = false;
-      try {
-        refresh();
-      } catch (err) {
-        log.error({ err }, 'bundle refresh failed');
-      }
+      safeRefresh();
     });
   }
 
@@ -255,10 +331,10 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
     let cur = current.get(deviceId);
     if (!cur) {
       // Enrolled since the last refresh: compile now so the player never waits.
-      refresh();
+      safeRefresh();
       cur = current.get(deviceId);
     }
-    if (cur) socket.emit('bundle', toBundle(cur.body, cur.version));
+    if (cur && !uncompiled.has(deviceId)) socket.emit('bundle', toBundle(cur.body, cur.version));
     socket.emit('device:config', { outputs: device?.outputConfig ?? [] });
 
     socket.on('clock:sync', (clientSentAt, ack) => {
@@ -277,7 +353,21 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       const reply = typeof done === 'function' ? done : () => undefined;
       const parsed = InterruptAckSchema.safeParse(raw);
       if (!parsed.success) return reply(fromZodError(parsed.error, 'invalid-interrupt-ack'));
-      const recorded = store.interrupts.ack(parsed.data.interruptId, deviceId, Date.now(), parsed.data.shownAt);
+      const { interruptId, shownAt } = parsed.data;
+      const at = Date.now();
+      let recorded: boolean;
+      try {
+        storage?.assertWritable();
+        recorded = store.interrupts.ack(interruptId, deviceId, at, shownAt);
+      } catch (err) {
+        if (!storageFailure(err)) {
+          dlog.error({ err }, 'storing an urgent-message ack failed');
+          return reply(apiError('store-failed', 'the controller could not store the acknowledgement; retry later'));
+        }
+        // The player forgets an ack once answered, so a full disk holds it here until space returns.
+        deferWrite(() => void store.interrupts.ack(interruptId, deviceId, at, shownAt));
+        recorded = true;
+      }
       if (recorded) for (const l of ackListeners) l(parsed.data.interruptId, deviceId);
       reply({ recorded });
     });
@@ -327,8 +417,14 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       }
       let already: string[];
       try {
+        storage?.assertWritable();
         already = store.proofs.insertBatch(deviceId, valid);
       } catch (err) {
+        if (storageFailure(err)) {
+          return ack(
+            apiError('store-failed', `the controller could not store proofs (${storage!.message()}); retry later`),
+          );
+        }
         dlog.error({ err }, 'storing proofs failed');
         return ack(apiError('store-failed', 'the controller could not store proofs; retry later'));
       }
@@ -365,7 +461,7 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
     isOnline: (id) => sockets.has(id),
     bundleFor: (id) => {
       const cur = current.get(id);
-      return cur ? toBundle(cur.body, cur.version) : null;
+      return cur && !uncompiled.has(id) ? toBundle(cur.body, cur.version) : null;
     },
     onInterruptAck: (l) => void ackListeners.push(l),
     onlineCount: () => sockets.size,
@@ -391,8 +487,10 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       stopping = true;
       clearInterval(aliveTimer);
       clearInterval(flushHealth);
+      // On a full disk these are skipped (what is held is lost with the process; the next start
+      // closes the sessions left open, as after a crash).
       flushDeferred();
-      if (pendingHealth.size > 0) store.devices.writeHealth(pendingHealth);
+      flushHealthNow();
       io.disconnectSockets(true);
       flushDeferred(); // the disconnects just recorded end the devices' sessions now, not at the next start
       try {

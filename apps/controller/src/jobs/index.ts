@@ -73,8 +73,15 @@ export function schedulingJobs(store: Store, hub: () => Hub, log: Logger, opts: 
   return [campaigns, horizon, devices, rollup, retention] as JobDef[];
 }
 
-export function startJobs(store: Store, hub: () => Hub, log: Logger, opts: JobOptions): JobRunner {
+export function startJobs(
+  store: Store,
+  hub: () => Hub,
+  log: Logger,
+  opts: JobOptions,
+  writable: () => boolean = () => true,
+): JobRunner {
   const runner = new JobRunner(store.jobs, schedulingJobs(store, hub, log, opts), log);
+  runner.writable = writable;
   runner.start();
   return runner;
 }

@@ -37,6 +37,8 @@ export function slotOf(p: JobPeriod, t: number, timeZone = TIMEZONE): string {
 export class JobRunner {
   private readonly tasks: ScheduledTask[] = [];
   private readonly running = new Set<string>();
+  /** False while the disk is full: slots are then not claimed (claiming is a write) and run on recovery. */
+  writable: () => boolean = () => true;
 
   constructor(
     private readonly jobs: JobStore,
@@ -48,7 +50,7 @@ export class JobRunner {
   /** Runs `def` for the slot containing `at`, unless that slot already finished. Returns whether it ran. */
   runSlot(def: JobDef, slot: string): boolean {
     const key = `${def.name}|${slot}`;
-    if (this.running.has(key)) return false;
+    if (this.running.has(key) || !this.writable()) return false;
     if (!this.jobs.claim(def.name, slot, this.now())) return false;
     this.running.add(key);
     try {

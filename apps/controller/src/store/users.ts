@@ -58,10 +58,22 @@ export class UserStore {
   createSession(userId: string, now = Date.now()): { token: string; expiresAt: number } {
     const token = newToken('ses');
     const expiresAt = now + SESSION_TTL_MS;
-    this.db
-      .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-      .run(hashToken(token), userId, now, expiresAt);
+    this.saveSession(token, userId, now, expiresAt);
     return { token, expiresAt };
+  }
+
+  /** A new session token that is not yet stored (login while the disk is full keeps it in memory). */
+  newSession(now = Date.now()): { token: string; expiresAt: number } {
+    return { token: newToken('ses'), expiresAt: now + SESSION_TTL_MS };
+  }
+
+  /** Stores a session; an existing row for the same token is left as it is. */
+  saveSession(token: string, userId: string, createdAt: number, expiresAt: number): void {
+    this.db
+      .prepare(
+        'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      )
+      .run(hashToken(token), userId, createdAt, expiresAt);
   }
 
   userForSession(token: string, now = Date.now()): User | null {

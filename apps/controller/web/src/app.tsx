@@ -1,4 +1,6 @@
 import { lazy, Suspense, type ComponentType } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { health } from './api/client';
 import type { Role } from '@bangtin/shared';
 import { useI18n } from './i18n/i18n';
 import type { MessageKey } from './i18n/messages';
@@ -25,6 +27,8 @@ interface Route {
   screen: ComponentType;
 }
 
+const HEALTH_POLL_MS = 10_000;
+
 const ALL: readonly Role[] = ['admin', 'editor', 'viewer'];
 
 /** The navigation and the screens it leads to; a new screen (campaigns, urgent message) is one line here. */
@@ -45,6 +49,14 @@ export function App() {
   const { t, locale, setLocale } = useI18n();
   const { user, restoring, logout } = useSession();
   const { path } = useRouter();
+  // The server's disk state, for everyone (also before login): changes are refused while it is full.
+  const status = useQuery({ queryKey: ['health'], queryFn: health, refetchInterval: HEALTH_POLL_MS });
+  const storageBanner =
+    status.data?.db === 'full' ? (
+      <p role="alert" className="alert storage-full">
+        {t('error.storage-full')}
+      </p>
+    ) : null;
 
   const langButton = (
     <button
@@ -58,7 +70,13 @@ export function App() {
   );
 
   if (restoring) return <p className="loading">{t('common.loading')}</p>;
-  if (!user) return <LoginScreen langButton={langButton} />;
+  if (!user)
+    return (
+      <>
+        {storageBanner}
+        <LoginScreen langButton={langButton} />
+      </>
+    );
 
   const routes = ROUTES.filter((r) => r.roles.includes(user.role));
   const route = routes.find((r) => r.path === path);
@@ -87,6 +105,7 @@ export function App() {
           </button>
         </div>
       </header>
+      {storageBanner}
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
           {Screen ? (

@@ -317,6 +317,23 @@ export function uploadMedia(
   });
 }
 
+/** `GET /health`: answered 503 (with this same body) while the server's disk is full. */
+export interface HealthView {
+  status: 'ok' | 'degraded';
+  version: string;
+  db: 'ok' | 'full';
+}
+
+/** The health answer whatever its status (503 is the news, not a failure); null when unreachable. */
+export async function health(): Promise<HealthView | null> {
+  try {
+    const res = await fetch(`${API_BASE}/health`);
+    return (await res.json()) as HealthView;
+  } catch {
+    return null;
+  }
+}
+
 /** Downloads an authenticated file (the CSV export cannot be a plain link: it needs the bearer token). */
 export async function download(path: string, filename: string): Promise<void> {
   const res = await fetch(`${API_BASE}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -187,3 +187,15 @@ describe('validation errors in Vietnamese', () => {
     );
   });
 });
+
+describe('errorText for a full server disk', () => {
+  it('says in Vietnamese that nothing can be saved, whatever English cause the controller names', () => {
+    const err = new ApiError(
+      507,
+      'storage-full',
+      'disk full at /var/lib/bangtin (SQLITE_FULL): changes cannot be saved until space is freed',
+    );
+    expect(errorText(t, err)).toBe('Ổ đĩa máy chủ đã đầy: không lưu được thay đổi. Hãy giải phóng dung lượng.');
+    expect(errorText(tr('en'), err)).toBe('The server disk is full: changes cannot be saved. Free some space.');
+  });
+});

@@ -14,6 +14,7 @@ export function errorText(t: T, err: unknown): string {
     case 'invalid-credentials':
     case 'too-many-attempts':
     case 'forbidden':
+    case 'storage-full':
       return t(`error.${err.code}`);
     case 'campaign-closed':
     case 'campaign-published':

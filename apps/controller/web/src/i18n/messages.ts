@@ -58,6 +58,7 @@ export const vi = {
   'error.conflict': 'Đã tồn tại: {message}',
   'error.network': 'Không kết nối được máy chủ điều khiển.',
   'error.other': 'Lỗi: {message}',
+  'error.storage-full': 'Ổ đĩa máy chủ đã đầy: không lưu được thay đổi. Hãy giải phóng dung lượng.',
 
   'dashboard.title': 'Tổng quan thiết bị',
   'dashboard.summary': '{online} trực tuyến · {stale} gián đoạn · {offline} ngoại tuyến · tổng {total}',
@@ -292,6 +293,7 @@ export const en = {
   'error.conflict': 'Already exists: {message}',
   'error.network': 'Cannot reach the controller.',
   'error.other': 'Error: {message}',
+  'error.storage-full': 'The server disk is full: changes cannot be saved. Free some space.',
 
   'dashboard.title': 'Devices overview',
   'dashboard.summary': '{online} online · {stale} stale · {offline} offline · {total} in all',
