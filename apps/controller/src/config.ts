@@ -7,6 +7,11 @@ const ConfigSchema = z.object({
   dataDir: z.string().min(1),
   adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
   demo: z.boolean().default(false),
+  backupKeepDays: z.coerce
+    .number({ message: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(3650, 'must be at most 3650 days'),
 });
 
 export type ControllerConfig = z.infer<typeof ConfigSchema>;
@@ -38,6 +43,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
     dataDir: values['data-dir'] ?? env.BANGTIN_DATA_DIR ?? './data',
     adminPassword: env.BANGTIN_ADMIN_PASSWORD || undefined,
     demo: values.demo ?? false,
+    backupKeepDays: env.BANGTIN_BACKUP_KEEP_DAYS || 14,
   });
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -46,6 +52,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
       host: '--host / BANGTIN_HOST',
       dataDir: '--data-dir / BANGTIN_DATA_DIR',
       adminPassword: 'BANGTIN_ADMIN_PASSWORD',
+      backupKeepDays: 'BANGTIN_BACKUP_KEEP_DAYS',
     };
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);

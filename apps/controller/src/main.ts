@@ -2,6 +2,10 @@ import { ConfigError, readConfig } from './config';
 import { startController } from './server';
 import { createLogger } from './log';
 import { SchemaTooNewError } from './store/migrations';
+import { isOpsCommand, runOpsCli } from './ops/cli';
+
+// `controller backup …` / `controller restore …`: maintenance commands, not a server start.
+if (isOpsCommand(process.argv[2])) process.exit(await runOpsCli(process.argv.slice(2), process.env));
 
 const log = createLogger('controller');
 

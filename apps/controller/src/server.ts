@@ -19,6 +19,9 @@ import { errorHandler } from './http/errors';
 import { randomPassword } from './auth/tokens';
 import { VERSION } from './version';
 import { createLogger } from './log';
+import { backupDir } from './store/db';
+import { backupHealth } from './ops/backup';
+import { writePidFile } from './ops/pid-file';
 
 export interface ControllerOptions {
   port: number;
@@ -33,6 +36,8 @@ export interface ControllerOptions {
   jobs?: boolean;
   /** How the optional programs (ffprobe, ffmpeg) are found; default: on PATH. */
   mediaTools?: MediaTools;
+  /** Days nightly backups are kept; env BANGTIN_BACKUP_KEEP_DAYS (validated in config), default 14. */
+  backupKeepDays?: number;
 }
 
 export interface Controller {
@@ -49,7 +54,11 @@ export interface Controller {
 
 export async function startController(opts: ControllerOptions): Promise<Controller> {
   const log = opts.log ?? createLogger('controller');
+  const startedAt = Date.now();
   const store = openStore(opts.dataDir);
+  // `controller restore` refuses while this marker names a live process.
+  const removePidFile = writePidFile(opts.dataDir);
+  const nightlyDir = backupDir(opts.dataDir);
 
   let initialAdminPassword: string | null = null;
   if (store.users.count() === 0) {
@@ -76,7 +85,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   const mediaTools = opts.mediaTools ?? systemTools();
   registerMedia(app, store, getHub, mediaTools); // before registerAuth: players fetch media with device tokens
   registerAuth(app, store);
-  registerRoutes(app, store, getHub, VERSION);
+  registerRoutes(app, store, getHub, VERSION, () => backupHealth(nightlyDir, Date.now(), startedAt));
   registerSchedulingRoutes(app, store, getHub);
   registerDeviceOutputs(app, store, getHub);
   registerBoards(app, store, getHub);
@@ -108,6 +117,8 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       : startJobs(store, getHub, log.child({ module: 'jobs' }), {
           proofRetentionDays:
             opts.proofRetentionDays ?? (Number.isFinite(retentionEnv) && retentionEnv > 0 ? retentionEnv : 400),
+          backupDir: nightlyDir,
+          backupKeepDays: opts.backupKeepDays ?? 14,
         });
 
   return {
@@ -124,6 +135,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       await hub!.close();
       await app.close().catch(() => undefined);
       store.close();
+      removePidFile();
     },
   };
 }

@@ -14,6 +14,7 @@ import {
 import type { Store } from '../store';
 import type { DeviceRecord } from '../store/devices';
 import type { Hub } from '../hub/hub';
+import type { BackupHealth } from '../ops/backup';
 import { forbidden, HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
 import { inScope, scopeOf, visibleDeviceIds } from './scope';
@@ -23,8 +24,23 @@ import { DeviceListQuerySchema, listDevices, PAGED_QUERY_KEYS, storageView, summ
 
 const IdParams = z.object({ id: IdSchema });
 
-export function registerRoutes(app: FastifyInstance, store: Store, hub: () => Hub, version: string): void {
-  app.get('/api/v1/health', async () => ({ status: 'ok', version }));
+export function registerRoutes(
+  app: FastifyInstance,
+  store: Store,
+  hub: () => Hub,
+  version: string,
+  backupStatus?: () => BackupHealth,
+): void {
+  app.get('/api/v1/health', async (_req, reply) => {
+    const b = backupStatus?.();
+    // A controller up for days without a fresh nightly copy is unhealthy: monitoring should page someone.
+    if (b?.failing) reply.status(503);
+    return {
+      status: b?.failing ? 'failing' : 'ok',
+      version,
+      ...(b && { backup: { lastAt: b.lastAt, ageHours: b.ageHours, file: b.file } }),
+    };
+  });
 
   // ── Users ──────────────────────────────────────────────────────────────────────────────────────
   app.post('/api/v1/users', async (req, reply) => {
