@@ -20,7 +20,7 @@ import { randomPassword } from './auth/tokens';
 import { VERSION } from './version';
 import { createLogger } from './log';
 import { backupDir } from './store/db';
-import { backupHealth } from './ops/backup';
+import { backupHealth } from './store/backup';
 import { writePidFile } from './ops/pid-file';
 
 export interface ControllerOptions {

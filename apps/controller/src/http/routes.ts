@@ -14,7 +14,7 @@ import {
 import type { Store } from '../store';
 import type { DeviceRecord } from '../store/devices';
 import type { Hub } from '../hub/hub';
-import type { BackupHealth } from '../ops/backup';
+import type { BackupHealth } from '../store/backup';
 import { forbidden, HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
 import { inScope, scopeOf, visibleDeviceIds } from './scope';

@@ -5,7 +5,7 @@ import { applyCampaignStatuses } from '../http/campaigns';
 import { deviceStatus } from './device-status';
 import { advanceHorizon } from './horizon';
 import { type JobDef, JobRunner } from './runner';
-import { nightlyBackup, type NightlyResult } from '../ops/backup';
+import { nightlyBackup, type NightlyResult } from '../store/backup';
 
 export interface JobOptions {
   /** Proofs older than this are deleted once rolled up into `proof_daily`. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { BackupError, onlineBackup } from './backup';
-import { restoreBackup } from './restore';
+import { BackupError, onlineBackup } from '../store/backup';
+import { restoreBackup } from '../store/restore';
 
 export const OPS_COMMANDS = ['backup', 'restore'] as const;
 

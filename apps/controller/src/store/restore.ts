@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { BackupError, DB_FILE, fileStamp, type MediaManifest, verifyCopy, type VerifiedCopy } from './backup';
-import { PID_FILE, runningController } from './pid-file';
+import { PID_FILE, runningController } from '../ops/pid-file';
 
 export interface RestoreResult extends VerifiedCopy {
   /** Where the database that was in place went (null when the data dir had none). */

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from '../store/migrations';
+import { MIGRATIONS } from './migrations';
 
 export const DB_FILE = 'bangtin.sqlite';
 const DAY_MS = 86_400_000;
