@@ -9,6 +9,11 @@ const ConfigSchema = z.object({
   demo: z.boolean().default(false),
   storageProbeMs: z.coerce.number({ message: 'must be a number' }).int().min(100).max(3_600_000).optional(),
   storageReserveBytes: z.coerce.number({ message: 'must be a number' }).int().min(0).optional(),
+  backupKeepDays: z.coerce
+    .number({ message: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(3650, 'must be at most 3650 days'),
 });
 
 export type ControllerConfig = z.infer<typeof ConfigSchema>;
@@ -42,6 +47,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
     demo: values.demo ?? false,
     storageProbeMs: env.BANGTIN_STORAGE_PROBE_MS || undefined,
     storageReserveBytes: env.BANGTIN_STORAGE_RESERVE_BYTES || undefined,
+    backupKeepDays: env.BANGTIN_BACKUP_KEEP_DAYS || 14,
   });
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -52,6 +58,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
       adminPassword: 'BANGTIN_ADMIN_PASSWORD',
       storageProbeMs: 'BANGTIN_STORAGE_PROBE_MS',
       storageReserveBytes: 'BANGTIN_STORAGE_RESERVE_BYTES',
+      backupKeepDays: 'BANGTIN_BACKUP_KEEP_DAYS',
     };
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);

@@ -3,6 +3,10 @@ import { startController } from './server';
 import { createLogger } from './log';
 import { SchemaTooNewError } from './store/migrations';
 import { StorageFullError } from './store/storage';
+import { isOpsCommand, runOpsCli } from './ops/cli';
+
+// `controller backup …` / `controller restore …`: maintenance commands, not a server start.
+if (isOpsCommand(process.argv[2])) process.exit(await runOpsCli(process.argv.slice(2), process.env));
 
 const log = createLogger('controller');
 

@@ -20,6 +20,9 @@ import { StorageFullError, storageCause, storageErrorCode, StorageMonitor } from
 import { randomPassword } from './auth/tokens';
 import { VERSION } from './version';
 import { createLogger } from './log';
+import { backupDir } from './store/db';
+import { backupHealth } from './store/backup';
+import { writePidFile } from './ops/pid-file';
 
 export interface ControllerOptions {
   port: number;
@@ -38,6 +41,8 @@ export interface ControllerOptions {
   storageProbeMs?: number;
   /** Free bytes below which the data disk counts as full; default 1 MiB. */
   storageReserveBytes?: number;
+  /** Days nightly backups are kept; env BANGTIN_BACKUP_KEEP_DAYS (validated in config), default 14. */
+  backupKeepDays?: number;
 }
 
 export interface Controller {
@@ -78,6 +83,10 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     reserveBytes: opts.storageReserveBytes,
   });
   storage.probe();
+  const startedAt = Date.now();
+  // `controller restore` refuses while this marker names a live process.
+  const removePidFile = writePidFile(opts.dataDir);
+  const nightlyDir = backupDir(opts.dataDir);
 
   let initialAdminPassword: string | null = null;
   if (store.users.count() === 0) {
@@ -115,7 +124,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   const mediaTools = opts.mediaTools ?? systemTools();
   registerMedia(app, store, getHub, mediaTools); // before registerAuth: players fetch media with device tokens
   registerAuth(app, store, storage);
-  registerRoutes(app, store, getHub, VERSION, storage);
+  registerRoutes(app, store, getHub, VERSION, storage, () => backupHealth(nightlyDir, Date.now(), startedAt));
   registerSchedulingRoutes(app, store, getHub);
   registerDeviceOutputs(app, store, getHub);
   registerBoards(app, store, getHub);
@@ -175,6 +184,8 @@ export async function startController(opts: ControllerOptions): Promise<Controll
           {
             proofRetentionDays:
               opts.proofRetentionDays ?? (Number.isFinite(retentionEnv) && retentionEnv > 0 ? retentionEnv : 400),
+            backupDir: nightlyDir,
+            backupKeepDays: opts.backupKeepDays ?? 14,
           },
           () => !storage.full,
         );
@@ -198,6 +209,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       await hub!.close();
       await app.close().catch(() => undefined);
       store.close();
+      removePidFile();
     },
   };
 }

@@ -15,6 +15,7 @@ import type { Store } from '../store';
 import type { DeviceRecord } from '../store/devices';
 import type { Hub } from '../hub/hub';
 import type { StorageMonitor } from '../store/storage';
+import type { BackupHealth } from '../store/backup';
 import { forbidden, HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
 import { inScope, scopeOf, visibleDeviceIds } from './scope';
@@ -30,13 +31,16 @@ export function registerRoutes(
   hub: () => Hub,
   version: string,
   storage?: StorageMonitor,
+  backupStatus?: () => BackupHealth,
 ): void {
-  // 503 while the disk refuses writes, so a monitor that only looks at the status code sees it too.
+  // 503 while the disk refuses writes or the nightly copy is stale, so a monitor that only looks at the
+  // status code sees it too.
   app.get('/api/v1/health', async (req, reply) => {
     const s = storage?.snapshot();
     const full = s?.state === 'full';
-    return reply.status(full ? 503 : 200).send({
-      status: full ? 'degraded' : 'ok',
+    const b = backupStatus?.();
+    return reply.status(full || b?.failing ? 503 : 200).send({
+      status: full ? 'degraded' : b?.failing ? 'failing' : 'ok',
       version,
       db: full ? 'full' : 'ok',
       storage: s
@@ -47,6 +51,7 @@ export function registerRoutes(
             freeBytes: s.freeBytes,
           }
         : null,
+      ...(b && { backup: { lastAt: b.lastAt, ageHours: b.ageHours, file: b.file } }),
     });
   });
 

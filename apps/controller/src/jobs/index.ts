@@ -5,10 +5,15 @@ import { applyCampaignStatuses } from '../http/campaigns';
 import { deviceStatus } from './device-status';
 import { advanceHorizon } from './horizon';
 import { type JobDef, JobRunner } from './runner';
+import { nightlyBackup, type NightlyResult } from '../store/backup';
 
 export interface JobOptions {
   /** Proofs older than this are deleted once rolled up into `proof_daily`. */
   proofRetentionDays: number;
+  /** Nightly copies go here (BANGTIN_BACKUP_DIR, default `<data-dir>/backups`); none when absent. */
+  backupDir?: string;
+  /** Nightly copies older than this are deleted (BANGTIN_BACKUP_KEEP_DAYS, default 14). */
+  backupKeepDays?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -70,7 +75,18 @@ export function schedulingJobs(store: Store, hub: () => Hub, log: Logger, opts: 
       return { rolled, deleted, prunedRuns: store.jobs.prune(now - 30 * DAY_MS), prunedSessions };
     },
   };
-  return [campaigns, horizon, devices, rollup, retention] as JobDef[];
+  const defs = [campaigns, horizon, devices, rollup, retention] as JobDef[];
+  if (opts.backupDir) defs.push(nightlyBackupJob(store, opts.backupDir, opts.backupKeepDays ?? 14));
+  return defs;
+}
+
+/** 02:00 local, after the rollup (01:15) and retention (01:45), so the copy holds the pruned data. */
+export function nightlyBackupJob(store: Store, dir: string, keepDays: number): JobDef<NightlyResult> {
+  return {
+    name: 'nightly-backup',
+    period: { every: 'day', hour: 2, minute: 0 },
+    run: (now) => nightlyBackup(store.db, dir, now, keepDays),
+  };
 }
 
 export function startJobs(
