@@ -7,6 +7,7 @@ const ConfigSchema = z.object({
   dataDir: z.string().min(1),
   adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
   demo: z.boolean().default(false),
+  metricsToken: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
 });
 
 export type ControllerConfig = z.infer<typeof ConfigSchema>;
@@ -38,6 +39,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
     dataDir: values['data-dir'] ?? env.BANGTIN_DATA_DIR ?? './data',
     adminPassword: env.BANGTIN_ADMIN_PASSWORD || undefined,
     demo: values.demo ?? false,
+    metricsToken: env.BANGTIN_METRICS_TOKEN || undefined,
   });
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -46,6 +48,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
       host: '--host / BANGTIN_HOST',
       dataDir: '--data-dir / BANGTIN_DATA_DIR',
       adminPassword: 'BANGTIN_ADMIN_PASSWORD',
+      metricsToken: 'BANGTIN_METRICS_TOKEN',
     };
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);

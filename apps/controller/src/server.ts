@@ -19,6 +19,7 @@ import { errorHandler } from './http/errors';
 import { randomPassword } from './auth/tokens';
 import { VERSION } from './version';
 import { createLogger } from './log';
+import { type ControllerMetrics, createMetrics, METRICS_TOKEN_MIN_LENGTH, registerMetrics } from './metrics';
 
 export interface ControllerOptions {
   port: number;
@@ -33,6 +34,11 @@ export interface ControllerOptions {
   jobs?: boolean;
   /** How the optional programs (ffprobe, ffmpeg) are found; default: on PATH. */
   mediaTools?: MediaTools;
+  /**
+   * Bearer token a Prometheus scraper sends to `GET /metrics` (env BANGTIN_METRICS_TOKEN, at least 16
+   * characters); absent: the endpoint answers 404 `metrics-disabled`.
+   */
+  metricsToken?: string | undefined;
 }
 
 export interface Controller {
@@ -40,6 +46,8 @@ export interface Controller {
   port: number;
   store: Store;
   hub: Hub;
+  /** This controller's own Prometheus registry and instruments. */
+  metrics: ControllerMetrics;
   /** Set only when this start created the admin account: the password to show once. */
   initialAdminPassword: string | null;
   /** Optional programs this machine lacks; the controller works without them, at reduced capability. */
@@ -49,7 +57,13 @@ export interface Controller {
 
 export async function startController(opts: ControllerOptions): Promise<Controller> {
   const log = opts.log ?? createLogger('controller');
+  const metricsToken = opts.metricsToken ?? null;
+  if (metricsToken !== null && metricsToken.length < METRICS_TOKEN_MIN_LENGTH) {
+    throw new Error(`metricsToken (BANGTIN_METRICS_TOKEN): must be at least ${METRICS_TOKEN_MIN_LENGTH} characters`);
+  }
   const store = openStore(opts.dataDir);
+  const metrics = createMetrics();
+  metrics.sources.dbFile = store.db.name;
 
   let initialAdminPassword: string | null = null;
   if (store.users.count() === 0) {
@@ -63,6 +77,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     bodyLimit: 1024 * 1024,
   });
   app.setErrorHandler(errorHandler(log));
+  registerMetrics(app, metrics, metricsToken); // first: its hook times every route registered after
   app.setNotFoundHandler((req, reply) =>
     reply
       .status(404)
@@ -84,7 +99,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   await app.ready();
   // Bundles carry a horizon from the first compile on; afterwards only the daily job moves it.
   advanceHorizon(store, Date.now());
-  hub = createHub({ httpServer: app.server, store, log: log.child({ module: 'hub' }), version: VERSION });
+  hub = createHub({ httpServer: app.server, store, log: log.child({ module: 'hub' }), version: VERSION, metrics });
   const adminEvents = createAdminEvents({ hub, store, log: log.child({ module: 'admin-events' }) });
 
   await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
@@ -100,21 +115,39 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     );
   }
 
-  const jobs = [cron.schedule('17 * * * *', () => store.users.purgeExpiredSessions(), { name: 'purge-sessions' })];
+  const purgeSessions = () => {
+    metrics.jobRuns.inc({ job: 'purge-sessions' });
+    try {
+      store.users.purgeExpiredSessions();
+    } catch (err) {
+      metrics.jobFailures.inc({ job: 'purge-sessions' });
+      log.error({ err, job: 'purge-sessions' }, 'job failed');
+    }
+  };
+  metrics.jobRuns.inc({ job: 'purge-sessions' }, 0);
+  metrics.jobFailures.inc({ job: 'purge-sessions' }, 0);
+  const jobs = [cron.schedule('17 * * * *', purgeSessions, { name: 'purge-sessions' })];
   const retentionEnv = Number(process.env.BANGTIN_PROOF_RETENTION_DAYS);
   const scheduling =
     opts.jobs === false
       ? null
-      : startJobs(store, getHub, log.child({ module: 'jobs' }), {
-          proofRetentionDays:
-            opts.proofRetentionDays ?? (Number.isFinite(retentionEnv) && retentionEnv > 0 ? retentionEnv : 400),
-        });
+      : startJobs(
+          store,
+          getHub,
+          log.child({ module: 'jobs' }),
+          {
+            proofRetentionDays:
+              opts.proofRetentionDays ?? (Number.isFinite(retentionEnv) && retentionEnv > 0 ? retentionEnv : 400),
+          },
+          metrics,
+        );
 
   return {
     url,
     port,
     store,
     hub,
+    metrics,
     initialAdminPassword,
     missingTools: missing,
     close: async () => {

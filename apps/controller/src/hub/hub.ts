@@ -28,6 +28,7 @@ import type { DeviceHealth } from '../store/devices';
 import { nextRevision } from '../store/meta';
 import { type BundleBody, compileAll, toBundle } from '../bundles';
 import { DeviceLive } from './device-live';
+import type { ControllerMetrics } from '../metrics';
 
 type HubServer = Server<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
 type HubSocket = Socket<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
@@ -37,6 +38,12 @@ const HEALTH_FLUSH_MS = 2000;
 /** Error passed to socket.io's `next()`: the player sees `err.message` = code and `err.data` = the API error. */
 function refusal(code: string, message: string): Error & { data: unknown } {
   return Object.assign(new Error(code), { data: apiError(code, message) });
+}
+
+/** How many proofs a refused batch held, when it says (`key` an array); 1 when it cannot be told. */
+function batchLength(raw: unknown, key: string): number {
+  const list = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(list) && list.length > 0 ? list.length : 1;
 }
 
 export interface Hub {
@@ -61,8 +68,14 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-export function createHub(opts: { httpServer: http.Server; store: Store; log: Logger; version: string }): Hub {
-  const { store, log } = opts;
+export function createHub(opts: {
+  httpServer: http.Server;
+  store: Store;
+  log: Logger;
+  version: string;
+  metrics: ControllerMetrics;
+}): Hub {
+  const { store, log, metrics } = opts;
   const io: HubServer = new Server(opts.httpServer, {
     // Players are not browsers: no CORS needed. Bundles can be large (hundreds of items).
     maxHttpBufferSize: 8 * 1024 * 1024,
@@ -78,6 +91,19 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
   const outputStatus = new Map<string, OutputStatus[]>();
   const live = new DeviceLive();
   let refreshQueued = false;
+  // Metrics: each connected player's last reported outbox size, and the bundle it has not acked yet.
+  const outboxSizes = new Map<string, number>();
+  const awaitingAck = new Map<string, { version: number; sentAt: number }>();
+  function sentBundle(deviceId: string, version: number, trigger: 'connect' | 'change'): void {
+    metrics.bundlePushes.inc({ trigger });
+    awaitingAck.set(deviceId, { version, sentAt: performance.now() });
+  }
+  metrics.sources.connectedPlayers = () => sockets.size;
+  metrics.sources.outboxBacklog = () => {
+    let n = 0;
+    for (const v of outboxSizes.values()) n += v;
+    return n;
+  };
 
   for (const d of store.devices.list()) {
     if (d.bundleVersion !== null && d.bundleHash !== null) {
@@ -154,8 +180,9 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
     for (const id of current.keys()) if (!compiled.has(id)) current.delete(id);
     // One broadcast per distinct bundle: socket.io encodes the payload once for all its rooms.
     for (const { bundle, deviceIds } of changed.values()) {
-      const rooms = deviceIds.filter((id) => sockets.has(id)).map((id) => `device:${id}`);
-      if (rooms.length > 0) io.to(rooms).emit('bundle', bundle);
+      const online = deviceIds.filter((id) => sockets.has(id));
+      if (online.length > 0) io.to(online.map((id) => `device:${id}`)).emit('bundle', bundle);
+      for (const id of online) sentBundle(id, bundle.version, 'change');
     }
     // The versions are recorded right after, in one transaction (a province-wide change must not cost
     // 10,000 commits), and after the sockets got their writes: the revision itself is already
@@ -246,7 +273,10 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       refresh();
       cur = current.get(deviceId);
     }
-    if (cur) socket.emit('bundle', toBundle(cur.body, cur.version));
+    if (cur) {
+      socket.emit('bundle', toBundle(cur.body, cur.version));
+      sentBundle(deviceId, cur.version, 'connect');
+    }
     socket.emit('device:config', { outputs: device?.outputConfig ?? [] });
 
     socket.on('clock:sync', (clientSentAt, ack) => {
@@ -258,6 +288,11 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
       const parsed = BundleAckSchema.safeParse(raw);
       if (!parsed.success) return dlog.warn({ issue: parsed.error.issues[0] }, 'malformed bundle ack');
       const version = parsed.data.version;
+      const sent = awaitingAck.get(deviceId);
+      if (sent && sent.version === version) {
+        awaitingAck.delete(deviceId);
+        metrics.bundleAckSeconds.observe((performance.now() - sent.sentAt) / 1000);
+      }
       deferWrite(() => store.devices.setAckedBundle(deviceId, version));
     });
 
@@ -280,6 +315,7 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
         noteHealth(deviceId, { outputs: hb.outputs });
       }
       live.heartbeat(deviceId, hb);
+      if (sockets.get(deviceId) === socket) outboxSizes.set(deviceId, hb.outboxSize);
     });
 
     socket.on('media:progress', (raw) => {
@@ -299,11 +335,17 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
         // Column-wise batches are checked column by column; one bad column refuses the whole batch
         // and the player re-sends it as objects to learn which proof is at fault.
         const cols = ProofColumnsSchema.safeParse(raw.columns);
-        if (!cols.success) return ack(fromZodError(cols.error, 'invalid-proof-batch', 'columns'));
+        if (!cols.success) {
+          metrics.proofsRejected.inc({ reason: 'invalid-batch' }, batchLength(raw.columns, 'id'));
+          return ack(fromZodError(cols.error, 'invalid-proof-batch', 'columns'));
+        }
         valid.push(...decodeProofColumns(cols.data));
       } else {
         const batch = ProofBatchSchema.safeParse(raw);
-        if (!batch.success) return ack(fromZodError(batch.error, 'invalid-proof-batch'));
+        if (!batch.success) {
+          metrics.proofsRejected.inc({ reason: 'invalid-batch' }, batchLength(raw, 'proofs'));
+          return ack(fromZodError(batch.error, 'invalid-proof-batch'));
+        }
         for (const p of batch.data.proofs) {
           const parsed = ProofSchema.safeParse(p);
           if (parsed.success) valid.push(parsed.data);
@@ -314,10 +356,12 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
         }
       }
       let already: string[];
+      const stored = { inserted: 0 };
       try {
-        already = store.proofs.insertBatch(deviceId, valid);
+        already = store.proofs.insertBatch(deviceId, valid, Date.now(), stored);
       } catch (err) {
         dlog.error({ err }, 'storing proofs failed');
+        metrics.proofsRejected.inc({ reason: 'store-failed' }, valid.length);
         return ack(apiError('store-failed', 'the controller could not store proofs; retry later'));
       }
       // A replay is acked again; an id that another device already used is a forgery or a bug, and
@@ -327,6 +371,12 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
         for (const [id, owner] of store.proofs.ownersOf(already)) if (owner !== deviceId) clash.add(id);
       }
       for (const id of clash) rejected.push({ id, reason: 'id: already used by another device' });
+      const invalid = rejected.length - clash.size;
+      if (invalid > 0) metrics.proofsRejected.inc({ reason: 'invalid' }, invalid);
+      if (clash.size > 0) metrics.proofsRejected.inc({ reason: 'id-clash' }, clash.size);
+      const replays = valid.length - stored.inserted - clash.size;
+      if (replays > 0) metrics.proofsDuplicate.inc(replays);
+      if (stored.inserted > 0) metrics.proofsIngested.inc(stored.inserted);
       if (rejected.length > 0) dlog.warn({ rejected: rejected.slice(0, 5), count: rejected.length }, 'proofs rejected');
       noteHealth(deviceId, {});
       ack({ acked: valid.filter((p) => !clash.has(p.id)).map((p) => p.id), rejected });
@@ -335,6 +385,8 @@ export function createHub(opts: { httpServer: http.Server; store: Store; log: Lo
     socket.on('disconnect', (reason) => {
       if (sockets.get(deviceId) === socket) {
         sockets.delete(deviceId);
+        outboxSizes.delete(deviceId);
+        awaitingAck.delete(deviceId);
         const at = Date.now();
         deferWrite(() => store.connectivity.disconnected(deviceId, at));
       }

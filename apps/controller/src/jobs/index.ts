@@ -4,7 +4,7 @@ import type { Hub } from '../hub/hub';
 import { applyCampaignStatuses } from '../http/campaigns';
 import { deviceStatus } from './device-status';
 import { advanceHorizon } from './horizon';
-import { type JobDef, JobRunner } from './runner';
+import { type JobDef, type JobMetrics, JobRunner } from './runner';
 
 export interface JobOptions {
   /** Proofs older than this are deleted once rolled up into `proof_daily`. */
@@ -73,8 +73,14 @@ export function schedulingJobs(store: Store, hub: () => Hub, log: Logger, opts: 
   return [campaigns, horizon, devices, rollup, retention] as JobDef[];
 }
 
-export function startJobs(store: Store, hub: () => Hub, log: Logger, opts: JobOptions): JobRunner {
-  const runner = new JobRunner(store.jobs, schedulingJobs(store, hub, log, opts), log);
+export function startJobs(
+  store: Store,
+  hub: () => Hub,
+  log: Logger,
+  opts: JobOptions,
+  metrics: JobMetrics | null = null,
+): JobRunner {
+  const runner = new JobRunner(store.jobs, schedulingJobs(store, hub, log, opts), log, Date.now, metrics);
   runner.start();
   return runner;
 }
