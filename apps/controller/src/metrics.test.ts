@@ -154,6 +154,25 @@ describe('GET /metrics (real controller on port 0, real Socket.IO player)', () =
     expect(sampleValue(o, 'bangtin_players_connected')).toBe(0);
     expect(sampleValue(o, 'bangtin_proofs_ingested_total')).toBe(0);
 
+    // A content change pushes a new bundle (trigger "change"); its ack is timed too.
+    const next = new Promise<Bundle>((resolve) => player.once('bundle', resolve));
+    const content = await h.call(h.admin, 'POST', '/content', { type: 'slogan', text: 'Tham gia BHXH tự nguyện' });
+    const playlist = await h.call(h.admin, 'POST', '/playlists', {
+      name: 'DS khẩu hiệu',
+      items: [{ contentId: content.body.id as string, durationMs: 1000 }],
+    });
+    const schedule = await h.call(h.admin, 'POST', '/schedules', {
+      playlistId: playlist.body.id as string,
+      target: { deviceIds: [dev.body.id as string] },
+    });
+    expect(schedule.status).toBe(201);
+    const changed = await next;
+    expect(changed.version).toBeGreaterThan(bundle.version);
+    player.emit('bundle:ack', { version: changed.version, hash: changed.hash });
+    const afterChange = await scrapeUntil(h.c.url, (x) => sampleValue(x, 'bangtin_bundle_ack_seconds_count') === 2);
+    expect(sampleValue(afterChange, 'bangtin_bundle_pushes_total', { trigger: 'change' })).toBe(1);
+    expect(sampleValue(afterChange, 'bangtin_bundle_pushes_total', { trigger: 'connect' })).toBe(1);
+
     player.close();
     const gone = await scrapeUntil(h.c.url, (x) => sampleValue(x, 'bangtin_players_connected') === 0);
     expect(sampleValue(gone, 'bangtin_outbox_backlog')).toBe(0);
