@@ -14,6 +14,7 @@ const ConfigSchema = z.object({
     .int('must be a whole number of days')
     .min(1, 'must be at least 1 day')
     .max(3650, 'must be at most 3650 days'),
+  metricsToken: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
 });
 
 export type ControllerConfig = z.infer<typeof ConfigSchema>;
@@ -48,6 +49,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
     storageProbeMs: env.BANGTIN_STORAGE_PROBE_MS || undefined,
     storageReserveBytes: env.BANGTIN_STORAGE_RESERVE_BYTES || undefined,
     backupKeepDays: env.BANGTIN_BACKUP_KEEP_DAYS || 14,
+    metricsToken: env.BANGTIN_METRICS_TOKEN || undefined,
   });
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -59,6 +61,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
       storageProbeMs: 'BANGTIN_STORAGE_PROBE_MS',
       storageReserveBytes: 'BANGTIN_STORAGE_RESERVE_BYTES',
       backupKeepDays: 'BANGTIN_BACKUP_KEEP_DAYS',
+      metricsToken: 'BANGTIN_METRICS_TOKEN',
     };
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);

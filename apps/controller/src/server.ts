@@ -23,6 +23,7 @@ import { createLogger } from './log';
 import { backupDir } from './store/db';
 import { backupHealth } from './store/backup';
 import { writePidFile } from './ops/pid-file';
+import { type ControllerMetrics, createMetrics, METRICS_TOKEN_MIN_LENGTH, registerMetrics } from './metrics';
 
 export interface ControllerOptions {
   port: number;
@@ -43,6 +44,11 @@ export interface ControllerOptions {
   storageReserveBytes?: number;
   /** Days nightly backups are kept; env BANGTIN_BACKUP_KEEP_DAYS (validated in config), default 14. */
   backupKeepDays?: number;
+  /**
+   * Bearer token a Prometheus scraper sends to `GET /metrics` (env BANGTIN_METRICS_TOKEN, at least 16
+   * characters); absent: the endpoint answers 404 `metrics-disabled`.
+   */
+  metricsToken?: string | undefined;
 }
 
 export interface Controller {
@@ -52,6 +58,8 @@ export interface Controller {
   hub: Hub;
   /** Whether the data disk takes writes; the controller serves reads either way. */
   storage: StorageMonitor;
+  /** This controller's own Prometheus registry and instruments. */
+  metrics: ControllerMetrics;
   /** Set only when this start created the admin account: the password to show once. */
   initialAdminPassword: string | null;
   /** Optional programs this machine lacks; the controller works without them, at reduced capability. */
@@ -61,6 +69,10 @@ export interface Controller {
 
 export async function startController(opts: ControllerOptions): Promise<Controller> {
   const log = opts.log ?? createLogger('controller');
+  const metricsToken = opts.metricsToken ?? null;
+  if (metricsToken !== null && metricsToken.length < METRICS_TOKEN_MIN_LENGTH) {
+    throw new Error(`metricsToken (BANGTIN_METRICS_TOKEN): must be at least ${METRICS_TOKEN_MIN_LENGTH} characters`);
+  }
   // A migration (and its backup) or the first admin account cannot wait for space: without them
   // there is nothing to serve. Those fail the start with one clear sentence instead of a stack trace.
   const required = <T>(what: string, fn: () => T): T => {
@@ -87,6 +99,8 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   // `controller restore` refuses while this marker names a live process.
   const removePidFile = writePidFile(opts.dataDir);
   const nightlyDir = backupDir(opts.dataDir);
+  const metrics = createMetrics();
+  metrics.sources.dbFile = store.db.name;
 
   let initialAdminPassword: string | null = null;
   if (store.users.count() === 0) {
@@ -102,6 +116,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     bodyLimit: 1024 * 1024,
   });
   app.setErrorHandler(errorHandler(log, storage));
+  registerMetrics(app, metrics, metricsToken); // first: its hook times every route registered after
   // While the disk is full every change is refused up front with 507 (the same answer a failed write
   // gets), before a body is read: an upload would only fill the last bytes. Login and logout work
   // (sessions are held in memory, see registerAuth); everything that reads works.
@@ -143,7 +158,14 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     }
   };
   if (!horizonAtStart()) storage.onRecover(horizonAtStart);
-  hub = createHub({ httpServer: app.server, store, log: log.child({ module: 'hub' }), version: VERSION, storage });
+  hub = createHub({
+    httpServer: app.server,
+    store,
+    log: log.child({ module: 'hub' }),
+    version: VERSION,
+    storage,
+    metrics,
+  });
   const adminEvents = createAdminEvents({ hub, store, log: log.child({ module: 'admin-events' }) });
 
   await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
@@ -159,20 +181,20 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     );
   }
 
-  const jobs = [
-    cron.schedule(
-      '17 * * * *',
-      () => {
-        if (storage.full) return;
-        try {
-          store.users.purgeExpiredSessions();
-        } catch (err) {
-          if (!storage.failed(err)) log.error({ err }, 'purging expired sessions failed');
-        }
-      },
-      { name: 'purge-sessions' },
-    ),
-  ];
+  const purgeSessions = () => {
+    if (storage.full) return;
+    metrics.jobRuns.inc({ job: 'purge-sessions' });
+    try {
+      store.users.purgeExpiredSessions();
+    } catch (err) {
+      if (storage.failed(err)) return;
+      metrics.jobFailures.inc({ job: 'purge-sessions' });
+      log.error({ err, job: 'purge-sessions' }, 'job failed');
+    }
+  };
+  metrics.jobRuns.inc({ job: 'purge-sessions' }, 0);
+  metrics.jobFailures.inc({ job: 'purge-sessions' }, 0);
+  const jobs = [cron.schedule('17 * * * *', purgeSessions, { name: 'purge-sessions' })];
   const retentionEnv = Number(process.env.BANGTIN_PROOF_RETENTION_DAYS);
   const scheduling =
     opts.jobs === false
@@ -188,6 +210,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
             backupKeepDays: opts.backupKeepDays ?? 14,
           },
           () => !storage.full,
+          metrics,
         );
   // Job slots not claimed while the disk was full run (catch-up) as soon as it has space.
   if (scheduling) storage.onRecover(() => scheduling.catchUp());
@@ -199,6 +222,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     store,
     hub,
     storage,
+    metrics,
     initialAdminPassword,
     missingTools: missing,
     close: async () => {

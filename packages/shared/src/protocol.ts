@@ -18,9 +18,15 @@ import { DeviceInstantSchema } from './schemas';
 /**
  * Version of the player ⇄ controller socket protocol. A player sends it in the handshake; the
  * controller refuses any version it does not list in SUPPORTED_PROTOCOLS with `protocol-incompatible`.
+ *
+ * Compatibility window: controller N accepts players N and N−1 (a province upgrades the controller
+ * first, then its players over weeks), never N−2 nor a newer player. Bumping the version means the
+ * controller keeps speaking N−1 (optional fields, old event shapes) for one more release; the frozen
+ * handshake in tests/fixtures/ is then moved up to the version just left behind.
  */
 export const PROTOCOL_VERSION = 1;
-export const SUPPORTED_PROTOCOLS: readonly number[] = [1];
+/** Protocol 1 is the first: there is no N−1 to accept yet. */
+export const SUPPORTED_PROTOCOLS: readonly number[] = [PROTOCOL_VERSION - 1, PROTOCOL_VERSION].filter((v) => v >= 1);
 
 /** Codes a player can find in `connect_error` (`err.message`) and in `err.data.error.code`. */
 export type ConnectRefusal = 'unauthorized' | 'revoked' | 'protocol-incompatible' | 'invalid-handshake';

@@ -29,6 +29,7 @@ import { nextRevision } from '../store/meta';
 import type { StorageMonitor } from '../store/storage';
 import { type BundleBody, compileAll, toBundle } from '../bundles';
 import { DeviceLive } from './device-live';
+import type { ControllerMetrics } from '../metrics';
 
 type HubServer = Server<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
 type HubSocket = Socket<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
@@ -44,6 +45,12 @@ function refusal(code: string, message: string): Error & { data: unknown } {
 
 /** How often the controller writes that it is alive (its own heartbeat, for the availability report). */
 export const CONTROLLER_ALIVE_MS = 5000;
+
+/** How many proofs a refused batch held, when it says (`key` an array); 1 when it cannot be told. */
+function batchLength(raw: unknown, key: string): number {
+  const list = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(list) && list.length > 0 ? list.length : 1;
+}
 
 export interface Hub {
   io: HubServer;
@@ -76,8 +83,9 @@ export function createHub(opts: {
   version: string;
   /** Without one (tests of the hub alone), writes are tried as they come and failures are logged. */
   storage?: StorageMonitor;
+  metrics: ControllerMetrics;
 }): Hub {
-  const { store, log, storage } = opts;
+  const { store, log, storage, metrics } = opts;
   const diskFull = () => storage?.full ?? false;
   /** True when `err` is the disk refusing the write (the monitor is told); false for anything else. */
   const storageFailure = (err: unknown) => storage?.failed(err) ?? false;
@@ -99,6 +107,19 @@ export function createHub(opts: {
   // board would go blank. Normally gone after the first refresh; stays while a full disk blocks one.
   const uncompiled = new Set<string>();
   let refreshQueued = false;
+  // Metrics: each connected player's last reported outbox size, and the bundle it has not acked yet.
+  const outboxSizes = new Map<string, number>();
+  const awaitingAck = new Map<string, { version: number; sentAt: number }>();
+  function sentBundle(deviceId: string, version: number, trigger: 'connect' | 'change'): void {
+    metrics.bundlePushes.inc({ trigger });
+    awaitingAck.set(deviceId, { version, sentAt: performance.now() });
+  }
+  metrics.sources.connectedPlayers = () => sockets.size;
+  metrics.sources.outboxBacklog = () => {
+    let n = 0;
+    for (const v of outboxSizes.values()) n += v;
+    return n;
+  };
 
   // Nothing is carried over from the last run: the first refresh gives every device a new revision. The
   // database may have been restored from an older backup, and players must see versions only go up
@@ -222,8 +243,9 @@ export function createHub(opts: {
     for (const id of current.keys()) if (!compiled.has(id)) current.delete(id);
     // One broadcast per distinct bundle: socket.io encodes the payload once for all its rooms.
     for (const { bundle, deviceIds } of changed.values()) {
-      const rooms = deviceIds.filter((id) => sockets.has(id)).map((id) => `device:${id}`);
-      if (rooms.length > 0) io.to(rooms).emit('bundle', bundle);
+      const online = deviceIds.filter((id) => sockets.has(id));
+      if (online.length > 0) io.to(online.map((id) => `device:${id}`)).emit('bundle', bundle);
+      for (const id of online) sentBundle(id, bundle.version, 'change');
     }
     // The versions are recorded right after, in one transaction (a province-wide change must not cost
     // 10,000 commits), and after the sockets got their writes: the revision itself is already
@@ -334,7 +356,10 @@ export function createHub(opts: {
       safeRefresh();
       cur = current.get(deviceId);
     }
-    if (cur && !uncompiled.has(deviceId)) socket.emit('bundle', toBundle(cur.body, cur.version));
+    if (cur && !uncompiled.has(deviceId)) {
+      socket.emit('bundle', toBundle(cur.body, cur.version));
+      sentBundle(deviceId, cur.version, 'connect');
+    }
     socket.emit('device:config', { outputs: device?.outputConfig ?? [] });
 
     socket.on('clock:sync', (clientSentAt, ack) => {
@@ -346,6 +371,11 @@ export function createHub(opts: {
       const parsed = BundleAckSchema.safeParse(raw);
       if (!parsed.success) return dlog.warn({ issue: parsed.error.issues[0] }, 'malformed bundle ack');
       const version = parsed.data.version;
+      const sent = awaitingAck.get(deviceId);
+      if (sent && sent.version === version) {
+        awaitingAck.delete(deviceId);
+        metrics.bundleAckSeconds.observe((performance.now() - sent.sentAt) / 1000);
+      }
       deferWrite(() => store.devices.setAckedBundle(deviceId, version));
     });
 
@@ -382,6 +412,7 @@ export function createHub(opts: {
         noteHealth(deviceId, { outputs: hb.outputs });
       }
       live.heartbeat(deviceId, hb);
+      if (sockets.get(deviceId) === socket) outboxSizes.set(deviceId, hb.outboxSize);
     });
 
     socket.on('media:progress', (raw) => {
@@ -401,11 +432,17 @@ export function createHub(opts: {
         // Column-wise batches are checked column by column; one bad column refuses the whole batch
         // and the player re-sends it as objects to learn which proof is at fault.
         const cols = ProofColumnsSchema.safeParse(raw.columns);
-        if (!cols.success) return ack(fromZodError(cols.error, 'invalid-proof-batch', 'columns'));
+        if (!cols.success) {
+          metrics.proofsRejected.inc({ reason: 'invalid-batch' }, batchLength(raw.columns, 'id'));
+          return ack(fromZodError(cols.error, 'invalid-proof-batch', 'columns'));
+        }
         valid.push(...decodeProofColumns(cols.data));
       } else {
         const batch = ProofBatchSchema.safeParse(raw);
-        if (!batch.success) return ack(fromZodError(batch.error, 'invalid-proof-batch'));
+        if (!batch.success) {
+          metrics.proofsRejected.inc({ reason: 'invalid-batch' }, batchLength(raw, 'proofs'));
+          return ack(fromZodError(batch.error, 'invalid-proof-batch'));
+        }
         for (const p of batch.data.proofs) {
           const parsed = ProofSchema.safeParse(p);
           if (parsed.success) valid.push(parsed.data);
@@ -416,9 +453,10 @@ export function createHub(opts: {
         }
       }
       let already: string[];
+      const stored = { inserted: 0 };
       try {
         storage?.assertWritable();
-        already = store.proofs.insertBatch(deviceId, valid);
+        already = store.proofs.insertBatch(deviceId, valid, Date.now(), stored);
       } catch (err) {
         if (storageFailure(err)) {
           return ack(
@@ -426,6 +464,7 @@ export function createHub(opts: {
           );
         }
         dlog.error({ err }, 'storing proofs failed');
+        metrics.proofsRejected.inc({ reason: 'store-failed' }, valid.length);
         return ack(apiError('store-failed', 'the controller could not store proofs; retry later'));
       }
       // A replay is acked again; an id that another device already used is a forgery or a bug, and
@@ -435,6 +474,12 @@ export function createHub(opts: {
         for (const [id, owner] of store.proofs.ownersOf(already)) if (owner !== deviceId) clash.add(id);
       }
       for (const id of clash) rejected.push({ id, reason: 'id: already used by another device' });
+      const invalid = rejected.length - clash.size;
+      if (invalid > 0) metrics.proofsRejected.inc({ reason: 'invalid' }, invalid);
+      if (clash.size > 0) metrics.proofsRejected.inc({ reason: 'id-clash' }, clash.size);
+      const replays = valid.length - stored.inserted - clash.size;
+      if (replays > 0) metrics.proofsDuplicate.inc(replays);
+      if (stored.inserted > 0) metrics.proofsIngested.inc(stored.inserted);
       if (rejected.length > 0) dlog.warn({ rejected: rejected.slice(0, 5), count: rejected.length }, 'proofs rejected');
       noteHealth(deviceId, {});
       ack({ acked: valid.filter((p) => !clash.has(p.id)).map((p) => p.id), rejected });
@@ -443,6 +488,8 @@ export function createHub(opts: {
     socket.on('disconnect', (reason) => {
       if (sockets.get(deviceId) === socket) {
         sockets.delete(deviceId);
+        outboxSizes.delete(deviceId);
+        awaitingAck.delete(deviceId);
         const at = Date.now();
         deferWrite(() =>
           store.connectivity.disconnected(deviceId, at, stopping ? 'controller-stopped' : 'disconnected'),

@@ -4,7 +4,7 @@ import type { Hub } from '../hub/hub';
 import { applyCampaignStatuses } from '../http/campaigns';
 import { deviceStatus } from './device-status';
 import { advanceHorizon } from './horizon';
-import { type JobDef, JobRunner } from './runner';
+import { type JobDef, type JobMetrics, JobRunner } from './runner';
 import { nightlyBackup, type NightlyResult } from '../store/backup';
 
 export interface JobOptions {
@@ -95,8 +95,9 @@ export function startJobs(
   log: Logger,
   opts: JobOptions,
   writable: () => boolean = () => true,
+  metrics: JobMetrics | null = null,
 ): JobRunner {
-  const runner = new JobRunner(store.jobs, schedulingJobs(store, hub, log, opts), log);
+  const runner = new JobRunner(store.jobs, schedulingJobs(store, hub, log, opts), log, Date.now, metrics);
   runner.writable = writable;
   runner.start();
   return runner;

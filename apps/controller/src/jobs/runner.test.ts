@@ -8,6 +8,7 @@ import { type JobDef, JobRunner, slotOf } from './runner';
 import { advanceHorizon } from './horizon';
 import { deviceStatus } from './device-status';
 import { horizonUntil } from '../store/meta';
+import { createMetrics } from '../metrics';
 
 const log = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -106,5 +107,33 @@ describe('device status', () => {
     expect(deviceStatus(false, now - 60_000, now)).toBe('stale');
     expect(deviceStatus(false, now - 600_000, now)).toBe('offline');
     expect(deviceStatus(false, null, now)).toBe('offline');
+  });
+});
+
+describe('job metrics', () => {
+  it('count runs and failures by job name, from 0 before the first run', async () => {
+    const store = storeAt(tmp());
+    const metrics = createMetrics();
+    let fail = true;
+    const def: JobDef = {
+      name: 'rollup',
+      period: { every: 'minute' },
+      run: () => {
+        if (fail) throw new Error('disk full');
+        return 1;
+      },
+    };
+    const value = async (name: 'jobRuns' | 'jobFailures') =>
+      (await metrics[name].get()).values.find((v) => v.labels.job === 'rollup')?.value;
+    const runner = new JobRunner(store.jobs, [def], log, () => T, metrics);
+    expect(await value('jobRuns')).toBe(0);
+    expect(await value('jobFailures')).toBe(0);
+    runner.catchUp();
+    expect(await value('jobRuns')).toBe(1);
+    expect(await value('jobFailures')).toBe(1);
+    fail = false;
+    runner.catchUp(); // the failed slot is owed and runs again
+    expect(await value('jobRuns')).toBe(2);
+    expect(await value('jobFailures')).toBe(1);
   });
 });

@@ -2,6 +2,9 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { TIMEZONE, utcToLocal } from '@bangtin/shared';
 import type { JobStore } from '../store/jobs';
+import type { ControllerMetrics } from '../metrics';
+
+export type JobMetrics = Pick<ControllerMetrics, 'jobRuns' | 'jobFailures'>;
 
 /** How often a job runs, in local time (Asia/Ho_Chi_Minh): its slot is the period it covers. */
 export type JobPeriod =
@@ -45,7 +48,14 @@ export class JobRunner {
     private readonly defs: JobDef[],
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly metrics: JobMetrics | null = null,
+  ) {
+    // Every job has its series from the start (0), so a scrape shows which jobs exist before they run.
+    for (const def of defs) {
+      metrics?.jobRuns.inc({ job: def.name }, 0);
+      metrics?.jobFailures.inc({ job: def.name }, 0);
+    }
+  }
 
   /** Runs `def` for the slot containing `at`, unless that slot already finished. Returns whether it ran. */
   runSlot(def: JobDef, slot: string): boolean {
@@ -53,6 +63,7 @@ export class JobRunner {
     if (this.running.has(key) || !this.writable()) return false;
     if (!this.jobs.claim(def.name, slot, this.now())) return false;
     this.running.add(key);
+    this.metrics?.jobRuns.inc({ job: def.name });
     try {
       const result = def.run(this.now());
       this.jobs.finish(def.name, slot, result);
@@ -60,11 +71,13 @@ export class JobRunner {
       try {
         def.after?.(result);
       } catch (err) {
+        this.metrics?.jobFailures.inc({ job: def.name });
         this.log.error({ err, job: def.name, slot }, 'job follow-up failed');
       }
       return true;
     } catch (err) {
       // Left unfinished on purpose: the next start (or trigger of this slot) runs it again.
+      this.metrics?.jobFailures.inc({ job: def.name });
       this.log.error({ err, job: def.name, slot }, 'job failed');
       return false;
     } finally {

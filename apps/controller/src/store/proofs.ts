@@ -53,8 +53,10 @@ export class ProofStore {
   /**
    * Stores a batch in one transaction. Returns ids that may have been stored before (replays, or
    * clashes with another device): a superset, since a many-row insert only says how many rows were new.
+   * `counts.inserted` (when given) receives the exact number of rows stored now (for the metrics).
    */
-  insertBatch(deviceId: string, proofs: Proof[], receivedAt = Date.now()): string[] {
+  insertBatch(deviceId: string, proofs: Proof[], receivedAt = Date.now(), counts?: { inserted: number }): string[] {
+    let inserted = 0;
     const maybeExisting: string[] = [];
     const args: (string | number)[] = [];
     const push = (p: Proof) =>
@@ -77,16 +79,21 @@ export class ProofStore {
       for (; i + ROWS_PER_INSERT <= proofs.length; i += ROWS_PER_INSERT) {
         args.length = 0;
         for (let k = i; k < i + ROWS_PER_INSERT; k++) push(proofs[k]!);
-        if (this.insertMany.run(...args).changes < ROWS_PER_INSERT) {
+        const changes = this.insertMany.run(...args).changes;
+        inserted += changes;
+        if (changes < ROWS_PER_INSERT) {
           for (let k = i; k < i + ROWS_PER_INSERT; k++) maybeExisting.push(proofs[k]!.id);
         }
       }
       for (; i < proofs.length; i++) {
         args.length = 0;
         push(proofs[i]!);
-        if (this.insertOne.run(...args).changes === 0) maybeExisting.push(proofs[i]!.id);
+        const changes = this.insertOne.run(...args).changes;
+        inserted += changes;
+        if (changes === 0) maybeExisting.push(proofs[i]!.id);
       }
     })();
+    if (counts) counts.inserted = inserted;
     return maybeExisting;
   }
 
