@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { loadTlsFiles, type TlsFiles, TlsFilesError } from './tls';
 
 const ConfigSchema = z.object({
   port: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535),
@@ -9,7 +10,10 @@ const ConfigSchema = z.object({
   demo: z.boolean().default(false),
 });
 
-export type ControllerConfig = z.infer<typeof ConfigSchema>;
+export type ControllerConfig = z.infer<typeof ConfigSchema> & {
+  /** HTTPS and WSS on the same port (`--tls-cert` + `--tls-key`); null = plain HTTP. */
+  tls: (TlsFiles & { certFile: string; keyFile: string }) | null;
+};
 
 export class ConfigError extends Error {
   readonly code = 'BANGTIN_INVALID_CONFIG';
@@ -26,6 +30,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         demo: { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
       },
       strict: true,
     }));
@@ -50,5 +56,19 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);
   }
-  return r.data;
+  return { ...r.data, tls: readTls(values['tls-cert'] ?? env.BANGTIN_TLS_CERT, values['tls-key'] ?? env.BANGTIN_TLS_KEY) };
+}
+
+function readTls(certFile: string | undefined, keyFile: string | undefined): ControllerConfig['tls'] {
+  if (!certFile && !keyFile) return null;
+  if (!certFile)
+    throw new ConfigError('--tls-cert / BANGTIN_TLS_CERT: is required with --tls-key (give both, or neither)');
+  if (!keyFile)
+    throw new ConfigError('--tls-key / BANGTIN_TLS_KEY: is required with --tls-cert (give both, or neither)');
+  try {
+    return { ...loadTlsFiles(certFile, keyFile), certFile, keyFile };
+  } catch (err) {
+    if (err instanceof TlsFilesError) throw new ConfigError(err.message);
+    throw err;
+  }
 }

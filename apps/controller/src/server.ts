@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
+import type https from 'node:https';
 import cron from 'node-cron';
 import { openStore, type Store } from './store';
 import { createHub, type Hub } from './hub/hub';
@@ -33,6 +34,8 @@ export interface ControllerOptions {
   jobs?: boolean;
   /** How the optional programs (ffprobe, ffmpeg) are found; default: on PATH. */
   mediaTools?: MediaTools;
+  /** Serve HTTPS and WSS on the port instead of HTTP (PEM certificate chain and key). */
+  tls?: { cert: string | Buffer; key: string | Buffer } | null;
 }
 
 export interface Controller {
@@ -44,6 +47,11 @@ export interface Controller {
   initialAdminPassword: string | null;
   /** Optional programs this machine lacks; the controller works without them, at reduced capability. */
   missingTools: OptionalTool[];
+  /**
+   * Replaces the certificate for new TLS connections (open ones keep theirs); throws when the pair is
+   * invalid, and the old certificate stays. Only for a controller started with `tls`.
+   */
+  reloadTls(files: { cert: string | Buffer; key: string | Buffer }): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +69,10 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   const app = Fastify({
     loggerInstance: log.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // With `https`, fastify's types turn the instance into FastifyInstance<https.Server>, which every
+    // route module would then have to be generic over; the routes and Socket.IO only need what an
+    // https.Server inherits from http.Server, so the option is added untyped.
+    ...((opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}) as object),
   });
   app.setErrorHandler(errorHandler(log));
   app.setNotFoundHandler((req, reply) =>
@@ -89,7 +101,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
 
   await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
   const port = (app.server.address() as AddressInfo).port;
-  const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
 
   const missing = await missingTools(mediaTools);
   if (missing.length > 0) {
@@ -117,6 +129,10 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     hub,
     initialAdminPassword,
     missingTools: missing,
+    reloadTls: (files) => {
+      if (!opts.tls) throw new Error('this controller serves plain HTTP; start it with a certificate to use TLS');
+      (app.server as unknown as https.Server).setSecureContext({ cert: files.cert, key: files.key });
+    },
     close: async () => {
       for (const j of jobs) await j.stop();
       await scheduling?.stop();

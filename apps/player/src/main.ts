@@ -68,6 +68,7 @@ try {
           token: config.token,
           dataDir: config.dataDir,
           heartbeatMs: config.heartbeatMs,
+          tls: config.tls,
           log,
           ...(outputs.length > 0 ? { outputs } : {}),
           ...(screen ? { mediaCache: screen.cache } : {}),

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type LedOutputConfig, LedOutputConfigSchema } from '@bangtin/shared';
+import { CaFileError, readCaFile, type TlsTrust, trustFrom } from './tls-trust';
 
 export class PlayerConfigError extends Error {
   readonly code = 'BANGTIN_INVALID_PLAYER_CONFIG';
@@ -20,6 +21,8 @@ export type PlayerConfig = z.infer<typeof PlayerConfigSchema> & {
   outputs: LedOutputConfig[];
   /** The screen output served to a browser (`--renderer-port`); null = no screen. */
   screen: ScreenConfig | null;
+  /** `--ca-file` / `--insecure`: the certificates accepted from an https controller. */
+  tls: TlsTrust;
 };
 
 export interface ScreenConfig {
@@ -163,6 +166,8 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
         'kiosk-idle-ms': { type: 'string' },
         'media-quota-mb': { type: 'string' },
         'transition-ms': { type: 'string' },
+        'ca-file': { type: 'string' },
+        insecure: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -210,5 +215,19 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
   } else if (values.kiosk) {
     throw new PlayerConfigError('--kiosk: needs --renderer-port (the kiosk is a screen served to a browser)');
   }
-  return { ...r.data, outputs, screen };
+  return { ...r.data, outputs, screen, tls: readTrust(values['ca-file'] ?? env.BANGTIN_CA_FILE, values.insecure ?? false) };
+}
+
+function readTrust(caFile: string | undefined, insecure: boolean): TlsTrust {
+  if (caFile !== undefined && caFile.trim() === '') throw new PlayerConfigError('--ca-file / BANGTIN_CA_FILE: is empty');
+  if (caFile && insecure)
+    throw new PlayerConfigError(
+      '--insecure: cannot be combined with --ca-file (a CA file means certificates are checked; drop one)',
+    );
+  try {
+    return trustFrom(caFile ? readCaFile(caFile, '--ca-file / BANGTIN_CA_FILE') : null, insecure);
+  } catch (err) {
+    if (err instanceof CaFileError) throw new PlayerConfigError(err.message);
+    throw err;
+  }
 }
