@@ -56,7 +56,10 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);
   }
-  return { ...r.data, tls: readTls(values['tls-cert'] ?? env.BANGTIN_TLS_CERT, values['tls-key'] ?? env.BANGTIN_TLS_KEY) };
+  return {
+    ...r.data,
+    tls: readTls(values['tls-cert'] ?? env.BANGTIN_TLS_CERT, values['tls-key'] ?? env.BANGTIN_TLS_KEY),
+  };
 }
 
 function readTls(certFile: string | undefined, keyFile: string | undefined): ControllerConfig['tls'] {

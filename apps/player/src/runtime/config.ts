@@ -215,11 +215,17 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
   } else if (values.kiosk) {
     throw new PlayerConfigError('--kiosk: needs --renderer-port (the kiosk is a screen served to a browser)');
   }
-  return { ...r.data, outputs, screen, tls: readTrust(values['ca-file'] ?? env.BANGTIN_CA_FILE, values.insecure ?? false) };
+  return {
+    ...r.data,
+    outputs,
+    screen,
+    tls: readTrust(values['ca-file'] ?? env.BANGTIN_CA_FILE, values.insecure ?? false),
+  };
 }
 
 function readTrust(caFile: string | undefined, insecure: boolean): TlsTrust {
-  if (caFile !== undefined && caFile.trim() === '') throw new PlayerConfigError('--ca-file / BANGTIN_CA_FILE: is empty');
+  if (caFile !== undefined && caFile.trim() === '')
+    throw new PlayerConfigError('--ca-file / BANGTIN_CA_FILE: is empty');
   if (caFile && insecure)
     throw new PlayerConfigError(
       '--insecure: cannot be combined with --ca-file (a CA file means certificates are checked; drop one)',
