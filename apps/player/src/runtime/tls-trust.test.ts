@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -7,6 +8,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeServerCert, makeTestCa, type TestCa } from '../../../../tests/support/certs';
+import { MediaCache } from '../cache/media-cache';
 import { PlayerConfigError, readPlayerConfig } from './config';
 import { httpGet } from './http-get';
 import { describeTlsError, readCaFile, trustFrom, VERIFIED } from './tls-trust';
@@ -18,13 +20,17 @@ let server: https.Server;
 let plain: http.Server;
 let httpsUrl: string;
 let plainUrl: string;
+const MEDIA = Buffer.from('ảnh thử nghiệm '.repeat(200));
+const MEDIA_SHA = crypto.createHash('sha256').update(MEDIA).digest('hex');
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-tls-trust-'));
   ca = makeTestCa(path.join(dir, 'ca'));
   wrongCa = makeTestCa(path.join(dir, 'wrong'), 'some other CA');
   const pair = makeServerCert(ca);
-  server = https.createServer({ cert: pair.cert, key: pair.key }, (_req, res) => res.end('xin chào'));
+  server = https.createServer({ cert: pair.cert, key: pair.key }, (req, res) =>
+    res.end(req.url === `/api/v1/media/${MEDIA_SHA}` ? MEDIA : 'xin chào'),
+  );
   plain = http.createServer((_req, res) => res.end('plain'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
@@ -128,5 +134,31 @@ describe('TLS trust on a real https server', () => {
     );
     expect(describeTlsError(err)).toMatch(/does not speak TLS on this port/);
     expect(describeTlsError(new Error('connect ECONNREFUSED 127.0.0.1:1'))).toBeNull();
+  });
+});
+
+describe('media downloads over https', () => {
+  const download = async (trust: ReturnType<typeof trustFrom>) => {
+    const cache = new MediaCache({
+      dir: fs.mkdtempSync(path.join(dir, 'media-')),
+      controllerUrl: httpsUrl.replace(/\/$/, ''),
+      token: 'dev_test-token-1234567890',
+      retryDelaysMs: [],
+      tls: trust,
+    });
+    await cache.open();
+    const done = new Promise<string>((resolve) => {
+      cache.on('ready', () => resolve('ready'));
+      cache.on('failed', (_sha, reason) => resolve(reason));
+    });
+    cache.want([{ sha256: MEDIA_SHA, size: MEDIA.length }]);
+    const result = await done;
+    cache.close();
+    return result;
+  };
+
+  it('trust the --ca-file CA, and name the certificate problem without it', async () => {
+    expect(await download(trustFrom(readCaFile(ca.certFile), false))).toBe('ready');
+    expect(await download(trustFrom(readCaFile(wrongCa.certFile), false))).toMatch(/^TLS: certificate not trusted/);
   });
 });
