@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadTlsFiles, type TlsFiles, TlsFilesError } from './tls';
@@ -8,7 +9,23 @@ const ConfigSchema = z.object({
   dataDir: z.string().min(1),
   adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
   demo: z.boolean().default(false),
+  trustProxy: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()))
+    .refine(
+      (list) => list.every(isAddressOrCidr),
+      'must be IP addresses or CIDR ranges, comma-separated (127.0.0.1,10.0.0.0/8)',
+    )
+    .optional(),
 });
+
+function isAddressOrCidr(v: string): boolean {
+  const [addr, bits, ...extra] = v.split('/');
+  const family = net.isIP(addr ?? '');
+  if (family === 0 || extra.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 export type ControllerConfig = z.infer<typeof ConfigSchema> & {
   /** HTTPS and WSS on the same port (`--tls-cert` + `--tls-key`); null = plain HTTP. */
@@ -32,6 +49,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
         demo: { type: 'boolean' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
+        'trust-proxy': { type: 'string' },
       },
       strict: true,
     }));
@@ -44,6 +62,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
     dataDir: values['data-dir'] ?? env.BANGTIN_DATA_DIR ?? './data',
     adminPassword: env.BANGTIN_ADMIN_PASSWORD || undefined,
     demo: values.demo ?? false,
+    trustProxy: values['trust-proxy'] ?? (env.BANGTIN_TRUST_PROXY || undefined),
   });
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -52,6 +71,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
       host: '--host / BANGTIN_HOST',
       dataDir: '--data-dir / BANGTIN_DATA_DIR',
       adminPassword: 'BANGTIN_ADMIN_PASSWORD',
+      trustProxy: '--trust-proxy / BANGTIN_TRUST_PROXY',
     };
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);

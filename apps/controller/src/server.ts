@@ -36,6 +36,11 @@ export interface ControllerOptions {
   mediaTools?: MediaTools;
   /** Serve HTTPS and WSS on the port instead of HTTP (PEM certificate chain and key). */
   tls?: { cert: string | Buffer; key: string | Buffer } | null;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For / X-Forwarded-Proto are believed,
+   * so the login limiter counts the real client and not the proxy. Default: none.
+   */
+  trustProxy?: string[] | undefined;
 }
 
 export interface Controller {
@@ -69,6 +74,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   const app = Fastify({
     loggerInstance: log.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
     // With `https`, fastify's types turn the instance into FastifyInstance<https.Server>, which every
     // route module would then have to be generic over; the routes and Socket.IO only need what an
     // https.Server inherits from http.Server, so the option is added untyped.
