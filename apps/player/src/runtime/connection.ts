@@ -57,6 +57,7 @@ export class Connection {
     private readonly opts: ConnectionOptions,
     private readonly events: ConnectionEvents,
   ) {
+    const secure = /^https:/i.test(opts.controllerUrl);
     this.socket = io(opts.controllerUrl, {
       auth: { token: opts.token, protocol: PROTOCOL_VERSION, playerVersion: opts.playerVersion },
       reconnection: false,
@@ -64,10 +65,10 @@ export class Connection {
       transports: ['websocket'],
       timeout: 10_000,
       // Handed to `ws` for wss:// (ignored for ws://).
-      ...(opts.controllerUrl.startsWith('https:') && opts.tls ? tlsOptions(opts.tls) : {}),
+      ...(secure && opts.tls ? tlsOptions(opts.tls) : {}),
     });
     const { log } = opts;
-    const insecure = opts.controllerUrl.startsWith('https:') && opts.tls?.insecure === true;
+    const insecure = secure && opts.tls?.insecure === true;
     // Loud at start and again at every (re)connect, so it cannot scroll out of sight in the journal.
     if (insecure) log.warn(INSECURE_WARNING);
 
