@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import tls from 'node:tls';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeServerCert, makeTestCa, type TestCa, type TestServerCert } from './support/certs';
 import {
@@ -149,6 +150,62 @@ describe('TLS: controller on HTTPS/WSS, players trusting a private CA', () => {
     // Once at start, once on connecting.
     const warning = /KHÔNG KIỂM TRA CHỨNG CHỈ TLS \/ TLS certificate verification is OFF/g;
     await waitFor(() => (player.output().match(warning)?.length ?? 0) >= 2, 'the warning at start and on connect');
+  });
+
+  it('a screen player with --ca-file downloads its media over https', async () => {
+    const png = new PNG({ width: 8, height: 8 });
+    png.data.fill(0xc0);
+    const image = PNG.sync.write(png);
+    const boundary = 'bangtin-tls-test-boundary';
+    const form = Buffer.concat([
+      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="title"\r\n\r\nẢnh qua HTTPS\r\n`),
+      Buffer.from(
+        `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="anh.png"\r\ncontent-type: image/png\r\n\r\n`,
+      ),
+      image,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const uploaded = await new Promise<{ status: number; body: { id: string; sha256: string } }>((resolve, reject) => {
+      const req = https.request(
+        `${controller.url}/api/v1/content`,
+        {
+          method: 'POST',
+          ca: ca.pem,
+          headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        },
+      );
+      req.on('error', reject);
+      req.end(form);
+    });
+    expect(uploaded.status).toBe(201);
+    const dev = await enrol('Màn hình TLS');
+    const playerDir = tmpDir('tls-screen');
+    const player = startPlayerProcess({
+      controllerUrl: controller.url,
+      token: dev.token,
+      dataDir: playerDir,
+      extraArgs: ['--ca-file', ca.certFile, '--renderer-port', '0'],
+    });
+    procs.push(player);
+    const playlist = await apiRequest<{ id: string }>(controller.url, ca.pem, 'POST', '/playlists', {
+      token,
+      body: { name: 'DS TLS', items: [{ contentId: uploaded.body.id, durationMs: 2000 }] },
+    });
+    expect(playlist.status).toBe(201);
+    const sched = await apiRequest(controller.url, ca.pem, 'POST', '/schedules', {
+      token,
+      body: { playlistId: playlist.body.id, target: { deviceIds: [dev.id] } },
+    });
+    expect(sched.status).toBe(201);
+    const cached = path.join(playerDir, 'media', uploaded.body.sha256);
+    await waitFor(() => fs.existsSync(cached), 'the image in the player media cache', 20_000);
+    expect(fs.readFileSync(cached).equals(image)).toBe(true);
+    expect(player.output()).not.toContain('media download failed');
   });
 
   it('SIGHUP loads a renewed certificate for new connections, and keeps it when the next one is broken', async () => {
