@@ -16,7 +16,7 @@ export interface HttpGetResponse {
  */
 export function httpGet(
   url: string,
-  opts: { headers?: Record<string, string>; signal?: AbortSignal; tls?: TlsTrust } = {},
+  opts: { headers?: Record<string, string>; signal?: AbortSignal; tls?: TlsTrust; idleTimeoutMs?: number } = {},
 ): Promise<HttpGetResponse> {
   const u = new URL(url);
   const secure = u.protocol === 'https:';
@@ -31,5 +31,9 @@ export function httpGet(
       (res) => resolve({ status: res.statusCode ?? 0, body: res, cancel: () => res.destroy() }),
     );
     req.on('error', reject);
+    // A link that goes silent (headers or body) fails the download instead of hanging it, as the
+    // global fetch's 300 s header and body timeouts did.
+    const idleMs = opts.idleTimeoutMs ?? 300_000;
+    req.setTimeout(idleMs, () => req.destroy(new Error(`no data from the controller for ${idleMs / 1000} s`)));
   });
 }

@@ -162,3 +162,24 @@ describe('media downloads over https', () => {
     expect(await download(trustFrom(readCaFile(wrongCa.certFile), false))).toMatch(/^TLS: certificate not trusted/);
   });
 });
+
+describe('httpGet', () => {
+  it('fails a download whose link goes silent', async () => {
+    const silent = http.createServer((_req, res) => {
+      res.writeHead(200);
+      res.write('first bytes');
+      // …and nothing more: the connection stays open without data.
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const res = await httpGet(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, { idleTimeoutMs: 200 });
+      const read = (async () => {
+        for await (const chunk of res.body) void chunk;
+      })();
+      await expect(read).rejects.toThrow(/no data from the controller for 0.2 s|aborted/);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+});
