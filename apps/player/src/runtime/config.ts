@@ -219,11 +219,15 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
     ...r.data,
     outputs,
     screen,
-    tls: readTrust(values['ca-file'] ?? env.BANGTIN_CA_FILE, values.insecure ?? false),
+    tls: readTrust(values['ca-file'] ?? env.BANGTIN_CA_FILE, values.insecure ?? false, env.NODE_EXTRA_CA_CERTS),
   };
 }
 
-function readTrust(caFile: string | undefined, insecure: boolean): TlsTrust {
+/**
+ * An explicit CA list replaces what Node would trust by default, NODE_EXTRA_CA_CERTS included; that
+ * file is added back so a machine set up for it keeps trusting it once `--ca-file` is given.
+ */
+function readTrust(caFile: string | undefined, insecure: boolean, extraCaFile: string | undefined): TlsTrust {
   if (caFile !== undefined && caFile.trim() === '')
     throw new PlayerConfigError('--ca-file / BANGTIN_CA_FILE: is empty');
   if (caFile && insecure)
@@ -231,7 +235,9 @@ function readTrust(caFile: string | undefined, insecure: boolean): TlsTrust {
       '--insecure: cannot be combined with --ca-file (a CA file means certificates are checked; drop one)',
     );
   try {
-    return trustFrom(caFile ? readCaFile(caFile, '--ca-file / BANGTIN_CA_FILE') : null, insecure);
+    if (!caFile) return trustFrom(null, insecure);
+    const extra = extraCaFile ? readCaFile(extraCaFile, 'NODE_EXTRA_CA_CERTS') : [];
+    return trustFrom([...readCaFile(caFile, '--ca-file / BANGTIN_CA_FILE'), ...extra], insecure);
   } catch (err) {
     if (err instanceof CaFileError) throw new PlayerConfigError(err.message);
     throw err;

@@ -75,6 +75,15 @@ describe('player --ca-file / --insecure', () => {
     );
   });
 
+  it('keeps NODE_EXTRA_CA_CERTS trusted next to --ca-file', () => {
+    const t = readPlayerConfig([...base, '--ca-file', ca.certFile], { NODE_EXTRA_CA_CERTS: wrongCa.certFile }).tls;
+    expect(t.ca).toHaveLength(tls.rootCertificates.length + 2);
+    expect(t.ca!.at(-1)!.trim()).toBe(wrongCa.pem.trim());
+    expect(configError(['--ca-file', ca.certFile], { NODE_EXTRA_CA_CERTS: path.join(dir, 'none.pem') })).toContain(
+      'NODE_EXTRA_CA_CERTS: cannot read',
+    );
+  });
+
   it('names the flag and the file when the CA file is missing or holds no certificate', () => {
     const missing = path.join(dir, 'missing.pem');
     expect(configError(['--ca-file', missing])).toContain(`--ca-file / BANGTIN_CA_FILE: cannot read ${missing}`);
