@@ -88,10 +88,12 @@ export async function startControllerProcess(opts: {
   dataDir: string;
   port?: number;
   adminPassword?: string;
+  /** More flags, e.g. `--tls-cert`/`--tls-key` (the URL read back is then https://). */
+  extraArgs?: string[];
 }): Promise<ControllerProc> {
   const p = spawnTs(
     'apps/controller/src/main.ts',
-    ['--port', String(opts.port ?? 0), '--host', '127.0.0.1', '--data-dir', opts.dataDir],
+    ['--port', String(opts.port ?? 0), '--host', '127.0.0.1', '--data-dir', opts.dataDir, ...(opts.extraArgs ?? [])],
     {
       BANGTIN_ADMIN_PASSWORD: opts.adminPassword ?? 'mat-khau-thu-nghiem',
     },
@@ -99,7 +101,7 @@ export async function startControllerProcess(opts: {
   const m = await waitFor(
     () => {
       if (p.child.exitCode !== null) throw new Error(`controller exited: ${p.output()}`);
-      return /bangtin controller: (http:\/\/127\.0\.0\.1:(\d+))/.exec(p.output());
+      return /bangtin controller: (https?:\/\/127\.0\.0\.1:(\d+))/.exec(p.output());
     },
     'controller to listen',
     30_000,

@@ -1,5 +1,70 @@
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeServerCert, makeTestCa, type TestServerCert } from '../../../tests/support/certs';
 import { ConfigError, readConfig } from './config';
+
+let dir: string;
+let pair: TestServerCert;
+let other: TestServerCert;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-ctl-config-'));
+  const ca = makeTestCa(dir);
+  pair = makeServerCert(ca, 'server');
+  other = makeServerCert(ca, 'other');
+});
+
+const base = ['--data-dir', '/tmp/x'];
+const fails = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  try {
+    readConfig([...base, ...argv], env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('controller --tls-cert / --tls-key', () => {
+  it('is plain HTTP without either', () => {
+    expect(readConfig(base, {}).tls).toBeNull();
+  });
+
+  it('reads both files from flags or from the environment', () => {
+    const c = readConfig([...base, '--tls-cert', pair.certFile, '--tls-key', pair.keyFile], {});
+    expect(c.tls?.cert.equals(pair.cert)).toBe(true);
+    expect(c.tls?.keyFile).toBe(pair.keyFile);
+    const e = readConfig(base, { BANGTIN_TLS_CERT: pair.certFile, BANGTIN_TLS_KEY: pair.keyFile });
+    expect(e.tls?.key.equals(pair.key)).toBe(true);
+  });
+
+  it('wants both or neither, naming the missing flag', () => {
+    expect(fails(['--tls-cert', pair.certFile])).toMatch(/^--tls-key \/ BANGTIN_TLS_KEY: is required with --tls-cert/);
+    expect(fails(['--tls-key', pair.keyFile])).toMatch(/^--tls-cert \/ BANGTIN_TLS_CERT: is required with --tls-key/);
+  });
+
+  it('names the file that cannot be read', () => {
+    const missing = path.join(dir, 'nope.pem');
+    expect(fails(['--tls-cert', missing, '--tls-key', pair.keyFile])).toContain(`--tls-cert: cannot read ${missing}`);
+    expect(fails(['--tls-cert', pair.certFile, '--tls-key', missing])).toContain(`--tls-key: cannot read ${missing}`);
+  });
+
+  it('refuses files that are no PEM, and a key that does not match the certificate', () => {
+    const junk = path.join(dir, 'junk.pem');
+    fs.writeFileSync(junk, 'not a certificate\n');
+    expect(fails(['--tls-cert', junk, '--tls-key', pair.keyFile])).toContain(`--tls-cert: ${junk} holds no PEM`);
+    expect(fails(['--tls-cert', pair.certFile, '--tls-key', junk])).toContain(`--tls-key: ${junk} holds no PEM`);
+    const damaged = path.join(dir, 'damaged.pem');
+    fs.writeFileSync(damaged, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    expect(fails(['--tls-cert', damaged, '--tls-key', pair.keyFile])).toContain(
+      `--tls-cert: ${damaged} is not a valid certificate`,
+    );
+    expect(fails(['--tls-cert', pair.certFile, '--tls-key', other.keyFile])).toContain(
+      `--tls-key: ${other.keyFile} is not a valid key for ${pair.certFile}`,
+    );
+  });
+});
 
 describe('readConfig: BANGTIN_METRICS_TOKEN', () => {
   it('is off when unset or empty, and passed on when long enough', () => {

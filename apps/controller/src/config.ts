@@ -1,5 +1,7 @@
+import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { loadTlsFiles, type TlsFiles, TlsFilesError } from './tls';
 
 const ConfigSchema = z.object({
   port: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535),
@@ -15,9 +17,28 @@ const ConfigSchema = z.object({
     .min(1, 'must be at least 1 day')
     .max(3650, 'must be at most 3650 days'),
   metricsToken: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
+  trustProxy: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()))
+    .refine(
+      (list) => list.every(isAddressOrCidr),
+      'must be IP addresses or CIDR ranges, comma-separated (127.0.0.1,10.0.0.0/8)',
+    )
+    .optional(),
 });
 
-export type ControllerConfig = z.infer<typeof ConfigSchema>;
+function isAddressOrCidr(v: string): boolean {
+  const [addr, bits, ...extra] = v.split('/');
+  const family = net.isIP(addr ?? '');
+  if (family === 0 || extra.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+export type ControllerConfig = z.infer<typeof ConfigSchema> & {
+  /** HTTPS and WSS on the same port (`--tls-cert` + `--tls-key`); null = plain HTTP. */
+  tls: (TlsFiles & { certFile: string; keyFile: string }) | null;
+};
 
 export class ConfigError extends Error {
   readonly code = 'BANGTIN_INVALID_CONFIG';
@@ -34,6 +55,9 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         demo: { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'trust-proxy': { type: 'string' },
       },
       strict: true,
     }));
@@ -50,6 +74,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
     storageReserveBytes: env.BANGTIN_STORAGE_RESERVE_BYTES || undefined,
     backupKeepDays: env.BANGTIN_BACKUP_KEEP_DAYS || 14,
     metricsToken: env.BANGTIN_METRICS_TOKEN || undefined,
+    trustProxy: values['trust-proxy'] ?? (env.BANGTIN_TRUST_PROXY || undefined),
   });
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -62,9 +87,27 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
       storageReserveBytes: 'BANGTIN_STORAGE_RESERVE_BYTES',
       backupKeepDays: 'BANGTIN_BACKUP_KEEP_DAYS',
       metricsToken: 'BANGTIN_METRICS_TOKEN',
+      trustProxy: '--trust-proxy / BANGTIN_TRUST_PROXY',
     };
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);
   }
-  return r.data;
+  return {
+    ...r.data,
+    tls: readTls(values['tls-cert'] ?? env.BANGTIN_TLS_CERT, values['tls-key'] ?? env.BANGTIN_TLS_KEY),
+  };
+}
+
+function readTls(certFile: string | undefined, keyFile: string | undefined): ControllerConfig['tls'] {
+  if (!certFile && !keyFile) return null;
+  if (!certFile)
+    throw new ConfigError('--tls-cert / BANGTIN_TLS_CERT: is required with --tls-key (give both, or neither)');
+  if (!keyFile)
+    throw new ConfigError('--tls-key / BANGTIN_TLS_KEY: is required with --tls-cert (give both, or neither)');
+  try {
+    return { ...loadTlsFiles(certFile, keyFile), certFile, keyFile };
+  } catch (err) {
+    if (err instanceof TlsFilesError) throw new ConfigError(err.message);
+    throw err;
+  }
 }

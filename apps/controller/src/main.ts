@@ -3,6 +3,7 @@ import { startController } from './server';
 import { createLogger } from './log';
 import { SchemaTooNewError } from './store/migrations';
 import { StorageFullError } from './store/storage';
+import { loadTlsFiles } from './tls';
 import { isOpsCommand, runOpsCli } from './ops/cli';
 
 // `controller backup …` / `controller restore …`: maintenance commands, not a server start.
@@ -24,6 +25,22 @@ try {
     await controller.close();
     process.exit(0);
   };
+  const { tls } = config;
+  if (tls) {
+    // Certificate renewals (certbot, an internal CA) end with `kill -HUP`: new connections get the new
+    // pair, open ones keep theirs. A bad pair is refused and the old one stays in service.
+    process.on('SIGHUP', () => {
+      try {
+        controller.reloadTls(loadTlsFiles(tls.certFile, tls.keyFile));
+        log.info({ cert: tls.certFile, key: tls.keyFile }, 'SIGHUP: TLS certificate reloaded');
+      } catch (err) {
+        log.error(
+          { cert: tls.certFile, key: tls.keyFile, err: (err as Error).message },
+          'SIGHUP: TLS certificate NOT reloaded; still serving the previous certificate',
+        );
+      }
+    });
+  }
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 } catch (err) {

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
+import type https from 'node:https';
 import cron from 'node-cron';
 import { openStore, type Store } from './store';
 import { createHub, type Hub } from './hub/hub';
@@ -49,6 +50,13 @@ export interface ControllerOptions {
    * characters); absent: the endpoint answers 404 `metrics-disabled`.
    */
   metricsToken?: string | undefined;
+  /** Serve HTTPS and WSS on the port instead of HTTP (PEM certificate chain and key). */
+  tls?: { cert: string | Buffer; key: string | Buffer } | null;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For / X-Forwarded-Proto are believed,
+   * so the login limiter counts the real client and not the proxy. Default: none.
+   */
+  trustProxy?: string[] | undefined;
 }
 
 export interface Controller {
@@ -64,6 +72,11 @@ export interface Controller {
   initialAdminPassword: string | null;
   /** Optional programs this machine lacks; the controller works without them, at reduced capability. */
   missingTools: OptionalTool[];
+  /**
+   * Replaces the certificate for new TLS connections (open ones keep theirs); throws when the pair is
+   * invalid, and the old certificate stays. Only for a controller started with `tls`.
+   */
+  reloadTls(files: { cert: string | Buffer; key: string | Buffer }): void;
   close(): Promise<void>;
 }
 
@@ -114,6 +127,11 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   const app = Fastify({
     loggerInstance: log.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
+    // With `https`, fastify's types turn the instance into FastifyInstance<https.Server>, which every
+    // route module would then have to be generic over; the routes and Socket.IO only need what an
+    // https.Server inherits from http.Server, so the option is added untyped.
+    ...((opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}) as object),
   });
   app.setErrorHandler(errorHandler(log, storage));
   registerMetrics(app, metrics, metricsToken); // first: its hook times every route registered after
@@ -170,7 +188,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
 
   await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
   const port = (app.server.address() as AddressInfo).port;
-  const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
 
   const missing = await missingTools(mediaTools);
   if (missing.length > 0) {
@@ -225,6 +243,10 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     metrics,
     initialAdminPassword,
     missingTools: missing,
+    reloadTls: (files) => {
+      if (!opts.tls) throw new Error('this controller serves plain HTTP; start it with a certificate to use TLS');
+      (app.server as unknown as https.Server).setSecureContext({ cert: files.cert, key: files.key });
+    },
     close: async () => {
       storage.stop();
       for (const j of jobs) await j.stop();

@@ -69,6 +69,7 @@ try {
           dataDir: config.dataDir,
           heartbeatMs: config.heartbeatMs,
           keepAckedDays: config.keepAckedDays,
+          tls: config.tls,
           log,
           ...(outputs.length > 0 ? { outputs } : {}),
           ...(screen ? { mediaCache: screen.cache } : {}),

@@ -6,6 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import pino from 'pino';
 import type { ContentItem, MediaProgress } from '@bangtin/shared';
+import { httpGet } from '../runtime/http-get';
+import { describeTlsError, type TlsTrust } from '../runtime/tls-trust';
 
 /** A file some content needs; `size` is 0 when unknown (images embedded in a page). */
 export interface MediaRef {
@@ -36,6 +38,8 @@ export interface MediaCacheOptions {
   log?: Logger;
   /** Delays between attempts of one file, ms; then it waits for the next `want()`. */
   retryDelaysMs?: readonly number[];
+  /** Certificates accepted from an https controller (`--ca-file`, `--insecure`); default: verified, built-in roots. */
+  tls?: TlsTrust;
 }
 
 export interface MediaCacheEvents {
@@ -280,20 +284,26 @@ export class MediaCache extends EventEmitter<MediaCacheEvents> {
     const offset = fs.existsSync(part) ? fs.statSync(part).size : 0;
     const headers: Record<string, string> = { authorization: `Bearer ${this.opts.token}` };
     if (offset > 0) headers.range = `bytes=${offset}-`;
-    const res = await fetch(`${this.opts.controllerUrl}/api/v1/media/${ref.sha256}`, {
-      headers,
-      signal: this.abort.signal,
-    });
+    let res;
+    try {
+      res = await httpGet(`${this.opts.controllerUrl}/api/v1/media/${ref.sha256}`, {
+        headers,
+        signal: this.abort.signal,
+        ...(this.opts.tls ? { tls: this.opts.tls } : {}),
+      });
+    } catch (err) {
+      const why = describeTlsError(err);
+      throw why ? new Error(why, { cause: err }) : err;
+    }
     if (res.status === 416) {
       // The part is as long as (or longer than) the file: check it rather than trusting it.
-      await res.body?.cancel();
+      res.cancel();
       return this.verifyAndCommit(ref.sha256, part);
     }
     if (res.status !== 200 && res.status !== 206) {
-      await res.body?.cancel();
+      res.cancel();
       throw new Error(`HTTP ${res.status} from the controller`);
     }
-    if (!res.body) throw new Error('empty response');
     // A 200 to a Range request means the server sent the whole file: start over.
     const append = res.status === 206 && offset > 0;
     if (offset > 0) this.log.info({ sha256: ref.sha256, offset, resumed: append }, 'resuming media download');
@@ -301,7 +311,7 @@ export class MediaCache extends EventEmitter<MediaCacheEvents> {
     // before is on disk and the next attempt asks only for the rest.
     const fd = fs.openSync(part, append ? 'a' : 'w');
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) fs.writeSync(fd, chunk);
+      for await (const chunk of res.body as AsyncIterable<Buffer>) fs.writeSync(fd, chunk);
     } finally {
       fs.closeSync(fd);
     }

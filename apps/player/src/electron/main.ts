@@ -146,6 +146,7 @@ async function main(): Promise<void> {
     token: config.token,
     dataDir: config.dataDir,
     heartbeatMs: config.heartbeatMs,
+    tls: config.tls,
     log,
     outputs,
     mediaCache: rt.cache,

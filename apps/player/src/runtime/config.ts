@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type LedOutputConfig, LedOutputConfigSchema } from '@bangtin/shared';
+import { CaFileError, readCaFile, type TlsTrust, trustFrom } from './tls-trust';
 
 export class PlayerConfigError extends Error {
   readonly code = 'BANGTIN_INVALID_PLAYER_CONFIG';
@@ -22,6 +23,8 @@ export type PlayerConfig = z.infer<typeof PlayerConfigSchema> & {
   outputs: LedOutputConfig[];
   /** The screen output served to a browser (`--renderer-port`); null = no screen. */
   screen: ScreenConfig | null;
+  /** `--ca-file` / `--insecure`: the certificates accepted from an https controller. */
+  tls: TlsTrust;
 };
 
 export interface ScreenConfig {
@@ -167,6 +170,8 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
         'kiosk-idle-ms': { type: 'string' },
         'media-quota-mb': { type: 'string' },
         'transition-ms': { type: 'string' },
+        'ca-file': { type: 'string' },
+        insecure: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -215,5 +220,31 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
   } else if (values.kiosk) {
     throw new PlayerConfigError('--kiosk: needs --renderer-port (the kiosk is a screen served to a browser)');
   }
-  return { ...r.data, outputs, screen };
+  return {
+    ...r.data,
+    outputs,
+    screen,
+    tls: readTrust(values['ca-file'] ?? env.BANGTIN_CA_FILE, values.insecure ?? false, env.NODE_EXTRA_CA_CERTS),
+  };
+}
+
+/**
+ * An explicit CA list replaces what Node would trust by default, NODE_EXTRA_CA_CERTS included; that
+ * file is added back so a machine set up for it keeps trusting it once `--ca-file` is given.
+ */
+function readTrust(caFile: string | undefined, insecure: boolean, extraCaFile: string | undefined): TlsTrust {
+  if (caFile !== undefined && caFile.trim() === '')
+    throw new PlayerConfigError('--ca-file / BANGTIN_CA_FILE: is empty');
+  if (caFile && insecure)
+    throw new PlayerConfigError(
+      '--insecure: cannot be combined with --ca-file (a CA file means certificates are checked; drop one)',
+    );
+  try {
+    if (!caFile) return trustFrom(null, insecure);
+    const extra = extraCaFile ? readCaFile(extraCaFile, 'NODE_EXTRA_CA_CERTS') : [];
+    return trustFrom([...readCaFile(caFile, '--ca-file / BANGTIN_CA_FILE'), ...extra], insecure);
+  } catch (err) {
+    if (err instanceof CaFileError) throw new PlayerConfigError(err.message);
+    throw err;
+  }
 }

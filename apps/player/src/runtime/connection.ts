@@ -17,6 +17,7 @@ import {
 } from '@bangtin/shared';
 import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import { estimateOffset, type ClockSample } from './clock';
+import { describeTlsError, INSECURE_WARNING, tlsOptions, type TlsTrust } from './tls-trust';
 
 export type PlayerSocket = Socket<ControllerToPlayerEvents, PlayerToControllerEvents>;
 
@@ -40,6 +41,8 @@ export interface ConnectionOptions {
   log: Logger;
   /** The device clock (injectable so tests can give the player a wrong clock). */
   now?: () => number;
+  /** Certificates accepted from an https controller; default: verified against the built-in roots. */
+  tls?: TlsTrust;
 }
 
 /**
@@ -56,18 +59,25 @@ export class Connection {
     private readonly opts: ConnectionOptions,
     private readonly events: ConnectionEvents,
   ) {
+    const secure = /^https:/i.test(opts.controllerUrl);
     this.socket = io(opts.controllerUrl, {
       auth: { token: opts.token, protocol: PROTOCOL_VERSION, playerVersion: opts.playerVersion },
       reconnection: false,
       autoConnect: false,
       transports: ['websocket'],
       timeout: 10_000,
+      // Handed to `ws` for wss:// (ignored for ws://).
+      ...(secure && opts.tls ? tlsOptions(opts.tls) : {}),
     });
     const { log } = opts;
+    const insecure = secure && opts.tls?.insecure === true;
+    // Loud at start and again at every (re)connect, so it cannot scroll out of sight in the journal.
+    if (insecure) log.warn(INSECURE_WARNING);
 
     this.socket.on('connect', () => {
       this.attempt = 0;
       log.info('connected to controller');
+      if (insecure) log.warn(INSECURE_WARNING);
       events.onConnected();
       void this.syncClock();
     });
@@ -85,7 +95,11 @@ export class Connection {
         // The operator may fix it on the controller (re-enrol, upgrade): keep trying, slowly.
         this.attempt = Math.max(this.attempt, 30);
       } else {
-        log.warn({ err: err.message }, 'cannot reach controller');
+        // A certificate problem looks like any outage to socket.io ("websocket error"); say what it is,
+        // since retrying alone will not fix it. The retry loop goes on: the operator may fix either end.
+        const tlsProblem = describeTlsError(err);
+        if (tlsProblem) log.error({ err: err.message }, tlsProblem);
+        else log.warn({ err: err.message }, 'cannot reach controller');
       }
       this.scheduleRetry();
     });

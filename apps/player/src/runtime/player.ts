@@ -31,6 +31,7 @@ import { type DegradedStart, type LocalRecovery, LocalState, openLocalDatabase }
 import { type CurrentPlay, Playback } from './playback';
 import { DiskWatch } from './disk';
 import { backoffDelay, type BackoffOptions } from './backoff';
+import type { TlsTrust } from './tls-trust';
 
 /** Proof upload retries: 1 s, 2 s, 4 s … up to 5 min, each with jitter (see backoffDelay). */
 const UPLOAD_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 300_000 };
@@ -84,6 +85,8 @@ export interface PlayerOptions {
   deviceNow?: () => number;
   /** Content-addressed media cache: fed the media of every new bundle, progress sent to the controller. */
   mediaCache?: MediaCache;
+  /** Certificates accepted from an https controller (`--ca-file`, `--insecure`). */
+  tls?: TlsTrust;
 }
 
 export interface PlayerEvents {
@@ -263,6 +266,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       backoff: opts.backoff,
       log: log.child({ module: 'connection' }),
       now: opts.deviceNow,
+      ...(opts.tls ? { tls: opts.tls } : {}),
     },
     {
       onHello: (hello: Hello) => {

@@ -6,6 +6,7 @@ import { MediaCache } from '../cache/media-cache';
 import type { Player } from './player';
 import { type BrowserMode, startBrowserMode } from './browser-mode';
 import type { ScreenConfig } from './config';
+import type { TlsTrust } from './tls-trust';
 import { createScreenOutput, type ScreenOutput } from './screen-output';
 
 /** Where `pnpm build:renderer` puts the renderer; `BANGTIN_RENDERER_DIR` overrides (bundled builds). */
@@ -32,6 +33,7 @@ export async function startScreenRuntime(opts: {
   dataDir: string;
   log: Logger;
   rendererDir?: string;
+  tls?: TlsTrust;
 }): Promise<ScreenRuntime> {
   const rendererDir = opts.rendererDir ?? RENDERER_DIR;
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
@@ -43,6 +45,7 @@ export async function startScreenRuntime(opts: {
     token: opts.token,
     quotaBytes: opts.screen.mediaQuotaBytes,
     log: opts.log.child({ module: 'media-cache' }),
+    ...(opts.tls ? { tls: opts.tls } : {}),
   });
   await cache.open();
   /** Mime types of the media the current bundle uses, for the media route's content-type. */
