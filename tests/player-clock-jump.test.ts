@@ -113,5 +113,16 @@ describe('a running player whose system clock is changed (real process, libfaket
     expect(Math.min(...timedProofs.map((p) => Date.parse(p.startedAt)))).toBeGreaterThanOrEqual(timedFrom - 1000);
     expect(all.some((p) => p.contentId === routine.contentId)).toBe(true);
     expect(jumps()).toBe(2);
+    // The device list shows the offset now and that the clock was changed.
+    const row = await waitFor(async () => {
+      const list = (await api.get('/devices')).body as {
+        id: string;
+        clock?: { offsetMs: number; warning: string | null; jumpedAt: string | null; jumpMs: number | null };
+      }[];
+      const d = list.find((x) => x.id === dev.id);
+      return d?.clock?.warning === 'jumped' && Math.abs(d.clock.offsetMs + 8 * 86_400_000) < 5000 ? d : null;
+    }, 'the device list to show the clock change');
+    expect(Date.parse(row.clock!.jumpedAt!)).toBeGreaterThanOrEqual(forward - 1000);
+    expect(Math.abs(row.clock!.jumpMs! - (8 * 86_400_000 + 7_200_000))).toBeLessThan(5000);
   }, 45_000);
 });

@@ -72,6 +72,7 @@ export class DeviceLive {
       nowPlaying: hb.nowPlaying,
       outboxSize: hb.outboxSize,
       clockOffsetMs: hb.clockOffsetMs,
+      clock: hb.clock ?? null,
     });
     let summary = false;
     if (hb.disk) {
@@ -98,6 +99,8 @@ export interface LiveHealth {
   nowPlaying: NowPlaying | null;
   outboxSize: number;
   clockOffsetMs: number;
+  /** The player's clock report (newer players): last measurement and last noticed clock change. */
+  clock?: Heartbeat['clock'] | null;
 }
 
 /** Below this fraction of the disk free, a player's disk is "almost full". */
