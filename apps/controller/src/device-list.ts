@@ -18,6 +18,7 @@ import {
   type DeviceSummary,
   IdSchema,
   toIso,
+  deviceClockView,
 } from '@bangtin/shared';
 import type { Store } from './store';
 import type { DeviceBrief, DeviceRecord } from './store/devices';
@@ -270,6 +271,7 @@ function item(
     ackedBundleVersion: r.ackedBundleVersion,
     outboxSize: health ? health.outboxSize : r.outboxSize,
     clockOffsetMs: health ? health.clockOffsetMs : r.clockOffsetMs,
+    clock: deviceClockView(health ? health.clockOffsetMs : r.clockOffsetMs, health?.clock ?? null, now),
     revokedAt: r.revokedAt === null ? null : toIso(r.revokedAt),
     outputs: (hub.outputStatus(r.id) ?? r.outputs).map(outputStatusView),
     disk: disk ? { freeBytes: disk.freeBytes, totalBytes: disk.totalBytes, at: toIso(disk.at) } : null,

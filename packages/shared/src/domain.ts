@@ -57,9 +57,42 @@ export interface DeviceView {
   ackedBundleVersion: number | null;
   outboxSize: number | null;
   clockOffsetMs: number | null;
+  /** The device clock against the controller's, with a warning; optional (absent from older controllers). */
+  clock?: DeviceClockView;
   revokedAt: string | null;
   /** IANA zone the device's schedules are read in (Asia/Ho_Chi_Minh unless set). */
   timeZone?: string;
+}
+
+/** Device clocks this far from the controller's are `skewed`. */
+export const CLOCK_SKEW_WARN_MS = 60_000;
+/** A clock change the player noticed is shown as `jumped` for this long. */
+export const CLOCK_JUMP_WARN_MS = 24 * 3600 * 1000;
+
+export interface DeviceClockView {
+  /** Controller clock minus the device's (ms), as last reported; null before the first report. */
+  offsetMs: number | null;
+  warning: 'skewed' | 'jumped' | null;
+  /** When the player last noticed its clock being changed (controller clock), and by how much. */
+  jumpedAt: string | null;
+  jumpMs: number | null;
+}
+
+/** The clock part of a device row: `jumped` for a day after a noticed change, else `skewed` past 1 min. */
+export function deviceClockView(
+  offsetMs: number | null,
+  jump: { jumpedAt: number | null; jumpMs: number | null } | null,
+  now: number,
+): DeviceClockView {
+  const jumpedAt = jump?.jumpedAt ?? null;
+  const recent = jumpedAt !== null && now - jumpedAt < CLOCK_JUMP_WARN_MS;
+  const skewed = offsetMs !== null && Math.abs(offsetMs) >= CLOCK_SKEW_WARN_MS;
+  return {
+    offsetMs,
+    warning: recent ? 'jumped' : skewed ? 'skewed' : null,
+    jumpedAt: jumpedAt === null ? null : new Date(jumpedAt).toISOString(),
+    jumpMs: jump?.jumpMs ?? null,
+  };
 }
 
 // Scheduling (issue 3).

@@ -292,6 +292,21 @@ export const HeartbeatSchema = z.object({
   clockOffsetMs: z.number().int(),
   /** Optional so players without outputs status (older ones) stay compatible. */
   outputs: z.array(OutputStatusSchema).max(32).optional(),
+  /**
+   * The player's clock: when it last measured the offset (controller clock), and the last change of
+   * its wall clock it noticed (when, controller clock, and by how much). Optional (older players).
+   */
+  clock: z
+    .object({
+      measuredAt: DeviceInstantSchema.nullable(),
+      jumpedAt: DeviceInstantSchema.nullable(),
+      jumpMs: z
+        .number()
+        .int()
+        .refine((ms) => isDateInstant(ms), 'must be an offset a date can hold (ms)')
+        .nullable(),
+    })
+    .optional(),
   /** Space on the disk of the player's data folder (media cache, outbox); optional for older players. */
   disk: z
     .object({ freeBytes: z.number().int().nonnegative(), totalBytes: z.number().int().positive() })

@@ -10,6 +10,7 @@ import {
   ProofQuerySchema,
   TIMEZONE,
   toIso,
+  deviceClockView,
 } from '@bangtin/shared';
 import type { Store } from '../store';
 import type { DeviceRecord } from '../store/devices';
@@ -90,7 +91,12 @@ export function registerRoutes(
     bundleVersion: d.bundleVersion,
     ackedBundleVersion: d.ackedBundleVersion,
     outboxSize: d.outboxSize,
-    clockOffsetMs: d.clockOffsetMs,
+    clockOffsetMs: hub().live.latestHealth(d.id)?.clockOffsetMs ?? d.clockOffsetMs,
+    clock: deviceClockView(
+      hub().live.latestHealth(d.id)?.clockOffsetMs ?? d.clockOffsetMs,
+      hub().live.latestHealth(d.id)?.clock ?? null,
+      Date.now(),
+    ),
     revokedAt: d.revokedAt === null ? null : toIso(d.revokedAt),
     timeZone: d.timeZone ?? TIMEZONE,
     ...storageView(hub().live.latestHealth(d.id)),

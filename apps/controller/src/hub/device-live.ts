@@ -75,6 +75,7 @@ export class DeviceLive {
       clockOffsetMs: hb.clockOffsetMs,
       storage: hb.storage ?? null,
       recovery: hb.recovery ?? null,
+      clock: hb.clock ?? null,
     });
     let summary = storageKey(prev) !== storageKey(this.health.get(deviceId)!);
     if (hb.disk) {
@@ -105,6 +106,8 @@ export interface LiveHealth {
   storage: NonNullable<Heartbeat['storage']> | null;
   /** Its last database rebuild, when recent. */
   recovery: NonNullable<Heartbeat['recovery']> | null;
+  /** The player's clock report (newer players): last measurement and last noticed clock change. */
+  clock?: Heartbeat['clock'] | null;
 }
 
 /** Whether the storage alert of a device is on, and why: a change re-counts the dashboard. */

@@ -24,7 +24,11 @@ export type PlayerSocket = Socket<ControllerToPlayerEvents, PlayerToControllerEv
 export interface ConnectionEvents {
   onHello(hello: Hello): void;
   onBundle(bundle: Bundle): void;
-  onClockOffset(offsetMs: number, rttMs: number): void;
+  /**
+   * A measurement: the controller's clock read `controllerAt` at monotonic time `monoAt`; `offsetMs` is
+   * its difference to the device wall clock then.
+   */
+  onClockOffset(offsetMs: number, rttMs: number, at: { controllerAt: number; monoAt: number }): void;
   onConnected(): void;
   onDisconnected(reason: string): void;
   /** A refusal that retrying will not fix by itself (revoked, wrong token, incompatible protocol). */
@@ -43,6 +47,10 @@ export interface ConnectionOptions {
   now?: () => number;
   /** Certificates accepted from an https controller; default: verified against the built-in roots. */
   tls?: TlsTrust;
+  /** Monotonic clock for the probes' round trips (injectable for tests). */
+  monoNow?: () => number;
+  /** Measure the offset again this often while connected; default 10 min. */
+  clockResyncMs?: number;
 }
 
 /**
@@ -54,6 +62,8 @@ export class Connection {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private resyncTimer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> | null = null;
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -81,6 +91,10 @@ export class Connection {
       events.onConnected();
       void this.syncClock();
     });
+    this.resyncTimer = setInterval(() => {
+      if (this.socket.connected) void this.syncClock();
+    }, opts.clockResyncMs ?? 600_000);
+    this.resyncTimer.unref();
     this.socket.on('connect_error', (err: Error & { data?: { error?: { message?: string } } }) => {
       const code = err.message;
       if (
@@ -147,14 +161,22 @@ export class Connection {
     }, delay);
   }
 
-  private async syncClock(): Promise<void> {
+  /** Measures the offset to the controller clock now (on connect, every `clockResyncMs`, after a jump). */
+  syncClock(): Promise<void> {
+    this.syncing ??= this.probe().finally(() => (this.syncing = null));
+    return this.syncing;
+  }
+
+  private async probe(): Promise<void> {
+    // Round trips on the monotonic clock: a wall-clock change during the probes cannot spoil them.
     const samples: ClockSample[] = [];
-    const now = this.opts.now ?? Date.now;
+    const wall = this.opts.now ?? Date.now;
+    const mono = this.opts.monoNow ?? (() => performance.now());
     for (let i = 0; i < 5 && this.socket.connected; i++) {
-      const sentAt = now();
+      const sentAt = mono();
       try {
-        const serverTime = await this.socket.timeout(5000).emitWithAck('clock:sync', sentAt);
-        samples.push({ sentAt, serverTime, receivedAt: now() });
+        const serverTime = await this.socket.timeout(5000).emitWithAck('clock:sync', wall());
+        samples.push({ sentAt, serverTime, receivedAt: mono() });
       } catch {
         break;
       }
@@ -162,8 +184,10 @@ export class Connection {
     // Closing disconnects the socket, which ends the probe loop early with the samples taken so far;
     // the player has released its state by then, so a closed connection reports nothing.
     if (samples.length === 0 || this.closed) return;
-    const { offsetMs, rttMs } = estimateOffset(samples);
-    this.events.onClockOffset(offsetMs, rttMs);
+    const { offsetMs: monoOffset, rttMs } = estimateOffset(samples);
+    const monoAt = mono();
+    const controllerAt = monoAt + monoOffset;
+    this.events.onClockOffset(Math.round(controllerAt - wall()), rttMs, { controllerAt, monoAt });
   }
 
   ackBundle(b: Bundle): void {
@@ -206,6 +230,7 @@ export class Connection {
 
   close(): void {
     this.closed = true;
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.socket.disconnect();

@@ -11,6 +11,7 @@ import {
 } from '@bangtin/shared';
 import type { Outbox } from '../proofs/outbox';
 import type { LocalState } from './local-store';
+import { ControllerClock, SYSTEM_CLOCK } from './clock';
 
 /** A play in progress, as persisted in state `current_play`. */
 export interface CurrentPlay {
@@ -37,6 +38,8 @@ export interface PlaybackHooks {
 const IDLE_RECHECK_MS = 5_000;
 /** How long a confirmed output waits for the renderer to say when the previous item left the screen. */
 const END_CONFIRM_MS = 2_000;
+/** A proof never ends later than its slot's end plus this (renderer swap, timer lateness). */
+export const PROOF_SLOT_TOLERANCE_MS = 5_000;
 
 /**
  * Plays the local bundle by the controller's clock (device clock + measured offset), so a schedule
@@ -47,7 +50,7 @@ export class Playback {
   private current: CurrentPlay | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  private offsetMs = 0;
+  private readonly clock: ControllerClock;
   /** Confirmed outputs: a finished play waiting for the renderer's swap time, with its fallback. */
   private pending: { play: CurrentPlay; reason: EndReason; t: number; timer: NodeJS.Timeout } | null = null;
   /** A slot the renderer ended early (error, touch): it is not started again before the next slot. */
@@ -63,6 +66,8 @@ export class Playback {
       hooks?: PlaybackHooks;
       /** Device clock; injectable so tests can simulate a wrong clock. */
       deviceNow?: () => number;
+      /** The controller's clock (shared by a player's outputs); default one on `deviceNow`. */
+      clock?: ControllerClock;
       /**
        * The output has a renderer that reports what it really showed (`markShown`/`markEnded`): its
        * proofs use those times, and a play the renderer never showed is not a proof.
@@ -70,6 +75,9 @@ export class Playback {
       confirmedByRenderer?: boolean;
     },
   ) {
+    this.clock =
+      deps.clock ??
+      new ControllerClock(deps.deviceNow ? { wallNow: deps.deviceNow, monoNow: SYSTEM_CLOCK.monoNow } : SYSTEM_CLOCK);
     const leftover = deps.state.get(this.stateKey);
     if (leftover) {
       // The process died mid-item: that play never completed, so it is not a proof. Say so in the log.
@@ -93,21 +101,22 @@ export class Playback {
     return this.deps.output === 'main' ? 'current_play' : `current_play:${this.deps.output}`;
   }
 
-  private deviceNow(): number {
-    return this.deps.deviceNow ? this.deps.deviceNow() : Date.now();
-  }
-
-  /** The controller's clock as best known. */
+  /** The controller's clock as best known (monotonic, so a device clock change does not move it). */
   now(): number {
-    return this.deviceNow() + this.offsetMs;
+    return this.clock.now();
   }
 
   setClockOffset(ms: number): void {
-    this.offsetMs = ms;
+    this.clock.setOffset(ms);
   }
 
   get clockOffsetMs(): number {
-    return this.offsetMs;
+    return this.clock.offsetMs;
+  }
+
+  /** The clock moved (re-measured): look again at what should play now. */
+  recheck(): void {
+    if (this.running && !this.pending) this.tick();
   }
 
   setBundle(b: Bundle | null): void {
@@ -135,19 +144,20 @@ export class Playback {
 
   /** The renderer put `proofId` on screen at device time `deviceAt`; that also ends the previous item. */
   markShown(proofId: string, deviceAt: number): void {
-    const t = deviceAt + this.offsetMs;
+    const t = this.clock.fromWall(deviceAt);
     if (this.pending) this.commitPending(t);
     const cur = this.current;
     if (!cur || cur.proofId !== proofId || cur.shown) return;
     cur.shown = true;
     cur.startedAt = t;
     cur.deviceStartedAt = deviceAt;
+    cur.clockOffsetMs = t - deviceAt;
     this.saveCurrent(cur);
   }
 
   /** The renderer ended `proofId` before its slot ended (media error, a kiosk user's touch). */
   markEnded(proofId: string, deviceAt: number, reason: EndReason): void {
-    const t = deviceAt + this.offsetMs;
+    const t = this.clock.fromWall(deviceAt);
     if (this.pending?.play.proofId === proofId) return this.commitPending(t);
     const cur = this.current;
     if (!cur || cur.proofId !== proofId) return;
@@ -207,9 +217,10 @@ export class Playback {
       slotStart: pos.slotStart,
       slotEnd: pos.slotEnd,
       startedAt: t,
-      deviceStartedAt: t - this.offsetMs,
-      clockOffsetMs: this.offsetMs,
+      deviceStartedAt: Math.max(1, Math.round(t - this.clock.offsetMs)),
+      clockOffsetMs: 0,
     };
+    play.clockOffsetMs = play.startedAt - play.deviceStartedAt;
     this.current = play;
     this.saveCurrent(play);
     this.deps.hooks?.onShow?.(pos, play);
@@ -262,6 +273,15 @@ export class Playback {
   }
 
   private writeProof(play: CurrentPlay, t: number, reason: EndReason): void {
+    const latest = play.slotEnd + PROOF_SLOT_TOLERANCE_MS;
+    if (t > latest) {
+      // Only a clock that moved under the play gets here: the proof says what the slot allowed.
+      this.deps.log.warn(
+        { contentId: play.contentId, endedAt: t, slotEnd: play.slotEnd, clampedTo: latest },
+        'play ended after its slot (clock change?); proof end clamped to the slot',
+      );
+      t = latest;
+    }
     const proof: Proof = {
       id: play.proofId,
       contentId: play.contentId,

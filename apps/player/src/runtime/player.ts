@@ -25,6 +25,7 @@ import { type MediaCache, mediaRefs } from '../cache/media-cache';
 import { SurveyOutbox } from './survey-outbox';
 import { Outbox, type OutboxStorage } from '../proofs/outbox';
 import { Connection } from './connection';
+import { ControllerClock, SYSTEM_CLOCK } from './clock';
 import { InterruptAcks } from './interrupt-acks';
 import { type PowerRule, PowerSchedule, type PowerState } from './power';
 import { type DegradedStart, type LocalRecovery, LocalState, openLocalDatabase } from './local-store';
@@ -83,6 +84,12 @@ export interface PlayerOptions {
   playerVersion?: string;
   /** Device clock, for tests of a wrong clock. */
   deviceNow?: () => number;
+  /** Monotonic clock (ms), for tests; default performance.now. */
+  monotonicNow?: () => number;
+  /** Measure the controller clock offset again this often; default 10 min. */
+  clockResyncMs?: number;
+  /** Compare the wall clock with the monotonic one this often to notice a clock change; default 2 s. */
+  clockCheckMs?: number;
   /** Content-addressed media cache: fed the media of every new bundle, progress sent to the controller. */
   mediaCache?: MediaCache;
   /** Certificates accepted from an https controller (`--ca-file`, `--insecure`). */
@@ -180,6 +187,11 @@ export function startPlayer(opts: PlayerOptions): Player {
   };
   let surveyConfig = loadSurvey();
 
+  // One controller clock for every output: monotonic, anchored on the last measured offset.
+  const clock = new ControllerClock({
+    wallNow: opts.deviceNow ?? SYSTEM_CLOCK.wallNow,
+    monoNow: opts.monotonicNow ?? SYSTEM_CLOCK.monoNow,
+  });
   const outputs: OutputSpec[] = opts.outputs ?? [{ id: 'main', accepts: null }];
   if (new Set(outputs.map((o) => o.id)).size !== outputs.length) throw new Error('output ids must be unique');
   // Plays an output declined to count (see OutputSpec.keepProof): kept out of the outbox and of 'proof'.
@@ -208,7 +220,7 @@ export function startPlayer(opts: PlayerOptions): Player {
         state,
         log: log.child({ module: 'playback', output: out.id }),
         output: out.id,
-        deviceNow: opts.deviceNow,
+        clock,
         confirmedByRenderer: out.confirmedByRenderer ?? false,
         hooks: {
           onShow: (pos, play) => {
@@ -253,10 +265,14 @@ export function startPlayer(opts: PlayerOptions): Player {
     playbacks.forEach((pb, i) => pb.setBundle(b ? bundleForOutput(b, outputs[i]!.accepts ?? null) : null));
   };
   const playbackOf = (output: string) => playbacks[outputs.findIndex((o) => o.id === output)];
-  const setOffsetAll = (ms: number) => playbacks.forEach((pb) => pb.setClockOffset(ms));
+  const setOffsetAll = (ms: number) => {
+    clock.setOffset(ms);
+    playbacks.forEach((pb) => pb.recheck());
+  };
 
   const savedOffset = Number(state.get('clock_offset_ms') ?? '0');
-  setOffsetAll(Number.isFinite(savedOffset) ? savedOffset : 0);
+  clock.setOffset(Number.isFinite(savedOffset) ? savedOffset : 0);
+  let measuredAt: number | null = null;
 
   const conn = new Connection(
     {
@@ -267,6 +283,8 @@ export function startPlayer(opts: PlayerOptions): Player {
       log: log.child({ module: 'connection' }),
       now: opts.deviceNow,
       ...(opts.tls ? { tls: opts.tls } : {}),
+      monoNow: opts.monotonicNow,
+      clockResyncMs: opts.clockResyncMs,
     },
     {
       onHello: (hello: Hello) => {
@@ -285,7 +303,7 @@ export function startPlayer(opts: PlayerOptions): Player {
           }
         }
         // A first rough offset from the hello; the probes refine it right after.
-        if (state.get('clock_offset_ms') === null) setOffsetAll(hello.serverTime - (opts.deviceNow ?? Date.now)());
+        if (state.get('clock_offset_ms') === null) setOffsetAll(hello.serverTime - clock.wallNow());
       },
       onBundle: (b) => {
         if (!verifyBundleHash(b)) {
@@ -307,14 +325,17 @@ export function startPlayer(opts: PlayerOptions): Player {
         }
         conn.ackBundle(b);
       },
-      onClockOffset: (offsetMs, rttMs) => {
+      onClockOffset: (offsetMs, rttMs, at) => {
         log.info({ offsetMs, rttMs }, 'clock offset to controller measured');
+        const before = clock.now();
+        clock.anchor(at.controllerAt, at.monoAt);
+        measuredAt = clock.now();
+        if (Math.abs(measuredAt - before) > 1000) playbacks.forEach((pb) => pb.recheck());
         try {
           state.set('clock_offset_ms', String(offsetMs));
         } catch (err) {
           log.warn({ err: (err as Error).message }, 'clock offset not saved (disk full?)');
         }
-        setOffsetAll(offsetMs);
         sendHeartbeat();
       },
       onConnected: () => {
@@ -411,7 +432,12 @@ export function startPlayer(opts: PlayerOptions): Player {
       bundleVersion: bundle?.version ?? null,
       outboxSize: outbox.size(),
       uptimeMs: Date.now() - startedAt,
-      clockOffsetMs: playback.clockOffsetMs,
+      clockOffsetMs: clock.offsetMs,
+      clock: {
+        measuredAt,
+        jumpedAt: clock.lastJump?.at ?? null,
+        jumpMs: clock.lastJump?.jumpMs ?? null,
+      },
       ...(outputs.some((o) => o.status) ? { outputs: outputs.flatMap((o) => (o.status ? [o.status()] : [])) } : {}),
       ...(disk.current ? { disk: disk.current } : {}),
       ...(storage.state !== 'ok' || storage.lostPlays > 0 ? { storage } : {}),
@@ -421,6 +447,23 @@ export function startPlayer(opts: PlayerOptions): Player {
     void disk.refresh();
   }
   const heartbeat = setInterval(sendHeartbeat, opts.heartbeatMs ?? 15_000);
+  // A wall clock that moves apart from the monotonic one was changed (by hand, NTP, a dead RTC):
+  // playback keeps the monotonic time; the jump is logged once and the offset measured again.
+  const clockCheck = setInterval(() => {
+    const jump = clock.checkJump();
+    if (!jump) return;
+    log.warn(
+      { jumpMs: jump.jumpMs, offsetMs: clock.offsetMs },
+      'device clock changed; playback keeps the controller clock, measuring the offset again',
+    );
+    try {
+      state.set('clock_offset_ms', String(clock.offsetMs));
+    } catch {
+      // A full disk: the next measurement saves it.
+    }
+    if (conn.connected) void conn.syncClock();
+    sendHeartbeat();
+  }, opts.clockCheckMs ?? 2_000);
   // A board going offline or coming back reaches the device list at once, at most every 250 ms.
   let statusTimer: NodeJS.Timeout | null = null;
   const statusChanged = (): void => {
@@ -533,7 +576,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       return conn.uploadScreenshot({
         png,
         output,
-        capturedAt: Math.round(deviceAt + playback.clockOffsetMs),
+        capturedAt: clock.fromWall(deviceAt),
       });
     },
     markShown: (output: string, proofId: string, deviceAt: number) => playbackOf(output)?.markShown(proofId, deviceAt),
@@ -545,20 +588,21 @@ export function startPlayer(opts: PlayerOptions): Player {
         surveyId: a.surveyId,
         rating: a.rating,
         choice: a.choice,
-        answeredAt: Math.round(a.deviceAt + playback.clockOffsetMs),
+        answeredAt: clock.fromWall(a.deviceAt),
       };
       surveyOutbox.add(answer);
       requestFlush();
       return answer;
     },
     connected: () => conn.connected,
-    clockOffsetMs: () => playback.clockOffsetMs,
+    clockOffsetMs: () => clock.offsetMs,
     flush,
     close: async () => {
       await power?.stop();
       for (const pb of playbacks) pb.stop();
       clearInterval(heartbeat);
       clearInterval(pruneTimer);
+      clearInterval(clockCheck);
       if (statusTimer) clearTimeout(statusTimer);
       if (flushTimer) clearTimeout(flushTimer);
       if (retryTimer) clearTimeout(retryTimer);

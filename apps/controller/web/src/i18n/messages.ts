@@ -234,6 +234,11 @@ export const vi = {
   'dashboard.cacheLabel': 'Tiến độ tải nội dung của {device}',
   'dashboard.screenshot': 'Ảnh chụp màn hình gần nhất của {device}',
   'dashboard.diskLow': 'Ổ đĩa sắp đầy',
+  'dashboard.clockSkewed': 'Đồng hồ thiết bị lệch {amount} so với máy chủ',
+  'dashboard.clockJumped': 'Đồng hồ thiết bị vừa bị đổi {jump}; lệch {amount} so với máy chủ',
+  'dashboard.unit.days': '{n} ngày',
+  'dashboard.unit.hours': '{n} giờ',
+  'dashboard.unit.minutes': '{n} phút',
   ...viMore,
 };
 
@@ -469,6 +474,11 @@ export const en = {
   'dashboard.cacheLabel': 'Content download progress of {device}',
   'dashboard.screenshot': 'Latest screenshot of {device}',
   'dashboard.diskLow': 'Disk almost full',
+  'dashboard.clockSkewed': 'Device clock is {amount} off the server',
+  'dashboard.clockJumped': 'Device clock was just changed by {jump}; {amount} off the server',
+  'dashboard.unit.days': '{n} days',
+  'dashboard.unit.hours': '{n} h',
+  'dashboard.unit.minutes': '{n} min',
   ...enMore,
 } satisfies Record<MessageKey, string>;
 

@@ -237,6 +237,17 @@ export function DashboardScreen() {
                   {d.alerts.includes('storage') ? (
                     <span className="board-lost"> {t('dashboard.storageTrouble')}</span>
                   ) : null}
+                  {d.clock?.warning ? (
+                    <span className="board-lost clock-warning">
+                      {' '}
+                      {d.clock.warning === 'jumped'
+                        ? t('dashboard.clockJumped', {
+                            jump: clockAmount(t, d.clock.jumpMs ?? 0),
+                            amount: clockAmount(t, d.clock.offsetMs ?? 0),
+                          })
+                        : t('dashboard.clockSkewed', { amount: clockAmount(t, d.clock.offsetMs ?? 0) })}
+                    </span>
+                  ) : null}
                 </span>
                 <span className="now-playing" title={playing ?? ''}>
                   {playing ?? t('common.none')}
@@ -250,4 +261,12 @@ export function DashboardScreen() {
       </div>
     </section>
   );
+}
+
+/** `2 giờ`, `8 ngày`, `5 phút`: a clock offset or jump for the warning, rounded to its largest unit. */
+function clockAmount(t: ReturnType<typeof useI18n>['t'], ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs >= 86_400_000) return t('dashboard.unit.days', { n: Math.round(abs / 86_400_000) });
+  if (abs >= 3_600_000) return t('dashboard.unit.hours', { n: Math.round(abs / 3_600_000) });
+  return t('dashboard.unit.minutes', { n: Math.max(1, Math.round(abs / 60_000)) });
 }
