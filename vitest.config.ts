@@ -13,6 +13,9 @@ export default defineConfig({
             'scripts/**/*.test.ts',
           ],
           testTimeout: 20_000,
+          // A busy 2-core CI machine may take seconds where a laptop takes milliseconds: polls wait longer
+          // before they fail (a passing poll returns as soon as it holds, so this costs nothing).
+          expect: { poll: { timeout: 8000 } },
         },
       },
       {
@@ -23,6 +26,7 @@ export default defineConfig({
           hookTimeout: 60_000,
           // End-to-end tests start real processes and ports; run files one at a time on 2 cores.
           fileParallelism: false,
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],

@@ -107,7 +107,7 @@ describe('AlphaDriver over a socat pty pair', () => {
     const b = picture(3, 3);
     await driver.show(programme('b', b));
     await seenAll(sim, [b]);
-    expect(configs).toEqual(['write-dots', 'write-text', 'run-sequence']);
+    await expect.poll(() => configs).toEqual(['write-dots', 'write-text', 'run-sequence']);
   });
 
   it('clears the board without a memory configuration, keeping the pictures loaded', async () => {
@@ -202,7 +202,7 @@ describe('AlphaDriver over a socat pty pair', () => {
     const shown = waitForEvent<[DisplayPage]>(sim, 'display', (p) => p.text === 'So 2');
     await driver.updateLiveText('So 2');
     await shown;
-    expect(commands).toEqual(['write-string']);
+    await expect.poll(() => commands).toEqual(['write-string']);
   });
 
   it('sets the sign clock to Vietnam time', async () => {
@@ -408,7 +408,10 @@ describe('AlphaDriver fixed layout and urgent messages', () => {
   });
 
   it('after a reconnect, writes the layout then the current programme (an urgent one), then restores the playlist', async () => {
-    const { pair, sim, driver } = await rig({ sim: { backoff: { initialMs: 10, maxMs: 30 } } });
+    const { pair, sim, driver } = await rig({
+      sim: { backoff: { initialMs: 10, maxMs: 30 } },
+      driver: { transport: { backoff: { initialMs: 20, maxMs: 200 } } },
+    });
     const item = picture(0, 1);
     await driver.show(programme('item', item));
     await seenAll(sim, [item]);
@@ -425,7 +428,7 @@ describe('AlphaDriver fixed layout and urgent messages', () => {
     const packetsBefore = sim.stats.packets;
     await pair.start();
     // (The simulator's display still holds the old page until a write changes it: watch the commands.)
-    await expect.poll(() => log.kinds.length, { timeout: 5000 }).toBe(4);
+    await expect.poll(() => log.kinds.length, { timeout: 15_000 }).toBe(4);
     await expect.poll(() => sim.stats.packets - packetsBefore - (driver.status().packetsWritten - since)).toBe(0);
     expect(sim.model.pages().map((p) => p.bitmap)).toEqual([alert]);
     const [u1] = driver.memoryLayout().urgentLabels;
