@@ -14,9 +14,13 @@ afterEach(() => {
   for (const c of cleanup.splice(0)) c();
 });
 
-async function health(now: number, startedAt: number, files: number[]) {
+async function health(now: number, startedAt: number, files: number[], jobRuns: [string, number][] = []) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-health-'));
   const store: Store = openStore(dataDir);
+  for (const [job, at] of jobRuns) {
+    store.jobs.claim(job, String(at), at);
+    store.jobs.finish(job, String(at), { ok: true });
+  }
   const dir = path.join(dataDir, 'backups');
   fs.mkdirSync(dir);
   for (const t of files) fs.writeFileSync(path.join(dir, nightlyName(t)), 'x');
@@ -50,6 +54,7 @@ describe('GET /api/v1/health backup field (injected clock, real backup dir)', ()
       version: '9.9.9',
       db: 'ok',
       storage: null,
+      jobs: {},
       backup: { lastAt: new Date(T0).toISOString(), ageHours: 30, file: nightlyName(T0) },
     });
   });
@@ -65,5 +70,22 @@ describe('GET /api/v1/health backup field (injected clock, real backup dir)', ()
     const r = await health(T0 + 2 * HOUR, T0, []);
     expect(r.status).toBe(200);
     expect(r.body.backup).toEqual({ lastAt: null, ageHours: null, file: null });
+  });
+
+  it('names each job’s last success from the ledger (not stale on a controller up for minutes)', async () => {
+    const r = await health(
+      T0 + 30 * HOUR,
+      T0 - 100 * HOUR,
+      [T0],
+      [
+        ['rollup', T0 - 72 * HOUR],
+        ['rollup', T0 - 24 * HOUR],
+        ['retention', T0 - 23 * HOUR],
+      ],
+    );
+    expect(r.body.jobs).toEqual({
+      rollup: { lastSuccessAt: new Date(T0 - 24 * HOUR).toISOString(), stale: false },
+      retention: { lastSuccessAt: new Date(T0 - 23 * HOUR).toISOString(), stale: false },
+    });
   });
 });

@@ -26,6 +26,8 @@ import { DeviceListQuerySchema, listDevices, PAGED_QUERY_KEYS, storageView, summ
 
 const IdParams = z.object({ id: IdSchema });
 
+const HOUR_MS = 3600_000;
+
 export function registerRoutes(
   app: FastifyInstance,
   store: Store,
@@ -40,8 +42,24 @@ export function registerRoutes(
     const s = storage?.snapshot();
     const full = s?.state === 'full';
     const b = backupStatus?.();
-    return reply.status(full || b?.failing ? 503 : 200).send({
-      status: full ? 'degraded' : b?.failing ? 'failing' : 'ok',
+    // Each job's last success; a daily job without one for 48 h on a controller up for over 26 h is failing.
+    let jobs: Record<string, { lastSuccessAt: string; stale: boolean }> = {};
+    try {
+      const now = Date.now();
+      const up = process.uptime() * 1000 > 26 * HOUR_MS;
+      jobs = Object.fromEntries(
+        [...store.jobs.lastSuccesses()].map(([job, at]) => [
+          job,
+          { lastSuccessAt: toIso(at), stale: up && now - at > 48 * HOUR_MS },
+        ]),
+      );
+    } catch {
+      // An unreadable ledger is reported by `db`, not by a 500 here.
+    }
+    const jobsFailing = Object.values(jobs).some((j) => j.stale);
+    const failing = b?.failing || jobsFailing;
+    return reply.status(full || failing ? 503 : 200).send({
+      status: full ? 'degraded' : failing ? 'failing' : 'ok',
       version,
       db: full ? 'full' : 'ok',
       storage: s
@@ -53,6 +71,7 @@ export function registerRoutes(
           }
         : null,
       ...(b && { backup: { lastAt: b.lastAt, ageHours: b.ageHours, file: b.file } }),
+      jobs,
     });
   });
 

@@ -71,6 +71,14 @@ export class JobStore {
     }));
   }
 
+  /** Each job's last successful run (ms UTC of its start), for `/health`. */
+  lastSuccesses(): Map<string, number> {
+    const rows = this.db
+      .prepare('SELECT job, MAX(started_at) AS at FROM job_runs WHERE result IS NOT NULL GROUP BY job')
+      .all() as { job: string; at: number }[];
+    return new Map(rows.map((r) => [r.job, r.at]));
+  }
+
   /** Keeps the ledger small: slots older than `before` can no longer be triggered again. */
   prune(before: number): number {
     return this.db.prepare('DELETE FROM job_runs WHERE started_at < ? AND result IS NOT NULL').run(before).changes;
