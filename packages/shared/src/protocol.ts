@@ -111,6 +111,8 @@ export type InterServerEvents = Record<string, never>;
 export interface SocketData {
   deviceId: string;
   protocol: number;
+  /** When the player says it lost its previous connection (controller clock), or null. */
+  lostAt: number | null;
 }
 
 // ── Admin dashboard (namespace `/admin`) ──────────────────────────────────────────────────────────

@@ -493,6 +493,11 @@ export const HandshakeAuthSchema = z.object({
   token: z.string().min(16).max(200),
   protocol: z.number().int(),
   playerVersion: z.string().max(50).default('unknown'),
+  /**
+   * When the player lost its previous connection (controller clock, ms), so the controller measures the
+   * gap from both sides (it may have died first, or noticed the loss late). Optional (older players).
+   */
+  lostAt: DeviceInstantSchema.optional(),
 });
 
 // ---------------------------------------------------------------------------------------------

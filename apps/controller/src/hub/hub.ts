@@ -321,6 +321,7 @@ export function createHub(opts: {
     if (device.revokedAt !== null) return next(refusal('revoked', 'this device has been revoked'));
     socket.data.deviceId = device.id;
     socket.data.protocol = auth.data.protocol;
+    socket.data.lostAt = auth.data.lostAt ?? null;
     const playerVersion = auth.data.playerVersion;
     deferWrite(() => store.devices.setPlayerVersion(device.id, playerVersion));
     next();
@@ -336,7 +337,12 @@ export function createHub(opts: {
     sockets.set(deviceId, socket);
     if (previous && previous.id !== socket.id) previous.disconnect(true);
     const connectedAt = Date.now();
-    deferWrite(() => store.connectivity.connected(deviceId, connectedAt));
+    const lostAt = socket.data.lostAt;
+    deferWrite(() => {
+      // The player's own record of when it lost the previous connection ends that session.
+      if (lostAt !== null) store.connectivity.endedAt(deviceId, lostAt, connectedAt);
+      store.connectivity.connected(deviceId, connectedAt);
+    });
     void socket.join(`device:${deviceId}`);
     noteHealth(deviceId, {});
     live.heard(deviceId, true);

@@ -18,6 +18,26 @@ afterEach(() => {
 });
 
 describe('ConnectivityStore', () => {
+  it('ends the last session where the reconnecting player says it lost it, within the session and before now', () => {
+    const store = fresh();
+    const { device } = store.devices.create({ name: 'LED Núi Thành', kind: 'led', groupId: null });
+    store.connectivity.connected(device.id, 1000);
+    // A killed controller closed it at its last heartbeat (3000); the player really lost it at 4200.
+    store.connectivity.closeLeftOpen(3000);
+    store.connectivity.endedAt(device.id, 4200, 9000);
+    store.connectivity.connected(device.id, 9000);
+    const s = () => store.connectivity.sessions({ deviceIds: [device.id], from: 0, to: 20_000 }).get(device.id);
+    expect(s()).toEqual([
+      { start: 1000, end: 4200 },
+      { start: 9000, end: null },
+    ]);
+    // Nonsense is ignored: after the reconnect, or before the session began.
+    store.connectivity.disconnected(device.id, 10_000);
+    store.connectivity.endedAt(device.id, 12_000, 11_000);
+    store.connectivity.endedAt(device.id, 500, 11_000);
+    expect(s()![1]).toEqual({ start: 9000, end: 10_000 });
+  });
+
   it('keeps one open session per device and closes it never before it started', () => {
     const store = fresh();
     const { device } = store.devices.create({ name: 'LED Tam Kỳ', kind: 'led', groupId: null });

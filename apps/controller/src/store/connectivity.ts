@@ -36,6 +36,23 @@ export class ConnectivityStore {
   }
 
   /**
+   * The player says it lost its previous connection at `lostAt` (controller clock): that session ends
+   * there, as long as it lies between the session's start and this new connection. Both sides then agree
+   * on the gap (a killed controller's last heartbeat can be seconds before the players really lost it;
+   * a partition is noticed by the controller only at its ping timeout).
+   */
+  endedAt(deviceId: string, lostAt: number, reconnectedAt: number): void {
+    this.db
+      .prepare(
+        `UPDATE device_sessions SET disconnected_at = ?
+         WHERE id = (SELECT id FROM device_sessions WHERE device_id = ? AND disconnected_at IS NOT NULL
+                     ORDER BY connected_at DESC LIMIT 1)
+           AND connected_at <= ? AND ? <= ?`,
+      )
+      .run(lostAt, deviceId, lostAt, lostAt, reconnectedAt);
+  }
+
+  /**
    * At start: sessions a stopped controller left open end at the device's last-seen time (the last
    * heartbeat or proof it had written), or where they began when it has none. Returns how many.
    */

@@ -47,6 +47,8 @@ export interface ConnectionOptions {
   now?: () => number;
   /** Certificates accepted from an https controller; default: verified against the built-in roots. */
   tls?: TlsTrust;
+  /** The controller's clock as the player knows it (for `lostAt`); default the device clock. */
+  controllerNow?: () => number;
   /** Monotonic clock for the probes' round trips (injectable for tests). */
   monoNow?: () => number;
   /** Measure the offset again this often while connected; default 10 min. */
@@ -64,6 +66,8 @@ export class Connection {
   private closed = false;
   private resyncTimer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
+  /** When the last connection was lost (controller clock), told to the controller at the next connect. */
+  private lostAt: number | null = null;
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -71,7 +75,14 @@ export class Connection {
   ) {
     const secure = /^https:/i.test(opts.controllerUrl);
     this.socket = io(opts.controllerUrl, {
-      auth: { token: opts.token, protocol: PROTOCOL_VERSION, playerVersion: opts.playerVersion },
+      // A function: evaluated at every connect, so a reconnect carries when the last connection was lost.
+      auth: (cb: (data: object) => void) =>
+        cb({
+          token: opts.token,
+          protocol: PROTOCOL_VERSION,
+          playerVersion: opts.playerVersion,
+          ...(this.lostAt !== null ? { lostAt: this.lostAt } : {}),
+        }),
       reconnection: false,
       autoConnect: false,
       transports: ['websocket'],
@@ -118,6 +129,7 @@ export class Connection {
       this.scheduleRetry();
     });
     this.socket.on('disconnect', (reason) => {
+      this.lostAt = Math.round(opts.controllerNow?.() ?? Date.now());
       log.warn({ reason }, 'disconnected from controller');
       events.onDisconnected(reason);
       this.scheduleRetry();

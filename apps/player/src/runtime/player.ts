@@ -285,6 +285,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       ...(opts.tls ? { tls: opts.tls } : {}),
       monoNow: opts.monotonicNow,
       clockResyncMs: opts.clockResyncMs,
+      controllerNow: () => clock.now(),
     },
     {
       onHello: (hello: Hello) => {
