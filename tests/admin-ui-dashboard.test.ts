@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { PNG } from 'pngjs';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,10 +68,7 @@ describe('live dashboard', () => {
         token: tokens.board,
         dataDir: tmpDir('uid-player'),
         // A board on a serial port that is not there: "board port lost".
-        extraArgs: [
-          '--output',
-          `led,protocol=alpha,port=${path.join(tmpDir('uid-tty'), 'ttyMissing')},size=96x16,name=cong-chinh`,
-        ],
+        extraArgs: ['--output', `led,protocol=alpha,port=/dev/ttyBangtinMissing,size=96x16,name=cong-chinh`],
       }),
     );
     await row(BOARD).locator('.status-online').waitFor({ timeout: 30_000 });

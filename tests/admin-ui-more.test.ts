@@ -44,10 +44,7 @@ beforeAll(async () => {
       token: device.body.token,
       dataDir: tmpDir('ui2-player'),
       // A board on a serial port that is not there: its status (not working, with the error) must show.
-      extraArgs: [
-        '--output',
-        `led,protocol=alpha,port=${path.join(tmpDir('ui2-tty'), 'ttyMissing')},size=96x16,name=cong-cho`,
-      ],
+      extraArgs: ['--output', `led,protocol=alpha,port=/dev/ttyBangtinMissing,size=96x16,name=cong-cho`],
     }),
   );
   const slogan = await api.post<{ id: string }>('/content', {
