@@ -410,7 +410,9 @@ describe('AlphaDriver fixed layout and urgent messages', () => {
   it('after a reconnect, writes the layout then the current programme (an urgent one), then restores the playlist', async () => {
     const { pair, sim, driver } = await rig({
       sim: { backoff: { initialMs: 10, maxMs: 30 } },
-      driver: { transport: { backoff: { initialMs: 20, maxMs: 200 } } },
+      // The sign's end reopens within 30 ms, the driver's only after 300 ms: its first packet must not go
+      // into a pty nobody reads yet (a real sign that is off misses it the same way, but that is another test).
+      driver: { transport: { backoff: { initialMs: 300, maxMs: 600 } } },
     });
     const item = picture(0, 1);
     await driver.show(programme('item', item));
