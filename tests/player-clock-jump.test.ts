@@ -74,7 +74,7 @@ describe('a running player whose system clock is changed (real process, libfaket
 
     const back = Date.now();
     fs.writeFileSync(stamp, '-2h\n');
-    await waitFor(() => jumps() === 1, 'the player to notice the clock set back', 10_000);
+    await waitFor(() => jumps() >= 1, 'the player to notice the clock set back', 25_000);
     await waitFor(
       async () => (await proofs()).some((p) => p.contentId === timed.contentId),
       'the timed schedule to play',
@@ -83,7 +83,7 @@ describe('a running player whose system clock is changed (real process, libfaket
 
     const forward = Date.now();
     fs.writeFileSync(stamp, '+8d\n');
-    await waitFor(() => jumps() === 2, 'the player to notice the clock set 8 days ahead', 10_000);
+    await waitFor(() => jumps() >= 2, 'the player to notice the clock set 8 days ahead', 25_000);
     const afterForward = await waitFor(async () => {
       const r = (await proofs()).filter((p) => Date.parse(p.startedAt) > forward + 3000);
       return r.length >= 2 ? r : null;
