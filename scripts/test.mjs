@@ -70,6 +70,8 @@ if (!only || only === 'e2e') {
   step('build web', () => pnpm(['run', 'build:web']));
   step('build renderer', () => pnpm(['run', 'build:renderer']));
   vitest('e2e', 'e2e');
+  // Clock-changing tests, one at a time (see vitest.config.ts).
+  vitest('e2e serial', 'e2e-serial');
 }
 if (!only || only === 'bench') {
   for (const bench of fs
