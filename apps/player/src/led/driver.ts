@@ -75,6 +75,27 @@ export interface BoardStatus {
   brightness: number | null;
 }
 
+/** A board's status before the driver has done anything: offline, nothing written, nothing delivered. */
+export function initialBoardStatus(protocol: string, port: string, address: string): BoardStatus {
+  return {
+    protocol,
+    port,
+    address,
+    state: 'offline',
+    lastWriteAt: null,
+    lastError: null,
+    bytesWritten: 0,
+    packetsWritten: 0,
+    programmeId: null,
+    deliveredProgrammeId: null,
+    deliveredAt: null,
+    reconnects: 0,
+    lastReplyAt: null,
+    power: 'on',
+    brightness: null,
+  };
+}
+
 /** What a protocol can do about power and brightness, so the player and the README say it honestly. */
 export interface LedPowerCapabilities {
   /**

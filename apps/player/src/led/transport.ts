@@ -77,47 +77,185 @@ interface Pending {
   reject: (err: TransportError) => void;
 }
 
-const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 10_000, factor: 2 };
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 10_000, factor: 2 };
 
-export class SerialTransport extends EventEmitter<TransportEvents> {
-  readonly path: string;
-  readonly baudRate: number;
-  private readonly options: TransportOptions;
-  private readonly backoff: BackoffOptions;
-  private readonly log: LedLogger;
-  private port: SerialPort | null = null;
+/**
+ * What serial and TCP links share: one queue of writes sent strictly in order with their pauses, queued
+ * writes rejected when the link drops (drivers re-send after `open`), and reconnects with capped, jittered
+ * exponential backoff. A subclass opens its link (`attempt`) and writes one buffer to it (`writeBytes`).
+ */
+export abstract class LinkTransport<L> extends EventEmitter<TransportEvents> {
+  /** The link's name in logs and board status (a device path, or `host:port`). */
+  abstract readonly path: string;
+  protected readonly backoff: BackoffOptions;
+  protected readonly log: LedLogger;
+  protected link: L | null = null;
   private queue: Pending[] = [];
   private pumping = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private failures = 0;
-  /** Aborts pauses of the current connection so a lost port or `stop()` never waits out a long settle. */
-  private connection = new AbortController();
+  protected retryTimer: NodeJS.Timeout | null = null;
+  protected failures = 0;
+  /** Aborts pauses of the current connection so a lost link or `stop()` never waits out a long settle. */
+  protected connection = new AbortController();
   private firstAttempt: Promise<void> | null = null;
-  private presenceTimer: NodeJS.Timeout | null = null;
   state: TransportState = 'idle';
   opens = 0;
 
-  constructor(options: TransportOptions) {
+  constructor(
+    backoff: Partial<BackoffOptions> | undefined,
+    logger: LedLogger | undefined,
+    /** Minimum quiet time between two queued writes. */
+    private readonly interPacketMs: number,
+  ) {
     super();
-    this.options = options;
-    this.path = options.path;
-    this.baudRate = options.baudRate ?? 9600;
-    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    this.log = options.logger ?? silentLogger;
+    this.backoff = { ...DEFAULT_BACKOFF, ...backoff };
+    this.log = logger ?? silentLogger;
   }
+
+  /** How the link is named in error messages ("serial port /dev/ttyUSB0", "192.168.1.50:5005"). */
+  protected abstract get linkName(): string;
+  /** One connection attempt; on failure it calls `scheduleRetry`. */
+  protected abstract attempt(): Promise<void>;
+  /** Writes one buffer and resolves once it has left (drained), emitting `written`. */
+  protected abstract writeBytes(link: L, bytes: Uint8Array): Promise<void>;
 
   get isOpen(): boolean {
     return this.state === 'open';
   }
 
-  /** Starts opening; resolves after the first attempt whatever its outcome (a missing port is retried). */
+  /** Starts opening; resolves after the first attempt whatever its outcome (a missing link is retried). */
   start(): Promise<void> {
     if (this.state === 'stopped') return Promise.reject(new TransportError('stopped', 'transport was stopped'));
     this.firstAttempt ??= this.attempt();
     return this.firstAttempt;
   }
 
-  private async attempt(): Promise<void> {
+  protected emitError(err: TransportError): void {
+    // An 'error' event without listeners would throw; the drivers always listen, a bare transport may not.
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+  }
+
+  protected scheduleRetry(): void {
+    if (this.state === 'stopped') return;
+    this.state = 'retrying';
+    const base = Math.min(this.backoff.maxMs, this.backoff.initialMs * this.backoff.factor ** this.failures);
+    // Jitter keeps several players from hammering a shared USB hub or card in lockstep.
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    this.failures++;
+    this.log.debug({ path: this.path, delay, failures: this.failures }, 'reopen scheduled');
+    this.retryTimer = setTimeout(() => void this.attempt(), delay);
+    this.retryTimer.unref?.();
+  }
+
+  /** The link is up: reset the backoff, announce it, send what waits. */
+  protected linkOpened(link: L): void {
+    this.link = link;
+    this.connection = new AbortController();
+    this.failures = 0;
+    this.opens++;
+    this.state = 'open';
+    this.emit('open');
+    void this.pump();
+  }
+
+  /** The link went away: reject what waits and reconnect, unless stopped. */
+  protected linkClosed(reason: TransportError): void {
+    this.link = null;
+    this.connection.abort();
+    this.rejectQueue(new TransportError('port-closed', reason.message));
+    if (this.state === 'stopped') {
+      this.emit('close', null);
+      return;
+    }
+    this.log.warn({ path: this.path, err: reason.message }, 'LED link lost');
+    this.emit('close', reason);
+    this.scheduleRetry();
+  }
+
+  /** Marks the transport stopped and rejects everything queued; the subclass then closes its link. */
+  protected beginStop(): void {
+    this.state = 'stopped';
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.connection.abort();
+    this.rejectQueue(new TransportError('stopped', 'transport stopped'));
+  }
+
+  private rejectQueue(err: TransportError): void {
+    const queued = this.queue;
+    this.queue = [];
+    for (const p of queued) p.reject(err);
+  }
+
+  /** Queues a write; rejects at once when the link is not open, so callers know to re-send after `open`. */
+  write(item: WireWrite): Promise<void> {
+    if (this.state !== 'open') {
+      return Promise.reject(
+        new TransportError(this.state === 'stopped' ? 'stopped' : 'port-closed', `${this.linkName} is not open`),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      void this.pump();
+    });
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0 && this.link) {
+        const next = this.queue.shift()!;
+        try {
+          await this.writeItem(this.link, next.item, this.connection.signal);
+          next.resolve();
+        } catch (err) {
+          next.reject(err instanceof TransportError ? err : new TransportError('write-failed', (err as Error).message));
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async writeItem(link: L, item: WireWrite, signal: AbortSignal): Promise<void> {
+    const pause = async (ms: number): Promise<void> => {
+      if (ms <= 0) return;
+      try {
+        await sleep(ms, undefined, { signal });
+      } catch {
+        throw new TransportError('port-closed', `${this.linkName} closed during a pause`);
+      }
+    };
+    for (const [i, part] of item.parts.entries()) {
+      await this.writeBytes(link, part);
+      if (i < item.parts.length - 1) await pause(item.partGapMs ?? 0);
+    }
+    await pause(Math.max(item.settleMs ?? 0, this.interPacketMs));
+  }
+}
+
+export class SerialTransport extends LinkTransport<SerialPort> {
+  readonly path: string;
+  readonly baudRate: number;
+  private readonly options: TransportOptions;
+  private presenceTimer: NodeJS.Timeout | null = null;
+
+  constructor(options: TransportOptions) {
+    super(options.backoff, options.logger, options.interPacketMs ?? 250);
+    this.options = options;
+    this.path = options.path;
+    this.baudRate = options.baudRate ?? 9600;
+  }
+
+  protected get linkName(): string {
+    return `serial port ${this.path}`;
+  }
+
+  protected async attempt(): Promise<void> {
     this.retryTimer = null;
     if (this.state === 'stopped') return;
     this.state = 'opening';
@@ -144,11 +282,7 @@ export class SerialTransport extends EventEmitter<TransportEvents> {
       port.close(() => {});
       return;
     }
-    this.port = port;
     this.watchPresence(port, device);
-    this.connection = new AbortController();
-    this.failures = 0;
-    this.opens++;
     const readDelayMs = this.options.readDelayMs ?? 0;
     port.on('data', (chunk: Buffer) => {
       if (readDelayMs > 0) {
@@ -164,10 +298,8 @@ export class SerialTransport extends EventEmitter<TransportEvents> {
     port.on('end', () => {
       if (port.isOpen) port.close(() => {});
     });
-    this.state = 'open';
-    this.log.info({ path: this.path, opens: this.opens }, 'serial port open');
-    this.emit('open');
-    void this.pump();
+    this.log.info({ path: this.path, opens: this.opens + 1 }, 'serial port open');
+    this.linkOpened(port);
   }
 
   private watchPresence(port: SerialPort, device: string): void {
@@ -178,7 +310,7 @@ export class SerialTransport extends EventEmitter<TransportEvents> {
       void realpath(this.path)
         .catch(() => null)
         .then((now) => {
-          if (this.port !== port || now === device) return;
+          if (this.link !== port || now === device) return;
           this.log.warn({ path: this.path, was: device, now }, 'serial device node changed or vanished');
           if (port.isOpen) port.close(() => {});
         });
@@ -186,102 +318,18 @@ export class SerialTransport extends EventEmitter<TransportEvents> {
     this.presenceTimer.unref?.();
   }
 
-  private emitError(err: TransportError): void {
-    // An 'error' event without listeners would throw; the drivers always listen, a bare transport may not.
-    if (this.listenerCount('error') > 0) this.emit('error', err);
-  }
-
-  private scheduleRetry(): void {
-    if (this.state === 'stopped') return;
-    this.state = 'retrying';
-    const base = Math.min(this.backoff.maxMs, this.backoff.initialMs * this.backoff.factor ** this.failures);
-    // Jitter keeps several players from hammering a shared USB hub in lockstep.
-    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
-    this.failures++;
-    this.log.debug({ path: this.path, delay, failures: this.failures }, 'reopen scheduled');
-    this.retryTimer = setTimeout(() => void this.attempt(), delay);
-    this.retryTimer.unref?.();
-  }
-
   private onPortClosed(port: SerialPort, err: Error | null): void {
-    if (this.port !== port) return;
-    this.port = null;
+    if (this.link !== port) return;
     if (this.presenceTimer) clearInterval(this.presenceTimer);
     this.presenceTimer = null;
-    this.connection.abort();
     port.removeAllListeners('data');
-    const reason = new TransportError(
-      'disconnected',
-      `serial port ${this.path} closed${err ? `: ${err.message}` : ''}`,
+    this.linkClosed(
+      new TransportError('disconnected', `serial port ${this.path} closed${err ? `: ${err.message}` : ''}`),
     );
-    this.rejectQueue(new TransportError('port-closed', reason.message));
-    if (this.state === 'stopped') {
-      this.emit('close', null);
-      return;
-    }
-    this.log.warn({ path: this.path, err: err?.message }, 'serial port lost');
-    this.emit('close', reason);
-    this.scheduleRetry();
   }
 
-  private rejectQueue(err: TransportError): void {
-    const queued = this.queue;
-    this.queue = [];
-    for (const p of queued) p.reject(err);
-  }
-
-  /** Queues a write; rejects at once when the port is not open, so callers know to re-send after `open`. */
-  write(item: WireWrite): Promise<void> {
-    if (this.state !== 'open') {
-      return Promise.reject(
-        new TransportError(
-          this.state === 'stopped' ? 'stopped' : 'port-closed',
-          `serial port ${this.path} is not open`,
-        ),
-      );
-    }
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      void this.pump();
-    });
-  }
-
-  get queued(): number {
-    return this.queue.length;
-  }
-
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (this.queue.length > 0 && this.port) {
-        const next = this.queue.shift()!;
-        try {
-          await this.writeItem(this.port, next.item, this.connection.signal);
-          next.resolve();
-        } catch (err) {
-          next.reject(err instanceof TransportError ? err : new TransportError('write-failed', (err as Error).message));
-        }
-      }
-    } finally {
-      this.pumping = false;
-    }
-  }
-
-  private async writeItem(port: SerialPort, item: WireWrite, signal: AbortSignal): Promise<void> {
-    const pause = async (ms: number): Promise<void> => {
-      if (ms <= 0) return;
-      try {
-        await sleep(ms, undefined, { signal });
-      } catch {
-        throw new TransportError('port-closed', `serial port ${this.path} closed during a pause`);
-      }
-    };
-    for (const [i, part] of item.parts.entries()) {
-      await this.writeAndDrain(port, part);
-      if (i < item.parts.length - 1) await pause(item.partGapMs ?? 0);
-    }
-    await pause(Math.max(item.settleMs ?? 0, this.options.interPacketMs ?? 250));
+  protected writeBytes(port: SerialPort, bytes: Uint8Array): Promise<void> {
+    return this.writeAndDrain(port, bytes);
   }
 
   private writeAndDrain(port: SerialPort, bytes: Uint8Array): Promise<void> {
@@ -307,7 +355,7 @@ export class SerialTransport extends EventEmitter<TransportEvents> {
         this.emitError(err);
         finish(err);
         // A write that never drains means a wedged port or adapter: start over with a fresh open.
-        if (this.port === port) port.close(() => {});
+        if (this.link === port) port.close(() => {});
       }, timeoutMs);
       if (!port.isOpen) return finish(new TransportError('port-closed', `serial port ${this.path} is not open`));
       port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), (err) => {
@@ -320,14 +368,10 @@ export class SerialTransport extends EventEmitter<TransportEvents> {
   /** Stops for good: cancels retries, rejects queued writes, closes the port. */
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
-    this.state = 'stopped';
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.beginStop();
     if (this.presenceTimer) clearInterval(this.presenceTimer);
     this.presenceTimer = null;
-    this.connection.abort();
-    this.rejectQueue(new TransportError('stopped', 'transport stopped'));
-    const port = this.port;
+    const port = this.link;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     else this.emit('close', null);
   }

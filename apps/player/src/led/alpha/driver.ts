@@ -7,6 +7,7 @@ import { TIMEZONE } from '@bangtin/shared';
 import {
   type BoardSize,
   type BoardStatus,
+  initialBoardStatus,
   type LedDriver,
   type LedDriverEvents,
   type LedLogger,
@@ -155,23 +156,7 @@ export class AlphaDriver extends EventEmitter<LedDriverEvents> implements LedDri
     this.layout = this.planLayout(options.colourDepth ?? 'tri');
     this.pool = new PicturePool(this.layout.poolLabels);
     this.urgentOnSign = this.layout.urgentLabels.map(() => null);
-    this.st = {
-      protocol: 'alpha',
-      port: options.port,
-      address: this.address,
-      state: 'offline',
-      lastWriteAt: null,
-      lastError: null,
-      bytesWritten: 0,
-      packetsWritten: 0,
-      programmeId: null,
-      deliveredProgrammeId: null,
-      deliveredAt: null,
-      reconnects: 0,
-      lastReplyAt: null,
-      power: 'on',
-      brightness: null,
-    };
+    this.st = initialBoardStatus('alpha', options.port, this.address);
   }
 
   private planLayout(colourDepth: DotsColourDepth): AlphaLayout {

@@ -15,6 +15,7 @@ import type { LedColourMode } from '@bangtin/shared';
 import {
   type BoardSize,
   type BoardStatus,
+  initialBoardStatus,
   type LedDriver,
   type LedDriverEvents,
   type LedLogger,
@@ -160,23 +161,7 @@ export class BxDriver extends EventEmitter<LedDriverEvents> implements LedDriver
       });
       this.link = this.serial;
     }
-    this.st = {
-      protocol: 'bx',
-      port: this.link.path,
-      address: String(this.address),
-      state: 'offline',
-      lastWriteAt: null,
-      lastError: null,
-      bytesWritten: 0,
-      packetsWritten: 0,
-      programmeId: null,
-      deliveredProgrammeId: null,
-      deliveredAt: null,
-      reconnects: 0,
-      lastReplyAt: null,
-      power: 'on',
-      brightness: null,
-    };
+    this.st = initialBoardStatus('bx', this.link.path, String(this.address));
     this.link.on('data', this.onData);
     this.link.on('open', this.onOpen);
     this.link.on('close', this.onClose);

@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import {
   type BoardSize,
   type BoardStatus,
+  initialBoardStatus,
   type LedDriver,
   type LedDriverEvents,
   type LedLogger,
@@ -113,23 +114,7 @@ export class BxFontDriver extends EventEmitter<LedDriverEvents> implements LedDr
       });
       this.link = this.serial;
     }
-    this.st = {
-      protocol: 'bx',
-      port: this.link.path,
-      address: String(opts.address ?? 1),
-      state: 'offline',
-      lastWriteAt: null,
-      lastError: null,
-      bytesWritten: 0,
-      packetsWritten: 0,
-      programmeId: null,
-      deliveredProgrammeId: null,
-      deliveredAt: null,
-      reconnects: 0,
-      lastReplyAt: null,
-      power: 'on',
-      brightness: null,
-    };
+    this.st = initialBoardStatus('bx', this.link.path, String(opts.address ?? 1));
     this.link.on('data', (chunk: Uint8Array) => {
       for (const frame of this.splitter.push(chunk)) {
         try {

@@ -12,6 +12,7 @@ import type { Bitmap } from '@bangtin/shared';
 import {
   type BoardSize,
   type BoardStatus,
+  initialBoardStatus,
   type LedDriver,
   type LedDriverEvents,
   type LedLogger,
@@ -158,23 +159,7 @@ export class HuiduDriver extends EventEmitter<LedDriverEvents> implements LedDri
     this.heartbeatMs = options.heartbeatMs ?? 30_000;
     this.replyTimeoutMs = options.replyTimeoutMs ?? 5_000;
     this.target = options.host.includes(':') ? `[${options.host}]:${port}` : `${options.host}:${port}`;
-    this.st = {
-      protocol: 'huidu',
-      port: this.target,
-      address: '',
-      state: 'offline',
-      lastWriteAt: null,
-      lastError: null,
-      bytesWritten: 0,
-      packetsWritten: 0,
-      programmeId: null,
-      deliveredProgrammeId: null,
-      deliveredAt: null,
-      reconnects: 0,
-      lastReplyAt: null,
-      power: 'on',
-      brightness: null,
-    };
+    this.st = initialBoardStatus('huidu', this.target, '');
   }
 
   status(): BoardStatus {
