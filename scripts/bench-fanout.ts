@@ -100,7 +100,7 @@ const oursSum = summary('bangtin controller', ours.latencies);
 await controller.stop();
 
 // 2. Baseline: a bare socket.io server broadcasting the same bundle to the same number of clients.
-const bare = forkWorker('scripts/bench/bare-server.ts', {});
+const bare = forkWorker('scripts/bench/bare-server.ts', { BENCH_PROFILE_ME: '1' });
 const { url: bareUrl } = await nextMessage<{ url: string }>(bare, 'listening');
 await connectAll(bareUrl);
 const base = await measure(async () => {

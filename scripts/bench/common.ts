@@ -39,6 +39,8 @@ export async function startControllerProcess(dataDir: string, password: string):
     spawn(
       process.execPath,
       [
+        // BENCH_CPU_PROF=DIR writes a V8 CPU profile of the controller there (profile first, then speed up).
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
         '--import',
         'tsx',
         path.join(ROOT, 'apps/controller/src/main.ts'),
@@ -121,7 +123,13 @@ export function forkWorker(script: string, env: Record<string, string>): ChildPr
   return track(
     fork(path.join(ROOT, script), [], {
       cwd: ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [
+        ...(process.env.BENCH_CPU_PROF && env.BENCH_PROFILE_ME
+          ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF]
+          : []),
+        '--import',
+        'tsx',
+      ],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),

@@ -22,7 +22,35 @@ export function openDatabase(dataDir: string, migrations: readonly Migration[] =
   // by putting that file back (with the release that wrote it). A new, empty database needs none.
   if (from > 0 && from < latest) backupBeforeMigrate(db, dataDir, from, latest);
   migrate(db, migrations);
+  cachePreparedStatements(db);
   return db;
+}
+
+/**
+ * Makes `db.prepare` reuse compiled statements: the store prepares its SQL where it runs it, and compiling
+ * the same text again cost a tenth of a province-wide bundle refresh (profiled at 10,000 devices). A
+ * statement busy in an unfinished `iterate()` is never handed out twice (a fresh one is compiled), the
+ * result mode (`pluck`/`raw`/`expand`) is reset on every reuse, and the cache keeps the most recently
+ * used `max` texts, so SQL built with a varying number of `?` cannot grow it without bound.
+ */
+export function cachePreparedStatements(db: Database.Database, max = 512): void {
+  const compile = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    const hit = cache.get(sql);
+    if (hit && !hit.busy) {
+      cache.delete(sql);
+      cache.set(sql, hit);
+      if (hit.reader) hit.pluck(false).expand(false).raw(false);
+      return hit;
+    }
+    const stmt = compile(sql);
+    if (!hit) {
+      cache.set(sql, stmt);
+      if (cache.size > max) cache.delete(cache.keys().next().value!);
+    }
+    return stmt;
+  }) as Database.Database['prepare'];
 }
 
 /** Where the automatic pre-upgrade copies go: BANGTIN_BACKUP_DIR, else `<data-dir>/backups`. */
