@@ -696,7 +696,13 @@ export const ScreenshotUploadSchema = z.object({
     }),
   /** Controller-clock instant of the capture, ms UTC (the player applies its measured clock offset). */
   capturedAt: DeviceInstantSchema,
-  output: z.string().min(1).max(64),
+  /**
+   * The output's name as the player knows it ("screen", "Đèn LED"): NFC text, no control characters
+   * (it is shown to staff and sent back, percent-encoded, in a response header).
+   */
+  output: NfcText(64).pipe(
+    z.string().regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u, 'must be a name without control characters'),
+  ),
 });
 
 const SurveyKey = z
