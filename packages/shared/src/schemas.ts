@@ -498,6 +498,14 @@ export const HandshakeAuthSchema = z.object({
    * gap from both sides (it may have died first, or noticed the loss late). Optional (older players).
    */
   lostAt: DeviceInstantSchema.optional(),
+  /**
+   * The device id and name the player remembers from its last `hello`, and the group it believes it is
+   * in. Used only when the controller does not know the token (a database restored from before the
+   * device was enrolled): then it records a re-enrolment request for an admin to approve.
+   */
+  deviceId: IdSchema.optional(),
+  deviceName: NfcText(200).optional(),
+  groupId: IdSchema.optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
