@@ -21,7 +21,7 @@ export interface ReenrolmentView {
   known: { name: string; kind: DeviceKind; groupId: string | null } | null;
 }
 
-const reenrolKey = ['devices', 'reenrolments'] as const;
+export const reenrolKey = ['devices', 'reenrolments'] as const;
 
 /**
  * Admins only: the devices asking to reconnect, each approved into a group (and a kind when the
