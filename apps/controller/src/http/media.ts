@@ -379,6 +379,7 @@ export function registerMedia(
       if (hadFile) fs.rmSync(tmp);
       else fs.renameSync(tmp, final);
       if (!hadThumbnail && hasThumbnail) fs.renameSync(tmpThumb, thumb);
+      else fs.rmSync(tmpThumb, { force: true }); // a failed thumbnail may have left part of a file
       let committed: { rec: MediaRecord; item: ContentItem };
       try {
         committed = store.db.transaction(() => {
