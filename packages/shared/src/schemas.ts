@@ -503,9 +503,10 @@ export const HandshakeAuthSchema = z.object({
    * in. Used only when the controller does not know the token (a database restored from before the
    * device was enrolled): then it records a re-enrolment request for an admin to approve.
    */
-  deviceId: IdSchema.optional(),
-  deviceName: NfcText(200).optional(),
-  groupId: IdSchema.optional(),
+  // A malformed claim is dropped, never a reason to refuse a player whose token is good.
+  deviceId: IdSchema.optional().catch(undefined),
+  deviceName: NfcText(200).optional().catch(undefined),
+  groupId: IdSchema.optional().catch(undefined),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -133,6 +133,13 @@ describe('re-enrolment of a device the database does not know', () => {
     expect(rows().length).toBe(before);
   });
 
+  it('a known token connects even when the claims it sends are malformed (they are dropped)', async () => {
+    const dev = await h.call(h.admin, 'POST', '/devices', { name: 'Màn hình sảnh', kind: 'screen' });
+    expect((await connect({ token: dev.body.token, deviceId: 'không-phải-uuid', deviceName: '' })).code).toBe(
+      'connected',
+    );
+  });
+
   it('admin only: a viewer gets 403', async () => {
     h.c.store.users.create({ username: 'xem', password: 'mat-khau-xem-1', role: 'viewer', groupId: null });
     const viewer = await h.login('xem', 'mat-khau-xem-1');
