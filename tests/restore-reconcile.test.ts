@@ -46,6 +46,9 @@ describe('restore from an older backup', () => {
       token: string;
     };
     await api.scheduleSlogan(dev.id, 'Khôi phục dữ liệu', 1000);
+    // A district and its schedule that exist before the backup; a device is enrolled there only after it.
+    const district = (await api.post('/groups', { name: 'Núi Thành', kind: 'district' })).body as { id: string };
+    await api.scheduleSlogan(dev.id, 'Bảng mới sau sao lưu', 1000, { target: { groupIds: [district.id] } });
 
     const played = new Set<string>();
     const versions: number[] = [];
@@ -70,8 +73,25 @@ describe('restore from an older backup', () => {
     live.close();
     const atBackup = (await stored()).length;
 
-    // 3. more proofs, and a schedule change (a newer bundle version)
+    // 3. more proofs, and a schedule change (a newer bundle version); a device enrolled after the backup
     await api.scheduleSlogan(dev.id, 'Lịch mới sau bản sao lưu', 1000, { priority: 60 });
+    const late = (await api.post('/devices', { name: 'Bảng LED Núi Thành', kind: 'led', groupId: district.id }))
+      .body as { id: string; token: string };
+    const playedLate = new Set<string>();
+    const refusals: string[] = [];
+    const latePlayer: Player = startPlayer({
+      controllerUrl: controller.url,
+      token: late.token,
+      dataDir: tmpDir('restore-p2'),
+      log: pino({ level: 'silent' }),
+      heartbeatMs: 300,
+      backoff: { baseMs: 100, maxMs: 500 },
+    });
+    open.push(latePlayer);
+    latePlayer.on('proof', (p) => playedLate.add(p.id));
+    latePlayer.on('refused', (code: string) => refusals.push(code));
+    const storedLate = async () => (await api.get<{ id: string }[]>(`/proofs?deviceId=${late.id}&limit=10000`)).body;
+    await waitFor(async () => (await storedLate()).length >= 2, 'proofs from the late device', 30_000);
     await waitFor(async () => (await stored()).length >= atBackup + 4, 'more proofs after the backup', 30_000);
     const versionBeforeLoss = versions.at(-1)!;
 
@@ -103,5 +123,34 @@ describe('restore from an older backup', () => {
     expect(ids.length).toBeGreaterThanOrEqual(played.size);
     // The restored schedule reaches the player under a higher version than any it had.
     await waitFor(() => (versions.at(-1)! > versionBeforeLoss ? true : null), 'a higher bundle version', 20_000);
+
+    // 7. the device enrolled after the backup is unknown here: it asks to re-enrol and keeps playing.
+    type Request = { id: string; deviceId: string; status: string };
+    const request = await waitFor(
+      async () => (await api.get<Request[]>('/devices/reenrolments')).body.find((r) => r.deviceId === late.id) ?? null,
+      'a re-enrolment request from the late device',
+      20_000,
+    );
+    expect(request.status).toBe('pending');
+    expect(refusals).toContain('reenrol-pending');
+    expect(latePlayer.connected()).toBe(false);
+    const playsWhileWaiting = playedLate.size;
+    await waitFor(() => (playedLate.size > playsWhileWaiting ? true : null), 'the late device still playing', 10_000);
+    const approved = await api.post(`/devices/reenrolments/${request.id}/approve`, {
+      groupId: district.id,
+      kind: 'led',
+    });
+    expect(approved.status).toBe(200);
+    await waitFor(() => latePlayer.connected(), 'the late device connected after approval', 10_000);
+    await waitFor(
+      async () => {
+        const ids = new Set((await storedLate()).map((p) => p.id));
+        return [...playedLate].every((id) => ids.has(id)) ? true : null;
+      },
+      "every one of the late device's proofs at the controller",
+      20_000,
+    );
+    const lateIds = (await storedLate()).map((p) => p.id);
+    expect(new Set(lateIds).size).toBe(lateIds.length);
   });
 });

@@ -144,7 +144,10 @@ export async function startBrowserModePlayer(
   const p = startPlayerProcess({ ...opts, extraArgs: ['--renderer-port', '0', ...(opts.extraArgs ?? [])] });
   try {
     const m = await waitFor(
-      () => /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"[^\n]*renderer served in browser mode/.exec(p.output()),
+      () =>
+        /"pageUrl":"(http:\/\/127\.0\.0\.1:\d+\/\?bridge=[\w-]+)"[^\n]*renderer served in browser mode/.exec(
+          p.output(),
+        ),
       'browser mode to listen',
       30_000,
     );

@@ -15,6 +15,7 @@ import { startJobs } from './jobs';
 import { advanceHorizon } from './jobs/horizon';
 import { registerDeviceOutputs } from './http/device-outputs';
 import { registerBoards } from './http/boards';
+import { registerReenrolmentRoutes } from './http/reenrolments';
 import { registerStatic } from './http/static';
 import { errorHandler, storageFull } from './http/errors';
 import { StorageFullError, storageCause, storageErrorCode, StorageMonitor } from './store/storage';
@@ -161,6 +162,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   registerSchedulingRoutes(app, store, getHub);
   registerDeviceOutputs(app, store, getHub);
   registerBoards(app, store, getHub);
+  registerReenrolmentRoutes(app, store, getHub);
   await registerStatic(app);
   await app.ready();
   // Bundles carry a horizon from the first compile on; afterwards only the daily job moves it.

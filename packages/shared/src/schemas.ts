@@ -498,6 +498,15 @@ export const HandshakeAuthSchema = z.object({
    * gap from both sides (it may have died first, or noticed the loss late). Optional (older players).
    */
   lostAt: DeviceInstantSchema.optional(),
+  /**
+   * The device id and name the player remembers from its last `hello`, and the group it believes it is
+   * in. Used only when the controller does not know the token (a database restored from before the
+   * device was enrolled): then it records a re-enrolment request for an admin to approve.
+   */
+  // A malformed claim is dropped, never a reason to refuse a player whose token is good.
+  deviceId: IdSchema.optional().catch(undefined),
+  deviceName: NfcText(200).optional().catch(undefined),
+  groupId: IdSchema.optional().catch(undefined),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -696,7 +705,13 @@ export const ScreenshotUploadSchema = z.object({
     }),
   /** Controller-clock instant of the capture, ms UTC (the player applies its measured clock offset). */
   capturedAt: DeviceInstantSchema,
-  output: z.string().min(1).max(64),
+  /**
+   * The output's name as the player knows it ("screen", "Đèn LED"): NFC text, no control characters
+   * (it is shown to staff and sent back, percent-encoded, in a response header).
+   */
+  output: NfcText(64).pipe(
+    z.string().regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u, 'must be a name without control characters'),
+  ),
 });
 
 const SurveyKey = z

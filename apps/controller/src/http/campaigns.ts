@@ -12,18 +12,22 @@ import {
 } from '@bangtin/shared';
 import type { Store } from '../store';
 import { type CampaignRecord, statusOn } from '../store/campaigns';
-import { purgeCampaignSchedules } from '../store/schedules';
+import { purgeCampaignSchedules, type ScheduleRecord } from '../store/schedules';
 import type { Hub } from '../hub/hub';
 import { HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
 import { checkTargetsExist, creatorScope } from './targets';
-import { checkScheduleRefs, scheduleView } from './schedules';
+import { checkScheduleRefs, scheduleView, scheduleVisible } from './schedules';
 
 const IdParams = z.object({ id: IdSchema });
 
 export const todayLocal = (now = Date.now()) => formatLocalDay(localDayOf(TIMEZONE, now));
 
-export function campaignView(store: Store, c: CampaignRecord) {
+/**
+ * A campaign as the API shows it. `visible` keeps the entries the caller may see (an editor: those
+ * reaching their district); the campaign itself is shown to every user.
+ */
+export function campaignView(store: Store, c: CampaignRecord, visible: (s: ScheduleRecord) => boolean = () => true) {
   return {
     id: c.id,
     name: c.name,
@@ -35,7 +39,10 @@ export function campaignView(store: Store, c: CampaignRecord) {
     status: c.status,
     target: c.target,
     playlistIds: c.playlistIds,
-    scheduleIds: store.schedules.byCampaign(c.id).map((s) => s.id),
+    scheduleIds: store.schedules
+      .byCampaign(c.id)
+      .filter(visible)
+      .map((s) => s.id),
     createdAt: toIso(c.createdAt),
     updatedAt: toIso(c.updatedAt),
   };
@@ -79,12 +86,12 @@ export function registerCampaignRoutes(app: FastifyInstance, store: Store, hub: 
 
   app.get('/api/v1/campaigns', async (req) => {
     requireUser(req);
-    return store.campaigns.list().map((c) => campaignView(store, c));
+    return store.campaigns.list().map((c) => campaignView(store, c, (s) => scheduleVisible(store, req, s)));
   });
 
   app.get('/api/v1/campaigns/:id', async (req) => {
     requireUser(req);
-    return campaignView(store, get(parse(IdParams, req.params).id));
+    return campaignView(store, get(parse(IdParams, req.params).id), (s) => scheduleVisible(store, req, s));
   });
 
   app.patch('/api/v1/campaigns/:id', async (req) => {

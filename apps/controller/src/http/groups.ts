@@ -92,9 +92,10 @@ export function registerGroupRoutes(app: FastifyInstance, store: Store, hub: () 
 
   // ── Default (fallback) playlist: plays on the group's devices whenever nothing else does ──────
   app.get('/api/v1/groups/:id/fallback', async (req) => {
-    requireUser(req);
+    // Same reach as reading the group: an editor sees their district's subtree only.
+    const scope = scopeOf(store, requireUser(req));
     const g = store.groups.get(parse(IdParams, req.params).id);
-    if (!g) throw notFound('group');
+    if (!g || !(scope.all || scope.groupIds.has(g.id))) throw notFound('group');
     const id = store.groups.fallbackScheduleId(g.id);
     const s = id ? store.schedules.get(id) : null;
     if (!s) throw notFound('fallback playlist');

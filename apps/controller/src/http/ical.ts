@@ -9,6 +9,7 @@ import { deviceEvents, type Names, scheduleEvents } from '../calendar/events';
 import { notFound, parse } from './errors';
 import { requireUser } from './auth';
 import { visibleDevice } from './timeline';
+import { scheduleVisible } from './schedules';
 
 const IdParams = z.object({ id: IdSchema });
 const WEEK_MS = 7 * 86_400_000;
@@ -38,7 +39,9 @@ export function registerCalendarRoutes(app: FastifyInstance, store: Store, hub: 
     const holidays = store.holidays.list();
     // Cancelled or draft campaigns still export their plan: staff review drafts in their calendar.
     const asPublished = new Map([[c.id, { ...c, status: 'running' as const }]]);
+    // An editor's calendar holds only the entries that reach their district, as `GET /schedules`.
     const events = store.schedules.byCampaign(c.id).flatMap((s) => {
+      if (!scheduleVisible(store, req, s)) return [];
       const bs = toBundleSchedule(s, asPublished, w.start);
       return bs ? scheduleEvents(bs, holidays, n, w.start, w.end) : [];
     });

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   apiError,
+  type ContentItem,
   DeviceCommandSchema,
   HlsUrlSchema,
   IdSchema,
@@ -28,7 +29,7 @@ import {
 } from '@bangtin/shared';
 import type { Store } from '../store';
 import type { Hub } from '../hub/hub';
-import { MediaStore, ScreenshotStore, SurveyConfigStore, SurveyStore } from '../store/media';
+import { type MediaRecord, MediaStore, ScreenshotStore, SurveyConfigStore, SurveyStore } from '../store/media';
 import { bearer, requireRole, requireUser } from './auth';
 import { HttpError, notFound, parse } from './errors';
 import {
@@ -42,6 +43,7 @@ import {
 } from './media-probe';
 import { qrFigures, sanitizePageHtml } from './page-html';
 import { pngSize } from './png-header';
+import { imageDataEnd } from './image-end';
 import { inScope, scopeOf } from './scope';
 
 /** Upload limit; 512 MiB by default (a few minutes of 1080p H.264), `BANGTIN_MEDIA_MAX_BYTES` to change. */
@@ -313,6 +315,7 @@ export function registerMedia(
       audio = r.data;
     }
     const tmp = path.join(mediaDir, `.upload-${newId()}`);
+    const tmpThumb = `${tmp}.jpg`;
     const hash = crypto.createHash('sha256');
     let size = 0;
     let head = Buffer.alloc(0);
@@ -350,31 +353,55 @@ export function registerMedia(
         );
       }
       if (probe === null) throw new HttpError(400, 'unreadable-media', 'the file is damaged or truncated', 'file');
+      const end = imageDataEnd(tmp, mime);
+      if (end === null) throw new HttpError(400, 'unreadable-media', 'the file is damaged or truncated', 'file');
+      if (end < size) {
+        throw new HttpError(
+          415,
+          'trailing-data',
+          `the image has ${size - end} bytes after its end (another file hidden in it); save it again as a plain image`,
+          'file',
+        );
+      }
       const sha256 = hash.digest('hex');
       const final = path.join(mediaDir, sha256);
-      if (fs.existsSync(final)) fs.rmSync(tmp);
-      else fs.renameSync(tmp, final);
       const thumb = path.join(thumbDir, `${sha256}.jpg`);
-      const hasThumbnail = fs.existsSync(thumb) || (await makeThumbnail(final, mime, thumb, tools));
-      const rec = media.put({
-        sha256,
-        mime,
-        size,
-        width: probe.width,
-        height: probe.height,
-        durationMs: probe.durationMs,
-        hasThumbnail,
-      });
-      const common = { title, sha256, size, width: rec.width, height: rec.height };
-      if (!isVideo) return store.content.createRich({ ...common, type: 'image', mime }, userId);
-      const item = store.content.createRich(
-        { ...common, type: 'video', mime, durationMs: rec.durationMs, audio },
-        userId,
-      );
+      // Every check runs on the temporary files; only when all have passed is anything committed
+      // (file renamed into place, media row and content row in one transaction), so a refused upload
+      // leaves nothing behind that could be served.
+      const hadThumbnail = fs.existsSync(thumb);
+      const hasThumbnail = hadThumbnail || (await makeThumbnail(tmp, mime, tmpThumb, tools));
+      const common = { title, sha256, size, width: probe.width, height: probe.height };
+      const draft = isVideo
+        ? { ...common, type: 'video' as const, mime, durationMs: probe.durationMs, audio }
+        : { ...common, type: 'image' as const, mime };
+      const hadFile = fs.existsSync(final);
+      if (hadFile) fs.rmSync(tmp);
+      else fs.renameSync(tmp, final);
+      if (!hadThumbnail && hasThumbnail) fs.renameSync(tmpThumb, thumb);
+      else fs.rmSync(tmpThumb, { force: true }); // a failed thumbnail may have left part of a file
+      let committed: { rec: MediaRecord; item: ContentItem };
+      try {
+        committed = store.db.transaction(() => {
+          const rec = media.put({ ...common, mime, durationMs: probe.durationMs, hasThumbnail });
+          if (draft.type === 'video')
+            return { rec, item: store.content.createRich({ ...draft, durationMs: rec.durationMs }, userId) };
+          return { rec, item: store.content.createRich(draft, userId) };
+        })();
+      } catch (err) {
+        // Undo the rename unless the file was already there (another item uses it).
+        if (!hadFile && !media.get(sha256)) {
+          fs.rmSync(final, { force: true });
+          if (!hadThumbnail) fs.rmSync(thumb, { force: true });
+        }
+        throw err;
+      }
+      const { rec, item } = committed;
       // Without ffprobe the length is unknown: say so, and name the field staff can fill in.
-      return rec.durationMs === null ? { ...item, warnings: [DURATION_UNKNOWN_WARNING] } : item;
+      return isVideo && rec.durationMs === null ? { ...item, warnings: [DURATION_UNKNOWN_WARNING] } : item;
     } catch (err) {
       fs.rmSync(tmp, { force: true });
+      fs.rmSync(tmpThumb, { force: true });
       if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
       throw err;
     }
@@ -451,14 +478,18 @@ export function registerMedia(
     const rec = screenshots.get(id);
     const file = path.join(screenshotDir, `${id}.png`);
     if (!rec || !fs.existsSync(file)) throw notFound('screenshot');
-    return reply
-      .header('content-type', 'image/png')
-      .header('cache-control', 'no-store')
-      .header('x-content-type-options', 'nosniff')
-      .header('x-captured-at', toIso(rec.capturedAt))
-      .header('x-screenshot-output', rec.output)
-      .header('last-modified', new Date(rec.capturedAt).toUTCString())
-      .send(fs.readFileSync(file));
+    return (
+      reply
+        .header('content-type', 'image/png')
+        .header('cache-control', 'no-store')
+        .header('x-content-type-options', 'nosniff')
+        .header('x-captured-at', toIso(rec.capturedAt))
+        // Header values are bytes (Latin-1 at best): the name travels percent-encoded as UTF-8 (RFC 3986,
+        // as in RFC 5987's ext-value), e.g. "Đèn LED" → "%C4%90%C3%A8n%20LED".
+        .header('x-screenshot-output', encodeURIComponent(rec.output))
+        .header('last-modified', new Date(rec.capturedAt).toUTCString())
+        .send(fs.readFileSync(file))
+    );
   });
 
   function storeScreenshot(deviceId: string, raw: unknown) {

@@ -69,16 +69,19 @@ export function checkScheduleRefs(
   if (target) requireTargetInScope(store, req, target, scopeGroupId);
 }
 
+/**
+ * Editors see and change only schedules whose every target lies in their district; tags count as
+ * theirs only on schedules bound to their district. A campaign entry without targets of its own
+ * reaches the campaign's targets, so those decide.
+ */
+export function scheduleVisible(store: Store, req: FastifyRequest, s: ScheduleRecord): boolean {
+  const own = s.target.deviceIds.length + s.target.groupIds.length + s.target.tags.length > 0;
+  const t = own ? s.target : s.campaignId ? store.campaigns.get(s.campaignId)?.target : undefined;
+  return targetInScope(store, req, t ?? s.target, s.scopeGroupId ?? null);
+}
+
 export function registerScheduleRoutes(app: FastifyInstance, store: Store, hub: () => Hub): void {
-  /**
-   * Editors see and change only schedules whose every target lies in their district; tags count as
-   * theirs only on schedules bound to their district.
-   */
-  const visible = (req: FastifyRequest, s: ScheduleRecord): boolean => {
-    const own = s.target.deviceIds.length + s.target.groupIds.length + s.target.tags.length > 0;
-    const t = own ? s.target : s.campaignId ? store.campaigns.get(s.campaignId)?.target : undefined;
-    return targetInScope(store, req, t ?? s.target, s.scopeGroupId ?? null);
-  };
+  const visible = (req: FastifyRequest, s: ScheduleRecord): boolean => scheduleVisible(store, req, s);
 
   app.post('/api/v1/schedules', async (req, reply) => {
     const user = requireRole(req, 'admin', 'editor');

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import type { z } from 'zod';
 import type { Logger } from 'pino';
 import {
   apiError,
@@ -26,6 +27,8 @@ import {
 import type { Store } from '../store';
 import type { DeviceHealth } from '../store/devices';
 import { nextRevision } from '../store/meta';
+import { type ClaimOutcome, ReenrolmentStore } from '../store/reenrolments';
+import { hashToken } from '../auth/tokens';
 import type { StorageMonitor } from '../store/storage';
 import { type BundleBody, compileAll, toBundle } from '../bundles';
 import { DeviceLive } from './device-live';
@@ -39,6 +42,9 @@ const HEALTH_FLUSH_MS = 2000;
 const MAX_HELD_WRITES = 50_000;
 
 /** Error passed to socket.io's `next()`: the player sees `err.message` = code and `err.data` = the API error. */
+/** What `newToken('dev')` makes: the prefix and 32 random bytes in base64url. */
+const DEVICE_TOKEN_FORMAT = /^dev_[\w-]{43}$/;
+
 function refusal(code: string, message: string): Error & { data: unknown } {
   return Object.assign(new Error(code), { data: apiError(code, message) });
 }
@@ -303,6 +309,45 @@ export function createHub(opts: {
     });
   }
 
+  const reenrolments = new ReenrolmentStore(store.db);
+  /**
+   * An unknown token: a well-formed one with the device's id and name becomes a re-enrolment request
+   * (a device enrolled after the backup this database was restored from), refused with its own code
+   * until an admin approves it. Anything else stays a plain `unauthorized`.
+   */
+  function reenrolmentRefusal(auth: z.infer<typeof HandshakeAuthSchema>, address: string): Error {
+    const unknown = refusal('unauthorized', 'unknown device token');
+    if (!DEVICE_TOKEN_FORMAT.test(auth.token) || !auth.deviceId || !auth.deviceName) return unknown;
+    const known = store.devices.get(auth.deviceId);
+    if (known?.revokedAt) return refusal('revoked', 'this device has been revoked');
+    let outcome: ClaimOutcome;
+    try {
+      outcome = reenrolments.claim({
+        tokenHash: hashToken(auth.token),
+        deviceId: auth.deviceId,
+        name: auth.deviceName,
+        groupId: auth.groupId ?? null,
+        address,
+        playerVersion: auth.playerVersion,
+      });
+    } catch (err) {
+      log.error({ err }, 're-enrolment request could not be stored');
+      return unknown;
+    }
+    if (outcome.kind === 'rejected') return refusal('unauthorized', 'an administrator rejected this device token');
+    if (outcome.kind === 'full') {
+      log.warn({ address }, 're-enrolment requests are full; refusing an unknown token without recording it');
+      return unknown;
+    }
+    const r = outcome.request;
+    if (r.attempts === 1) log.warn({ request: r.id, deviceId: r.deviceId, address }, 'device asks to re-enrol');
+    return refusal(
+      'reenrol-pending',
+      `this controller does not know the token of "${r.name}"; an administrator must approve its re-enrolment ` +
+        `(request ${r.id}, token fingerprint ${r.fingerprint})`,
+    );
+  }
+
   io.use((socket, next) => {
     const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
     if (!auth.success) {
@@ -317,7 +362,7 @@ export function createHub(opts: {
       );
     }
     const device = store.devices.byToken(auth.data.token);
-    if (!device) return next(refusal('unauthorized', 'unknown device token'));
+    if (!device) return next(reenrolmentRefusal(auth.data, socket.handshake.address));
     if (device.revokedAt !== null) return next(refusal('revoked', 'this device has been revoked'));
     socket.data.deviceId = device.id;
     socket.data.protocol = auth.data.protocol;

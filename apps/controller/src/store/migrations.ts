@@ -368,6 +368,33 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    name: 'device re-enrolment requests (a player whose token the restored database does not know)',
+    up: (db) => {
+      db.exec(`
+        -- A player presenting a well-formed token the controller does not know, with the device id and
+        -- name it remembers. Only the token's SHA-256 is kept. One row per claimed device id; bounded
+        -- and expired in code (ReenrolmentStore). A rejected row stays, so its token stays refused.
+        CREATE TABLE device_reenrolments (
+          id TEXT PRIMARY KEY,
+          device_id TEXT NOT NULL UNIQUE,
+          name TEXT NOT NULL,
+          group_id TEXT,
+          token_hash TEXT NOT NULL UNIQUE,
+          status TEXT NOT NULL CHECK (status IN ('pending', 'rejected')),
+          address TEXT,
+          player_version TEXT,
+          attempts INTEGER NOT NULL DEFAULT 1,
+          created_at INTEGER NOT NULL,
+          last_seen_at INTEGER NOT NULL,
+          decided_at INTEGER,
+          decided_by TEXT
+        );
+        CREATE INDEX device_reenrolments_created ON device_reenrolments (created_at);
+      `);
+    },
+  },
 ];
 
 /** The database was written by a newer bangtin: never migrated backwards, never opened. */

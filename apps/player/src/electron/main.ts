@@ -71,7 +71,7 @@ function ipcChannel(win: BrowserWindow, appUrl: string): RendererChannel {
   };
 }
 
-function createWindow(placement: ScreenPlacement, kiosk: boolean, appUrl: string): BrowserWindow {
+function createWindow(placement: ScreenPlacement, kiosk: boolean, pageUrl: string): BrowserWindow {
   const primary = screen.getPrimaryDisplay();
   const displays = numberDisplays(primary, screen.getAllDisplays());
   const { zoomFactor, ...bounds } = placementOptions(placement, displays, { kiosk, scaleFactor: primary.scaleFactor });
@@ -93,7 +93,7 @@ function createWindow(placement: ScreenPlacement, kiosk: boolean, appUrl: string
     log.error('renderer unresponsive; reloading');
     win.webContents.forcefullyCrashRenderer();
   });
-  void win.loadURL(appUrl);
+  void win.loadURL(pageUrl);
   return win;
 }
 
@@ -129,7 +129,8 @@ async function main(): Promise<void> {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 
-  const windows = args.screens.map((p) => createWindow(p, screenConfig.kiosk, appUrl));
+  // Windows open the page with the bridge key, like a browser-mode screen (IPC carries the messages here).
+  const windows = args.screens.map((p) => createWindow(p, screenConfig.kiosk, rt.browser.pageUrl));
   const outputs: ScreenOutput[] = windows.map((win, i) =>
     createScreenOutput({
       id: outputId(i),

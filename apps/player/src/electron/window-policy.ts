@@ -25,6 +25,7 @@ export function outputWebPreferences(preload: string, zoomFactor: number): WebPr
     sandbox: true,
     nodeIntegration: false,
     nodeIntegrationInSubFrames: false,
+    nodeIntegrationInWorker: false,
     webSecurity: true,
     allowRunningInsecureContent: false,
     webviewTag: false,

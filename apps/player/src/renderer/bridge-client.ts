@@ -46,5 +46,7 @@ export function webSocketBridge(url: string): PlayerBridge {
 export function currentBridge(): PlayerBridge {
   if (window.bangtin) return window.bangtin;
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return webSocketBridge(`${proto}//${location.host}/bridge`);
+  // The player opened this page with its bridge key (`?bridge=`); the bridge refuses a connection without it.
+  const key = new URLSearchParams(location.search).get('bridge') ?? '';
+  return webSocketBridge(`${proto}//${location.host}/bridge?bridge=${encodeURIComponent(key)}`);
 }

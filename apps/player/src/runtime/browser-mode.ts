@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,10 +36,18 @@ export interface BrowserModeOptions {
   /** Path of a verified cached media file, or null (then 404: never a partial or unverified file). */
   mediaFile: (sha256: string) => { file: string; mime: string } | null;
   log: Logger;
+  /** The bridge key; by default 32 random bytes drawn at start (tests may fix it). */
+  bridgeKey?: string;
 }
 
 export interface BrowserMode extends RendererChannel {
+  /** The server's base (`http://127.0.0.1:<port>/`), for media URLs and the shell's trusted-URL check. */
   url: string;
+  /**
+   * The page a screen opens: `url` with this start's bridge key (`?bridge=<key>`). Only a page opened
+   * with it can connect to the bridge; a new key is drawn at every start.
+   */
+  pageUrl: string;
   port: number;
   clients(): number;
   close(): Promise<void>;
@@ -60,6 +69,24 @@ const CSP =
   "object-src 'none'; base-uri 'none'; form-action 'none'";
 
 /**
+ * Why a WebSocket upgrade to the bridge is refused, or null to accept it. The Origin must be exactly
+ * the page's own (not derived from the Host header, which the client chooses), and the bridge key of
+ * this start must be given as `?bridge=`. Browsers always send Origin on WebSocket requests, so a
+ * client without one is not our page.
+ */
+export function bridgeRefusal(req: http.IncomingMessage, ownOrigin: string, key: string): string | null {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname !== '/bridge') return 'path';
+  const origin = req.headers.origin;
+  if (origin === undefined) return 'no origin';
+  if (ownOrigin === '' || origin !== ownOrigin) return 'wrong origin';
+  const given = Buffer.from(url.searchParams.get('bridge') ?? '');
+  const want = Buffer.from(key);
+  if (given.length !== want.length || !crypto.timingSafeEqual(given, want)) return 'wrong or missing bridge key';
+  return null;
+}
+
+/**
  * Browser mode: serves the renderer on loopback with the same bridge Electron's preload gives, over a
  * WebSocket (`/bridge`), plus the verified media cache (`/media/<sha256>`, with Range for video). A
  * kiosk's own browser, a test's Chromium, or Electron itself can show exactly the same thing.
@@ -70,6 +97,11 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
   /** Replayed to every renderer that connects, so a reloaded page shows the current state at once. */
   const latest = new Map<string, RuntimeToRenderer>();
   const sockets = new Set<WebSocket>();
+  // Another page in the kiosk's browser (or any local process) can reach a loopback port; it cannot
+  // read this key, which only the page the player opened carries in its URL.
+  const key = opts.bridgeKey ?? crypto.randomBytes(32).toString('base64url');
+  /** Set once listening: the exact origin of the page we serve. */
+  let ownOrigin = '';
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -114,12 +146,10 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
   // Room for one screenshot answer (base64 PNG); everything else the renderer sends is tiny.
   const wss = new WebSocketServer({ noServer: true, maxPayload: SCREENSHOT_BASE64_MAX + 4096 });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    // Only our own page may connect: another site open in the kiosk's browser must not drive the bridge.
-    const origin = req.headers.origin;
-    const host = req.headers.host;
-    if (url.pathname !== '/bridge' || (origin !== undefined && origin !== `http://${host}`)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
+    const refusal = bridgeRefusal(req, ownOrigin, key);
+    if (refusal) {
+      log.warn({ reason: refusal, origin: req.headers.origin ?? null }, 'renderer bridge connection refused');
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return socket.destroy();
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -146,10 +176,15 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}/`;
-  log.info({ url }, 'renderer served in browser mode');
+  ownOrigin = new URL(url).origin;
+  const pageUrl = `${url}?bridge=${key}`;
+  // The page URL is printed for whoever starts a kiosk browser on this machine (and the tests); the
+  // key guards against other web pages, which cannot read this log.
+  log.info({ url, pageUrl }, 'renderer served in browser mode');
 
   return {
     url,
+    pageUrl,
     port,
     clients: () => sockets.size,
     send(m) {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import type { Logger } from 'pino';
 import {
@@ -53,6 +54,18 @@ export interface ConnectionOptions {
   monoNow?: () => number;
   /** Measure the offset again this often while connected; default 10 min. */
   clockResyncMs?: number;
+  /** The device id and name from the last `hello`, sent at connect for a re-enrolment request. */
+  identity?: () => { deviceId: string | null; deviceName: string | null };
+}
+
+/** The handshake fields naming the device, only when both are known (a fresh player has neither). */
+function identityClaim(id: { deviceId: string | null; deviceName: string | null } | undefined): object {
+  return id?.deviceId && id.deviceName ? { deviceId: id.deviceId, deviceName: id.deviceName } : {};
+}
+
+/** What the controller shows staff for a re-enrolment request: the start of the token's SHA-256. */
+export function fingerprint(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex').slice(0, 12);
 }
 
 /**
@@ -68,6 +81,8 @@ export class Connection {
   private syncing: Promise<void> | null = null;
   /** When the last connection was lost (controller clock), told to the controller at the next connect. */
   private lostAt: number | null = null;
+  /** Refused `reenrol-pending` since the last connect (the wait is logged once). */
+  private reenrolWaiting = false;
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -82,6 +97,7 @@ export class Connection {
           protocol: PROTOCOL_VERSION,
           playerVersion: opts.playerVersion,
           ...(this.lostAt !== null ? { lostAt: this.lostAt } : {}),
+          ...identityClaim(opts.identity?.()),
         }),
       reconnection: false,
       autoConnect: false,
@@ -97,6 +113,8 @@ export class Connection {
 
     this.socket.on('connect', () => {
       this.attempt = 0;
+      if (this.reenrolWaiting) log.info('re-enrolment approved: connected again');
+      this.reenrolWaiting = false;
       log.info('connected to controller');
       if (insecure) log.warn(INSECURE_WARNING);
       events.onConnected();
@@ -108,6 +126,25 @@ export class Connection {
     this.resyncTimer.unref();
     this.socket.on('connect_error', (err: Error & { data?: { error?: { message?: string } } }) => {
       const code = err.message;
+      if (code === 'reenrol-pending') {
+        // The controller (restored from a backup older than this device) does not know our token and
+        // has recorded a request. Nothing to fix here: keep playing from the cache, keep proofs in the
+        // outbox, and ask again slowly until an admin approves. Logged once per wait, not per retry.
+        const message = err.data?.error?.message ?? code;
+        if (!this.reenrolWaiting) {
+          this.reenrolWaiting = true;
+          log.warn(
+            { code, message, tokenFingerprint: fingerprint(opts.token) },
+            'waiting for an administrator to approve re-enrolment on the controller (Thiết bị xin kết nối lại); ' +
+              'still playing from the cache, proofs kept until then',
+          );
+        }
+        events.onRefused(code, message);
+        this.attempt = Math.max(this.attempt, 30);
+        this.scheduleRetry();
+        return;
+      }
+      this.reenrolWaiting = false;
       if (
         code === 'unauthorized' ||
         code === 'revoked' ||

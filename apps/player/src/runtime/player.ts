@@ -286,6 +286,9 @@ export function startPlayer(opts: PlayerOptions): Player {
       monoNow: opts.monotonicNow,
       clockResyncMs: opts.clockResyncMs,
       controllerNow: () => clock.now(),
+      // Who this player was at its last hello: lets a controller restored from an older backup
+      // record a re-enrolment request for an admin instead of refusing a stranger.
+      identity: () => ({ deviceId, deviceName }),
     },
     {
       onHello: (hello: Hello) => {

@@ -3,6 +3,7 @@
  * (the `satisfies` below makes a missing translation a type error).
  */
 import { enMore, viMore } from './messages-more';
+import { enReenrol, viReenrol } from './messages-reenrol';
 
 export const vi = {
   'app.title': 'Bảng tin BHXH',
@@ -240,6 +241,7 @@ export const vi = {
   'dashboard.unit.hours': '{n} giờ',
   'dashboard.unit.minutes': '{n} phút',
   ...viMore,
+  ...viReenrol,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -480,6 +482,7 @@ export const en = {
   'dashboard.unit.hours': '{n} h',
   'dashboard.unit.minutes': '{n} min',
   ...enMore,
+  ...enReenrol,
 } satisfies Record<MessageKey, string>;
 
 export type Locale = 'vi' | 'en';

@@ -11,6 +11,7 @@ import { GroupOptions } from '../components/group-options';
 import { flattenTree } from '../schedules/tree';
 import { canEdit, useUser } from '../session';
 import { CacheCell, DeviceManager, OutputsCell } from '../devices/device-manager';
+import { ReenrolmentList } from '../devices/reenrolments';
 
 export default function DevicesScreen() {
   const { t, dateTime } = useI18n();
@@ -103,6 +104,7 @@ export default function DevicesScreen() {
           ) : null}
         </form>
       ) : null}
+      {user.role === 'admin' ? <ReenrolmentList groups={groups.data ?? []} /> : null}
       {devices.error ? <p className="error">{errorText(t, devices.error)}</p> : null}
       {revoke.error ? (
         <p className="error" role="alert">
