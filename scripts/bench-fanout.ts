@@ -3,7 +3,7 @@
  * controller process; a schedule change is made over the API and we time until the last player has
  * received (and acked) its new bundle. The baseline, in the same run, is a bare socket.io server
  * broadcasting the same payload to the same clients.
- *   node --import tsx scripts/bench-fanout.ts [--players 10000] [--workers 4] [--smoke]
+ *   node --import tsx scripts/bench-fanout.ts [--players 10000] [--workers 4] [--rounds 3] [--smoke]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -86,39 +86,57 @@ function summary(name: string, l: number[]): { p50: number; p99: number; max: nu
   return r;
 }
 
-// 1. bangtin: a schedule on the province group reaches every player.
+const rounds = SMOKE ? 1 : arg('rounds', 3);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+// 1. bangtin: a schedule on the province group reaches every player. Each round adds one (a new bundle
+// for every device); the median round is reported, since a 2-core machine's noise moves single runs.
 const connected = await connectAll(controller.url);
 if (connected !== players) throw new Error(`only ${connected} of ${players} connected`);
 const rssBefore = controller.rssMb();
-const ours = await measure(async () => {
-  await api('POST', '/schedules', { playlistId: pl.id, target: { groupIds: [groupId] }, priority: 20 });
-});
-// Acks are processed after the last receive; give them a moment before reading memory.
-await new Promise((r) => setTimeout(r, 1000));
+const oursRounds: { p50: number; p99: number; max: number }[] = [];
+let sample: unknown = null;
+for (let r = 0; r < rounds; r++) {
+  const ours = await measure(async () => {
+    await api('POST', '/schedules', { playlistId: pl.id, target: { groupIds: [groupId] }, priority: 20 + r });
+  });
+  sample = ours.sample;
+  oursRounds.push(summary(`bangtin round ${r + 1}`, ours.latencies));
+  // Acks are processed after the last receive; give them a moment before the next round.
+  await new Promise((res) => setTimeout(res, 1000));
+}
 const rssAfter = controller.rssMb();
-const oursSum = summary('bangtin controller', ours.latencies);
 await controller.stop();
 
 // 2. Baseline: a bare socket.io server broadcasting the same bundle to the same number of clients.
 const bare = forkWorker('scripts/bench/bare-server.ts', { BENCH_PROFILE_ME: '1' });
 const { url: bareUrl } = await nextMessage<{ url: string }>(bare, 'listening');
 await connectAll(bareUrl);
-const base = await measure(async () => {
-  bare.send({ type: 'broadcast', payload: ours.sample });
-});
-const baseSum = summary('bare socket.io', base.latencies);
+const baseRounds: { p50: number; p99: number; max: number }[] = [];
+for (let r = 0; r < rounds; r++) {
+  const base = await measure(async () => {
+    bare.send({ type: 'broadcast', payload: sample });
+  });
+  baseRounds.push(summary(`bare socket.io ${r + 1}`, base.latencies));
+  await new Promise((res) => setTimeout(res, 1000));
+}
 const bareRss = rssMb(bare.pid!);
 
 for (const w of workers) w.send({ type: 'close' });
 bare.send({ type: 'close' });
 
-const bytes = Buffer.byteLength(JSON.stringify(ours.sample));
+const oursP99 = median(oursRounds.map((x) => x.p99));
+const baseP99 = median(baseRounds.map((x) => x.p99));
+const bytes = Buffer.byteLength(JSON.stringify(sample));
 console.log(`  bundle payload ${bytes} bytes`);
+console.log(`  median p99 of ${rounds} rounds: bangtin ${oursP99} ms, bare socket.io ${baseP99} ms`);
 console.log(`  controller RSS ${rssBefore} MB connected, ${rssAfter} MB after fan-out (bare socket.io: ${bareRss} MB)`);
+const p99Ratio = oursP99 / Math.max(1, baseP99);
+const rssRatio = rssAfter / Math.max(1, bareRss);
+console.log(`  ratio bangtin/bare: p99 ${p99Ratio.toFixed(2)}×, RSS ${rssRatio.toFixed(2)}×`);
+const ok = p99Ratio <= 1.3 && oursP99 < 1000 && rssRatio <= 1.5;
 console.log(
-  `  ratio bangtin/bare: p99 ${(oursSum.p99 / Math.max(1, baseSum.p99)).toFixed(2)}×, last ${(oursSum.max / Math.max(1, baseSum.max)).toFixed(2)}×`,
+  `  target (p99 ≤ 1.3× bare and < 1000 ms, RSS ≤ 1.5× bare): ${ok ? 'met' : 'NOT met'}${SMOKE ? ' (smoke size)' : ''}`,
 );
-const ok = oursSum.p99 < 1000 && rssAfter < 400;
-console.log(`  target (p99 < 1000 ms, RSS < 400 MB): ${ok ? 'met' : 'NOT met'}${SMOKE ? ' (smoke size)' : ''}`);
 fs.rmSync(dir, { recursive: true, force: true });
 process.exit(0);

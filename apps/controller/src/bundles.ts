@@ -30,7 +30,7 @@ export interface CompileInput {
 export function loadCompileInput(store: Store, now = Date.now()): CompileInput {
   const { content, playlists } = store.content.snapshot();
   return {
-    devices: store.devices.list().filter((d) => d.revokedAt === null),
+    devices: store.devices.compileTargets(),
     groups: store.groups.list(),
     content,
     playlists,

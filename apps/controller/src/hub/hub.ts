@@ -250,7 +250,10 @@ export function createHub(opts: {
     // One broadcast per distinct bundle: socket.io encodes the payload once for all its rooms.
     for (const { bundle, deviceIds } of changed.values()) {
       const online = deviceIds.filter((id) => sockets.has(id));
-      if (online.length > 0) io.to(online.map((id) => `device:${id}`)).emit('bundle', bundle);
+      // When the change reaches every connected player (a province-wide schedule), the namespace-wide
+      // broadcast skips building a set out of 10,000 rooms; the main namespace holds only players.
+      if (online.length > 0 && online.length === io.of('/').sockets.size) io.emit('bundle', bundle);
+      else if (online.length > 0) io.to(online.map((id) => `device:${id}`)).emit('bundle', bundle);
       for (const id of online) sentBundle(id, bundle.version, 'change');
     }
     // The versions are recorded right after, in one transaction (a province-wide change must not cost
