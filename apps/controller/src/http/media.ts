@@ -26,6 +26,7 @@ import {
   SurveyConfigSchema,
   toIso,
 } from '@bangtin/shared';
+import { SkippedRows, storedInstant } from '../store/quarantine';
 import type { Store } from '../store';
 import type { Hub } from '../hub/hub';
 import { MediaStore, ScreenshotStore, SurveyConfigStore, SurveyStore } from '../store/media';
@@ -451,14 +452,22 @@ export function registerMedia(
     const rec = screenshots.get(id);
     const file = path.join(screenshotDir, `${id}.png`);
     if (!rec || !fs.existsSync(file)) throw notFound('screenshot');
-    return reply
+    reply
       .header('content-type', 'image/png')
       .header('cache-control', 'no-store')
       .header('x-content-type-options', 'nosniff')
-      .header('x-captured-at', toIso(rec.capturedAt))
-      .header('x-screenshot-output', rec.output)
-      .header('last-modified', new Date(rec.capturedAt).toUTCString())
-      .send(fs.readFileSync(file));
+      .header('x-screenshot-output', rec.output);
+    // A capture time stored before device times were bounded (or edited): the picture without a time.
+    if (storedInstant(rec.capturedAt)) {
+      reply
+        .header('x-captured-at', toIso(rec.capturedAt))
+        .header('last-modified', new Date(rec.capturedAt).toUTCString());
+    } else {
+      const skipped = new SkippedRows(req.log, 'GET /devices/:id/screenshot');
+      skipped.skip('captured_at', id);
+      skipped.report();
+    }
+    return reply.send(fs.readFileSync(file));
   });
 
   function storeScreenshot(deviceId: string, raw: unknown) {
