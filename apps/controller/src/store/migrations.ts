@@ -411,6 +411,40 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`UPDATE devices SET now_playing = NULL WHERE (${playing}) IS NOT NULL`);
     },
   },
+  {
+    version: 12,
+    name: 'device bundle history: the schedules and urgent messages each device was sent (issue 14)',
+    up: (db) => {
+      // A proof may name only a schedule (or urgent message) that appeared in a bundle sent to its device,
+      // and an urgent-message ack only a message sent to it. Never pruned: a player may upload a week of
+      // plays of a schedule deleted since. Seeded with what proofs and deliveries already show was sent.
+      db.exec(`
+        CREATE TABLE device_bundle_refs (
+          device_id TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('schedule', 'interrupt')),
+          ref_id TEXT NOT NULL,
+          first_sent_at INTEGER NOT NULL,
+          PRIMARY KEY (device_id, ref_id)
+        ) WITHOUT ROWID;
+      `);
+      const now = Date.now();
+      db.prepare(
+        `INSERT OR IGNORE INTO device_bundle_refs (device_id, kind, ref_id, first_sent_at)
+         SELECT device_id, 'interrupt', interrupt_id, ? FROM interrupt_deliveries`,
+      ).run(now);
+      db.prepare(
+        `INSERT OR IGNORE INTO device_bundle_refs (device_id, kind, ref_id, first_sent_at)
+         SELECT DISTINCT p.device_id, CASE WHEN i.id IS NULL THEN 'schedule' ELSE 'interrupt' END, p.schedule_id, ?
+         FROM proofs p LEFT JOIN interrupts i ON i.id = p.schedule_id`,
+      ).run(now);
+      // Plays before this instant cannot be judged by the history (it did not exist yet). A new database
+      // (no device enrolled) has its whole history: 0.
+      const upgrade = db.prepare('SELECT 1 FROM devices LIMIT 1').get() !== undefined;
+      db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('bundle_refs_since', ?)`).run(
+        String(upgrade ? now : 0),
+      );
+    },
+  },
 ];
 
 /** Copies the rows of `table` whose `reasonSql` is not NULL into quarantined_rows (the caller fixes them). */
