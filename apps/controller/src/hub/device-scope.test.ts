@@ -4,12 +4,18 @@
  * batch are stored (item 1); proofs of schedules never sent to the device and acks of urgent messages
  * never sent to it are refused (item 8); the per-device ingest budget (item 4).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiError, encodeProofColumns, newId, type Proof, type ProofUploadResult } from '@bangtin/shared';
 import { createHarness, type Harness } from '../http/test-harness';
 
 const harness = createHarness('device-scope');
-afterEach(() => harness.cleanup());
+// One controller for the cases that need nothing special (each makes its own devices); the budget case
+// starts its own with a small budget.
+let shared: Harness;
+beforeAll(async () => {
+  shared = await harness.start({ jobs: false });
+});
+afterAll(() => harness.cleanup());
 
 type Player = ReturnType<Harness['player']>;
 
@@ -55,7 +61,7 @@ const upload = (s: Player, batch: { proofs: unknown[] } | { columns: unknown }) 
 
 describe('device uploads over Socket.IO (issue 14)', () => {
   it('refuses the poisoned proof naming startedAt and stores the good proofs of its batch', async () => {
-    const h = await harness.start({ jobs: false });
+    const h = shared;
     const a = await device(h, 'Bảng LED cổng');
     const good = [proof(a.scheduleId), proof(a.scheduleId)];
     const poisoned = proof(a.scheduleId, { startedAt: 9e15, endedAt: 9e15 });
@@ -80,7 +86,7 @@ describe('device uploads over Socket.IO (issue 14)', () => {
   });
 
   it("refuses proofs naming another device's schedule, in both batch forms, and keeps the device's own", async () => {
-    const h = await harness.start({ jobs: false });
+    const h = shared;
     const a = await device(h, 'Bảng LED Hội An');
     const b = await device(h, 'Bảng LED Tam Kỳ');
     const own = proof(a.scheduleId);
@@ -121,7 +127,7 @@ describe('device uploads over Socket.IO (issue 14)', () => {
   });
 
   it('refuses an urgent-message ack from a device the message was never sent to', async () => {
-    const h = await harness.start({ jobs: false });
+    const h = shared;
     const a = await device(h, 'Màn hình sảnh');
     const b = await device(h, 'Màn hình quầy');
     const bBundle = new Promise<{ interrupts?: { id: string }[] }>((r) => b.socket.once('bundle', r));
