@@ -17,6 +17,7 @@ import {
   type DeviceListItem,
   type DeviceSummary,
   IdSchema,
+  isoOrNull,
   toIso,
   deviceClockView,
 } from '@bangtin/shared';
@@ -416,7 +417,7 @@ export function summarizeDevices(store: Store, hub: Hub, scope: Scope, now = Dat
     deviceId: e.d.id,
     deviceName: e.d.name,
     districtId: e.district?.id ?? null,
-    since: a.since === null ? null : toIso(a.since),
+    since: isoOrNull(a.since),
     detail: a.detail,
   }));
   return {

@@ -124,6 +124,18 @@ describe('readers skip unreadable stored rows (issue 14)', () => {
       JSON.stringify({ contentId: newId(), playlistId: newId(), scheduleId: newId(), startedAt: 9e15 }),
       dev.id,
     );
+    db.prepare('UPDATE devices SET outputs = ? WHERE id = ?').run(
+      JSON.stringify([
+        {
+          id: 'led:cong',
+          kind: 'led',
+          state: 'error',
+          lastWriteAt: 9e15,
+          lastError: { code: 'EIO', message: 'mất cổng', at: 9e15 },
+        },
+      ]),
+      dev.id,
+    );
     db.prepare(
       `INSERT INTO device_screenshots (device_id, output, width, height, size, captured_at, received_at)
        VALUES (?, 'screen', 1, 1, 1, ?, ?)`,
@@ -143,7 +155,9 @@ describe('readers skip unreadable stored rows (issue 14)', () => {
     expect(plain.body).toMatchObject([{ id: dev.id, nowPlaying: null }]);
     const paged = await call(admin, 'GET', '/devices?limit=10');
     expect(paged.status).toBe(200);
-    expect(paged.body.items).toMatchObject([{ id: dev.id, nowPlaying: null }]);
+    expect(paged.body.items).toMatchObject([
+      { id: dev.id, nowPlaying: null, outputs: [{ id: 'led:cong', lastWriteAt: null, lastError: null }] },
+    ]);
     expect(warnings(lines, 'GET /devices')).toMatchObject([{ skipped: 1 }, { skipped: 1 }]);
 
     // The device is a LED board in this file; the screenshot route serves kiosks and screens too.
