@@ -200,6 +200,8 @@ describe('foundation: controller + headless player, end to end', () => {
     expect((await refusal({ token: 42 })).message).toBe('invalid-handshake');
 
     // Malformed proofs are rejected with a reason naming the field; good ones in the same batch are stored.
+    // (A proof may name only a schedule the device was sent: this one reaches it in the bundle on connect.)
+    const { scheduleId } = await api.scheduleSlogan(device.id, 'Kiểm tra dữ liệu đầu vào', 1000);
     const s = io(controller.url, {
       auth: { token: device.token, protocol: 1 },
       reconnection: false,
@@ -211,7 +213,7 @@ describe('foundation: controller + headless player, end to end', () => {
       id: '01930000-0000-7000-8000-000000000001',
       contentId: '01930000-0000-7000-8000-000000000002',
       playlistId: '01930000-0000-7000-8000-000000000003',
-      scheduleId: '01930000-0000-7000-8000-000000000004',
+      scheduleId,
       startedAt: now - 5000,
       endedAt: now,
       deviceStartedAt: now - 5000,

@@ -79,3 +79,30 @@ describe('readConfig: BANGTIN_METRICS_TOKEN', () => {
     expect(() => readConfig([], { BANGTIN_METRICS_TOKEN: 'ngan-qua' })).toThrow(/^BANGTIN_METRICS_TOKEN: .*16/);
   });
 });
+
+describe('readConfig: proof ingest budget', () => {
+  it('defaults to 6,000 a minute and 200,000 a day, and reads both variables', () => {
+    expect(readConfig([], {}).proofBudget).toEqual({ perMinute: 6000, perDay: 200_000 });
+    expect(
+      readConfig([], { BANGTIN_PROOF_BUDGET_PER_MINUTE: '100', BANGTIN_PROOF_BUDGET_PER_DAY: '5000' }).proofBudget,
+    ).toEqual({ perMinute: 100, perDay: 5000 });
+  });
+
+  it('refuses values that are not whole numbers in range, naming the variable', () => {
+    const fails = (env: Record<string, string>) => {
+      try {
+        readConfig([], env);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(fails({ BANGTIN_PROOF_BUDGET_PER_MINUTE: 'nhiều' })).toMatch(/^BANGTIN_PROOF_BUDGET_PER_MINUTE: /);
+    expect(fails({ BANGTIN_PROOF_BUDGET_PER_MINUTE: '2.5' })).toMatch(/^BANGTIN_PROOF_BUDGET_PER_MINUTE: .*whole/);
+    expect(fails({ BANGTIN_PROOF_BUDGET_PER_DAY: '0' })).toMatch(/^BANGTIN_PROOF_BUDGET_PER_DAY: .*at least/);
+    expect(fails({ BANGTIN_PROOF_BUDGET_PER_MINUTE: '5000', BANGTIN_PROOF_BUDGET_PER_DAY: '1000' })).toMatch(
+      /^BANGTIN_PROOF_BUDGET_PER_DAY: must not be below/,
+    );
+  });
+});

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadTlsFiles, type TlsFiles, TlsFilesError } from './tls';
+import { DEFAULT_PROOF_BUDGET, type ProofBudgetOptions } from './hub/proof-budget';
 
 const ConfigSchema = z.object({
   port: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535),
@@ -17,6 +18,19 @@ const ConfigSchema = z.object({
     .min(1, 'must be at least 1 day')
     .max(3650, 'must be at most 3650 days'),
   metricsToken: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
+  // Proofs one device may upload (issue 14); far above real use, see hub/proof-budget.ts.
+  proofBudgetPerMinute: z.coerce
+    .number({ message: 'must be a number of proofs' })
+    .int('must be a whole number of proofs')
+    .min(10, 'must be at least 10')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(DEFAULT_PROOF_BUDGET.perMinute),
+  proofBudgetPerDay: z.coerce
+    .number({ message: 'must be a number of proofs' })
+    .int('must be a whole number of proofs')
+    .min(100, 'must be at least 100')
+    .max(100_000_000, 'must be at most 100000000')
+    .default(DEFAULT_PROOF_BUDGET.perDay),
   trustProxy: z
     .string()
     .transform((v) => v.split(',').map((a) => a.trim()))
@@ -35,7 +49,8 @@ function isAddressOrCidr(v: string): boolean {
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
-export type ControllerConfig = z.infer<typeof ConfigSchema> & {
+export type ControllerConfig = Omit<z.infer<typeof ConfigSchema>, 'proofBudgetPerMinute' | 'proofBudgetPerDay'> & {
+  proofBudget: ProofBudgetOptions;
   /** HTTPS and WSS on the same port (`--tls-cert` + `--tls-key`); null = plain HTTP. */
   tls: (TlsFiles & { certFile: string; keyFile: string }) | null;
 };
@@ -74,6 +89,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
     storageReserveBytes: env.BANGTIN_STORAGE_RESERVE_BYTES || undefined,
     backupKeepDays: env.BANGTIN_BACKUP_KEEP_DAYS || 14,
     metricsToken: env.BANGTIN_METRICS_TOKEN || undefined,
+    proofBudgetPerMinute: env.BANGTIN_PROOF_BUDGET_PER_MINUTE || undefined,
+    proofBudgetPerDay: env.BANGTIN_PROOF_BUDGET_PER_DAY || undefined,
     trustProxy: values['trust-proxy'] ?? (env.BANGTIN_TRUST_PROXY || undefined),
   });
   if (!r.success) {
@@ -87,13 +104,19 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
       storageReserveBytes: 'BANGTIN_STORAGE_RESERVE_BYTES',
       backupKeepDays: 'BANGTIN_BACKUP_KEEP_DAYS',
       metricsToken: 'BANGTIN_METRICS_TOKEN',
+      proofBudgetPerMinute: 'BANGTIN_PROOF_BUDGET_PER_MINUTE',
+      proofBudgetPerDay: 'BANGTIN_PROOF_BUDGET_PER_DAY',
       trustProxy: '--trust-proxy / BANGTIN_TRUST_PROXY',
     };
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);
   }
+  const { proofBudgetPerMinute, proofBudgetPerDay, ...rest } = r.data;
+  if (proofBudgetPerDay < proofBudgetPerMinute)
+    throw new ConfigError('BANGTIN_PROOF_BUDGET_PER_DAY: must not be below BANGTIN_PROOF_BUDGET_PER_MINUTE');
   return {
-    ...r.data,
+    ...rest,
+    proofBudget: { perMinute: proofBudgetPerMinute, perDay: proofBudgetPerDay },
     tls: readTls(values['tls-cert'] ?? env.BANGTIN_TLS_CERT, values['tls-key'] ?? env.BANGTIN_TLS_KEY),
   };
 }

@@ -17,12 +17,14 @@ import {
   type DeviceListItem,
   type DeviceSummary,
   IdSchema,
+  isoOrNull,
   toIso,
   deviceClockView,
 } from '@bangtin/shared';
 import type { Store } from './store';
 import type { DeviceBrief, DeviceRecord } from './store/devices';
 import { ScreenshotStore } from './store/media';
+import { type SkippedRows, storedInstant } from './store/quarantine';
 import type { Hub } from './hub/hub';
 import { isDiskLow, type LiveHealth, storageAlert } from './hub/device-live';
 import { deviceStatus } from './jobs/device-status';
@@ -242,6 +244,22 @@ function comparator(sort: DeviceListQuery['sort']): (a: Entry, b: Entry) => numb
   }
 }
 
+/**
+ * What a device shows as playing. A start no reader can use (stored by a player from before the bounds on
+ * device times, or edited in the file) is counted in `skipped` and shown as nothing playing, never a 500.
+ */
+export function nowPlayingView(
+  np: { contentId: string; startedAt: number } | null,
+  skipped?: SkippedRows,
+): { contentId: string; startedAt: string } | null {
+  if (!np) return null;
+  if (!storedInstant(np.startedAt)) {
+    skipped?.skip('now_playing.startedAt');
+    return null;
+  }
+  return { contentId: np.contentId, startedAt: toIso(np.startedAt) };
+}
+
 /** The row of a device as the paged list and the live socket send it. */
 function item(
   r: DeviceRecord,
@@ -249,6 +267,7 @@ function item(
   hub: Hub,
   screenshots: ScreenshotStore,
   now: number,
+  skipped?: SkippedRows,
 ): DeviceListItem {
   const disk = hub.live.disk(r.id);
   const media = hub.live.mediaProgress(r.id);
@@ -266,7 +285,7 @@ function item(
     status: deviceStatus(e.online, e.lastSeenAt, now),
     tags: r.tags,
     lastSeenAt: e.lastSeenAt === null ? null : toIso(e.lastSeenAt),
-    nowPlaying: nowPlaying ? { contentId: nowPlaying.contentId, startedAt: toIso(nowPlaying.startedAt) } : null,
+    nowPlaying: nowPlayingView(nowPlaying, skipped),
     bundleVersion: r.bundleVersion,
     ackedBundleVersion: r.ackedBundleVersion,
     outboxSize: health ? health.outboxSize : r.outboxSize,
@@ -286,7 +305,11 @@ function item(
           at: toIso(media.at),
         }
       : null,
-    screenshotAt: shot ? toIso(shot.capturedAt) : null,
+    screenshotAt: !shot
+      ? null
+      : storedInstant(shot.capturedAt)
+        ? toIso(shot.capturedAt)
+        : (skipped?.skip('captured_at'), null),
     alerts: [...new Set(e.alerts.map((a) => a.kind))],
   };
 }
@@ -295,7 +318,14 @@ function item(
  * One page of the devices the scope may see. `groupId` must be visible to the scope (the caller
  * checks it exists); an editor asking for another district gets an empty page, never its devices.
  */
-export function listDevices(store: Store, hub: Hub, scope: Scope, q: DeviceListQuery, now = Date.now()): DevicePage {
+export function listDevices(
+  store: Store,
+  hub: Hub,
+  scope: Scope,
+  q: DeviceListQuery,
+  now = Date.now(),
+  skipped?: SkippedRows,
+): DevicePage {
   let entries = snapshot(store, hub, scope, now);
   if (q.groupId === 'none') entries = entries.filter((e) => e.d.groupId === null);
   else if (q.groupId) {
@@ -324,7 +354,7 @@ export function listDevices(store: Store, hub: Hub, scope: Scope, q: DeviceListQ
   const screenshots = new ScreenshotStore(store.db);
   const items = store.devices
     .getMany(page.map((e) => e.d.id))
-    .map((r) => item(r, byId.get(r.id)!, hub, screenshots, now));
+    .map((r) => item(r, byId.get(r.id)!, hub, screenshots, now, skipped));
   const next = offset + q.limit;
   return {
     items,
@@ -387,7 +417,7 @@ export function summarizeDevices(store: Store, hub: Hub, scope: Scope, now = Dat
     deviceId: e.d.id,
     deviceName: e.d.name,
     districtId: e.district?.id ?? null,
-    since: a.since === null ? null : toIso(a.since),
+    since: isoOrNull(a.since),
     detail: a.detail,
   }));
   return {

@@ -93,7 +93,7 @@ export function createMetrics(): ControllerMetrics {
     }),
     proofsRejected: new Counter({
       name: 'bangtin_proofs_rejected_total',
-      help: 'Proofs refused: reason="invalid" (a bad proof), "invalid-batch" (the whole batch), "id-clash", "store-failed"',
+      help: 'Proofs refused: reason="invalid" (a bad proof), "invalid-batch" (the whole batch), "id-clash", "store-failed", "out-of-scope" (a schedule never sent to the device), "budget" (over the device ingest budget, kept by the player)',
       labelNames: ['reason'],
       registers,
     }),

@@ -5,6 +5,7 @@ import type https from 'node:https';
 import cron from 'node-cron';
 import { openStore, type Store } from './store';
 import { createHub, type Hub } from './hub/hub';
+import type { ProofBudgetOptions } from './hub/proof-budget';
 import { createAdminEvents } from './hub/admin-events';
 import { registerAuth } from './http/auth';
 import { registerMedia } from './http/media';
@@ -58,6 +59,8 @@ export interface ControllerOptions {
    * so the login limiter counts the real client and not the proxy. Default: none.
    */
   trustProxy?: string[] | undefined;
+  /** Proofs per device per minute and per day (BANGTIN_PROOF_BUDGET_PER_MINUTE / _PER_DAY); default 6,000 and 200,000. */
+  proofBudget?: ProofBudgetOptions;
 }
 
 export interface Controller {
@@ -185,6 +188,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     version: VERSION,
     storage,
     metrics,
+    ...(opts.proofBudget ? { proofBudget: opts.proofBudget } : {}),
   });
   const adminEvents = createAdminEvents({ hub, store, log: log.child({ module: 'admin-events' }) });
 

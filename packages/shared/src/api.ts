@@ -245,12 +245,26 @@ export const CalendarQuerySchema = z.object({
   weeks: z.coerce.number().int().min(1).max(8).default(2),
 });
 
+/** Largest `limit` of GET /proofs. */
+export const PROOF_PAGE_MAX = 10_000;
+
 export const ProofQuerySchema = z.object({
   deviceId: IdSchema.optional(),
   from: InstantSchema.optional(),
   to: InstantSchema.optional(),
   format: z.enum(['json', 'csv']).default('json'),
-  limit: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /**
+   * At most 10,000 per answer (a million built one JSON answer in memory: issue 14). Absent: 10,000 for
+   * JSON; for CSV every matching row (it streams row by row, so memory stays flat however many).
+   */
+  limit: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(PROOF_PAGE_MAX, `must be at most ${PROOF_PAGE_MAX}; page on with cursor (x-next-cursor)`)
+    .optional(),
+  /** Where the previous page ended: the `x-next-cursor` header of its answer (opaque). */
+  cursor: z.string().min(1).max(200).optional(),
 });
 
 export type LoginBody = z.infer<typeof LoginBodySchema>;

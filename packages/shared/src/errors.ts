@@ -2,7 +2,8 @@ import type { z } from 'zod';
 
 /** The one error shape every API answer and socket refusal uses. */
 export interface ApiError {
-  error: { code: string; field: string | null; message: string };
+  /** `retryAfterMs`: when a refusal is only for now (`proof-budget-exceeded`), how long to wait before retrying. */
+  error: { code: string; field: string | null; message: string; retryAfterMs?: number };
 }
 
 export function apiError(code: string, message: string, field: string | null = null): ApiError {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeProofColumns, encodeProofColumns, ProofColumnsSchema } from './proof-columns';
 import type { Proof } from './domain';
+import { ProofSchema } from './schemas';
 
 const proofArb: fc.Arbitrary<Proof> = fc
   .record({
@@ -110,5 +111,11 @@ describe('proof columns', () => {
     );
     expect(pathOf({ endedAt: base.startedAt + 25 * 3600_000 })).toBe('durationMs.1');
     expect(pathOf({ deviceStartedAt: 9e15 })).toBe('deviceStartedAt.1');
+    // A start inside the window and a play of under 24 h, but ending past tomorrow (the object form refuses it).
+    const lateStart = Date.now() + 23 * 3600_000;
+    expect(pathOf({ startedAt: lateStart, endedAt: lateStart + 5 * 3600_000 })).toBe('durationMs.1');
+    expect(ProofSchema.safeParse({ ...base, startedAt: lateStart, endedAt: lateStart + 5 * 3600_000 }).success).toBe(
+      false,
+    );
   });
 });

@@ -97,6 +97,16 @@ export const ProofColumnsSchema = z
         if (problem) return ctx.addIssue({ code: 'custom', path: [k, i], message: problem });
       }
     }
+    // The object form bounds endedAt too: a start just inside tomorrow plus a 24 h play would end two
+    // days ahead. endedAt is startedAt + durationMs here, so the issue names durationMs (the column).
+    for (let i = 0; i < n; i++) {
+      if (c.startedAt[i]! + c.durationMs[i]! > rc.latest)
+        return ctx.addIssue({
+          code: 'custom',
+          path: ['durationMs', i],
+          message: 'endedAt (startedAt + durationMs) must be at most tomorrow (ms UTC)',
+        });
+    }
   });
 
 export function encodeProofColumns(proofs: readonly Proof[]): ProofColumns {

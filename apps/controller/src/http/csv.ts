@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { csvCell, toIso } from '@bangtin/shared';
+import { csvCell, isoOrNull, toIso } from '@bangtin/shared';
 import type { StoredProof } from '../store/proofs';
 
 const HEADER = [
@@ -37,7 +37,8 @@ export function proofsToCsv(rows: Iterable<StoredProof>): Readable {
           toIso(p.startedAt),
           toIso(p.endedAt),
           p.endedAt - p.startedAt,
-          toIso(p.deviceStartedAt),
+          // The device's own clock is not held to 2020 … 2100 (a board without a clock starts in 1970).
+          isoOrNull(p.deviceStartedAt) ?? '',
           p.clockOffsetMs,
           p.endReason,
           p.output,

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { IdSchema, LedOutputConfigSchema, type OutputStatus, toIso } from '@bangtin/shared';
+import { IdSchema, isDateInstant, isoOrNull, LedOutputConfigSchema, type OutputStatus, toIso } from '@bangtin/shared';
 import type { Store } from '../store';
 import type { DeviceRecord } from '../store/devices';
 import type { Hub } from '../hub/hub';
@@ -39,8 +39,9 @@ export interface OutputStatusView {
 export function outputStatusView(o: OutputStatus): OutputStatusView {
   return {
     ...o,
-    lastWriteAt: o.lastWriteAt === null ? null : toIso(o.lastWriteAt),
-    lastError: o.lastError ? { ...o.lastError, at: toIso(o.lastError.at) } : null,
+    // isoOrNull: an output status stored by an older player may hold a time no Date can (never a 500).
+    lastWriteAt: isoOrNull(o.lastWriteAt),
+    lastError: o.lastError && isDateInstant(o.lastError.at) ? { ...o.lastError, at: toIso(o.lastError.at) } : null,
   };
 }
 

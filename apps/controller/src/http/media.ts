@@ -27,6 +27,7 @@ import {
   SurveyConfigSchema,
   toIso,
 } from '@bangtin/shared';
+import { SkippedRows, storedInstant } from '../store/quarantine';
 import type { Store } from '../store';
 import type { Hub } from '../hub/hub';
 import { type MediaRecord, MediaStore, ScreenshotStore, SurveyConfigStore, SurveyStore } from '../store/media';
@@ -478,18 +479,24 @@ export function registerMedia(
     const rec = screenshots.get(id);
     const file = path.join(screenshotDir, `${id}.png`);
     if (!rec || !fs.existsSync(file)) throw notFound('screenshot');
-    return (
+    reply
+      .header('content-type', 'image/png')
+      .header('cache-control', 'no-store')
+      .header('x-content-type-options', 'nosniff')
+      // Header values are bytes (Latin-1 at best): the name travels percent-encoded as UTF-8 (RFC 3986,
+      // as in RFC 5987's ext-value), e.g. "Đèn LED" → "%C4%90%C3%A8n%20LED".
+      .header('x-screenshot-output', encodeURIComponent(rec.output));
+    // A capture time stored before device times were bounded (or edited): the picture without a time.
+    if (storedInstant(rec.capturedAt)) {
       reply
-        .header('content-type', 'image/png')
-        .header('cache-control', 'no-store')
-        .header('x-content-type-options', 'nosniff')
         .header('x-captured-at', toIso(rec.capturedAt))
-        // Header values are bytes (Latin-1 at best): the name travels percent-encoded as UTF-8 (RFC 3986,
-        // as in RFC 5987's ext-value), e.g. "Đèn LED" → "%C4%90%C3%A8n%20LED".
-        .header('x-screenshot-output', encodeURIComponent(rec.output))
-        .header('last-modified', new Date(rec.capturedAt).toUTCString())
-        .send(fs.readFileSync(file))
-    );
+        .header('last-modified', new Date(rec.capturedAt).toUTCString());
+    } else {
+      const skipped = new SkippedRows(req.log, 'GET /devices/:id/screenshot');
+      skipped.skip('captured_at', id);
+      skipped.report();
+    }
+    return reply.send(fs.readFileSync(file));
   });
 
   function storeScreenshot(deviceId: string, raw: unknown) {

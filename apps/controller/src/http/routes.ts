@@ -7,6 +7,8 @@ import {
   CreateUserBodySchema,
   type DeviceView,
   IdSchema,
+  isoOrNull,
+  PROOF_PAGE_MAX,
   ProofQuerySchema,
   TIMEZONE,
   toIso,
@@ -21,8 +23,17 @@ import { forbidden, HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
 import { inScope, scopeOf, visibleDeviceIds } from './scope';
 import { proofsToCsv } from './csv';
+import { SkippedRows } from '../store/quarantine';
+import type { StoredProof } from '../store/proofs';
 import { type DeviceStatus, deviceStatus } from '../jobs/device-status';
-import { DeviceListQuerySchema, listDevices, PAGED_QUERY_KEYS, storageView, summarizeDevices } from '../device-list';
+import {
+  DeviceListQuerySchema,
+  listDevices,
+  nowPlayingView,
+  PAGED_QUERY_KEYS,
+  storageView,
+  summarizeDevices,
+} from '../device-list';
 
 const IdParams = z.object({ id: IdSchema });
 
@@ -97,7 +108,7 @@ export function registerRoutes(
   });
 
   // ── Devices ──────────────────────────────────────────────────────────────────────────────────
-  const view = (d: DeviceRecord): DeviceView & { status: DeviceStatus; tags: string[] } => ({
+  const view = (d: DeviceRecord, skipped?: SkippedRows): DeviceView & { status: DeviceStatus; tags: string[] } => ({
     id: d.id,
     name: d.name,
     kind: d.kind,
@@ -106,7 +117,7 @@ export function registerRoutes(
     status: deviceStatus(hub().isOnline(d.id), d.lastSeenAt, Date.now()),
     tags: d.tags,
     lastSeenAt: d.lastSeenAt === null ? null : toIso(d.lastSeenAt),
-    nowPlaying: d.nowPlaying ? { contentId: d.nowPlaying.contentId, startedAt: toIso(d.nowPlaying.startedAt) } : null,
+    nowPlaying: nowPlayingView(d.nowPlaying, skipped),
     bundleVersion: d.bundleVersion,
     ackedBundleVersion: d.ackedBundleVersion,
     outboxSize: d.outboxSize,
@@ -155,12 +166,18 @@ export function registerRoutes(
         // Another district looks the same as a missing one, as for devices.
         if (!g || !inScope(scope, g.id)) throw notFound('group', 'groupId');
       }
-      return listDevices(store, hub(), scope, q);
+      const skipped = new SkippedRows(req.log, 'GET /devices');
+      const page = listDevices(store, hub(), scope, q, Date.now(), skipped);
+      skipped.report();
+      return page;
     }
-    return store.devices
+    const skipped = new SkippedRows(req.log, 'GET /devices');
+    const list = store.devices
       .list()
       .filter((d) => inScope(scope, d.groupId))
-      .map(view);
+      .map((d) => view(d, skipped));
+    skipped.report();
+    return list;
   });
 
   app.get('/api/v1/devices/summary', async (req) => summarizeDevices(store, hub(), scopeOf(store, requireUser(req))));
@@ -229,15 +246,24 @@ export function registerRoutes(
     const to = q.to ? Date.parse(q.to) : null;
     if (from !== null && to !== null && to <= from)
       throw new HttpError(400, 'invalid-input', 'to: must be after from', 'to');
-    const rows = store.proofs.query({ deviceIds, from, to, limit: q.limit });
+    const after = q.cursor === undefined ? null : decodeProofCursor(q.cursor);
+    // Rows written before device times were bounded (or edited in the file) are skipped, never a 500.
+    const skipped = new SkippedRows(req.log, 'GET /proofs');
+    // A CSV without a limit streams every row (memory stays flat); JSON answers are built whole, so capped.
+    const limit = q.limit ?? (q.format === 'csv' ? Number.MAX_SAFE_INTEGER : PROOF_PAGE_MAX);
+    const rows = store.proofs.query({ deviceIds, from, to, limit, after, skipped });
     if (q.format === 'csv') {
+      const body = proofsToCsv(rows);
+      body.on('end', () => skipped.report());
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="proofs.csv"')
-        .send(proofsToCsv(rows));
+        .send(body);
     }
     const out = [];
+    let last: StoredProof | null = null;
     for (const p of rows) {
+      last = p;
       out.push({
         id: p.id,
         deviceId: p.deviceId,
@@ -247,13 +273,29 @@ export function registerRoutes(
         startedAt: toIso(p.startedAt),
         endedAt: toIso(p.endedAt),
         durationMs: p.endedAt - p.startedAt,
-        deviceStartedAt: toIso(p.deviceStartedAt),
+        deviceStartedAt: isoOrNull(p.deviceStartedAt),
         clockOffsetMs: p.clockOffsetMs,
         endReason: p.endReason,
         output: p.output,
-        receivedAt: toIso(p.receivedAt),
+        receivedAt: isoOrNull(p.receivedAt),
       });
     }
+    skipped.report();
+    // A full page may have more after it: the answer stays the plain array, the cursor rides in a header.
+    if (last && out.length === limit) reply.header('x-next-cursor', encodeProofCursor(last));
     return out;
   });
+}
+
+/** Opaque page cursor of GET /proofs: where the page ended in the (startedAt, id) order. */
+export function encodeProofCursor(p: { startedAt: number; id: string }): string {
+  return Buffer.from(`${p.startedAt}:${p.id}`).toString('base64url');
+}
+
+export function decodeProofCursor(cursor: string): { startedAt: number; id: string } {
+  const m = /^(\d{1,16}):([0-9a-f-]{36})$/i.exec(Buffer.from(cursor, 'base64url').toString());
+  const startedAt = m ? Number(m[1]) : NaN;
+  if (!m || !Number.isSafeInteger(startedAt))
+    throw new HttpError(400, 'invalid-input', 'cursor: not a cursor from x-next-cursor', 'cursor');
+  return { startedAt, id: m[2]! };
 }

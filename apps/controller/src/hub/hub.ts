@@ -32,6 +32,8 @@ import { hashToken } from '../auth/tokens';
 import type { StorageMonitor } from '../store/storage';
 import { type BundleBody, compileAll, toBundle } from '../bundles';
 import { DeviceLive } from './device-live';
+import { BundleHistory } from './bundle-history';
+import { DEFAULT_PROOF_BUDGET, ProofBudget, type ProofBudgetOptions } from './proof-budget';
 import type { ControllerMetrics } from '../metrics';
 
 type HubServer = Server<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
@@ -90,8 +92,13 @@ export function createHub(opts: {
   /** Without one (tests of the hub alone), writes are tried as they come and failures are logged. */
   storage?: StorageMonitor;
   metrics: ControllerMetrics;
+  /** Proofs per device per minute and per day (BANGTIN_PROOF_BUDGET_PER_MINUTE / _PER_DAY). */
+  proofBudget?: ProofBudgetOptions;
 }): Hub {
   const { store, log, storage, metrics } = opts;
+  // What each device was sent (its scope for proofs and acks), and how many proofs it may send.
+  const history = new BundleHistory(store.db);
+  const budget = new ProofBudget(opts.proofBudget ?? DEFAULT_PROOF_BUDGET);
   const diskFull = () => storage?.full ?? false;
   /** True when `err` is the disk refusing the write (the monitor is told); false for anything else. */
   const storageFailure = (err: unknown) => storage?.failed(err) ?? false;
@@ -248,14 +255,21 @@ export function createHub(opts: {
     }
     for (const id of current.keys()) if (!compiled.has(id)) current.delete(id);
     // One broadcast per distinct bundle: socket.io encodes the payload once for all its rooms.
+    const historyWrites: (() => void)[] = [];
     for (const { bundle, deviceIds } of changed.values()) {
       const online = deviceIds.filter((id) => sockets.has(id));
+      // Into the history before the send: the player may upload proofs of it before any write lands.
+      for (const id of online) {
+        const w = history.sent(id, bundle);
+        if (w) historyWrites.push(w);
+      }
       // When the change reaches every connected player (a province-wide schedule), the namespace-wide
       // broadcast skips building a set out of 10,000 rooms; the main namespace holds only players.
       if (online.length > 0 && online.length === io.of('/').sockets.size) io.emit('bundle', bundle);
       else if (online.length > 0) io.to(online.map((id) => `device:${id}`)).emit('bundle', bundle);
       for (const id of online) sentBundle(id, bundle.version, 'change');
     }
+    if (historyWrites.length > 0) deferWrite(() => historyWrites.forEach((w) => w()));
     // The versions are recorded right after, in one transaction (a province-wide change must not cost
     // 10,000 commits), and after the sockets got their writes: the revision itself is already
     // committed by nextRevision, so a crash in between only re-sends the same content under a newer one.
@@ -411,6 +425,8 @@ export function createHub(opts: {
       cur = current.get(deviceId);
     }
     if (cur && !uncompiled.has(deviceId)) {
+      const w = history.sent(deviceId, cur.body);
+      if (w) deferWrite(w);
       socket.emit('bundle', toBundle(cur.body, cur.version));
       sentBundle(deviceId, cur.version, 'connect');
     }
@@ -438,6 +454,22 @@ export function createHub(opts: {
       const parsed = InterruptAckSchema.safeParse(raw);
       if (!parsed.success) return reply(fromZodError(parsed.error, 'invalid-interrupt-ack'));
       const { interruptId, shownAt } = parsed.data;
+      // Only for a message this device was sent (in a bundle, or listed as a delivery when it was made).
+      // One the controller does not know at all (deleted) is answered `recorded: false`, as before.
+      if (
+        !history.sentInterrupt(deviceId, interruptId) &&
+        !store.interrupts.deliveredTo(interruptId, deviceId) &&
+        store.interrupts.get(interruptId)
+      ) {
+        dlog.warn({ interruptId }, 'ack for an urgent message never sent to this device refused');
+        return reply(
+          apiError(
+            'interrupt-not-sent',
+            'interruptId: this urgent message was never sent to this device',
+            'interruptId',
+          ),
+        );
+      }
       const at = Date.now();
       let recorded: boolean;
       try {
@@ -506,11 +538,39 @@ export function createHub(opts: {
           }
         }
       }
+      // A device writes plays only of what it was sent: not another district's schedule.
+      const knownCache = new Map<string, boolean>();
+      let outOfScope = 0;
+      const inScope: Proof[] = [];
+      for (const p of valid) {
+        const why = history.proofProblem(deviceId, p.scheduleId, p.startedAt, knownCache);
+        if (why) {
+          rejected.push({ id: p.id, reason: why });
+          outOfScope++;
+        } else inScope.push(p);
+      }
+      // The ingest budget: what is over it is neither acked nor rejected, so it stays in the player's
+      // outbox; with nothing left the batch is refused with when to come back (the player backs off).
+      const grant = budget.take(deviceId, inScope.length);
+      if (grant.granted < inScope.length) {
+        metrics.proofsRejected.inc({ reason: 'budget' }, inScope.length - grant.granted);
+        if (grant.granted === 0 && rejected.length === 0) {
+          const per = grant.exhausted === 'day' ? `${budget.opts.perDay} a day` : `${budget.opts.perMinute} a minute`;
+          dlog.warn({ retryAfterMs: grant.retryAfterMs, budget: grant.exhausted }, 'proof budget exceeded');
+          const e = apiError(
+            'proof-budget-exceeded',
+            `proofs: this device sent more than ${per}; keep them and retry in ${Math.ceil(grant.retryAfterMs / 1000)} s`,
+            'proofs',
+          );
+          return ack({ error: { ...e.error, retryAfterMs: grant.retryAfterMs } });
+        }
+      }
+      const toStore = grant.granted < inScope.length ? inScope.slice(0, grant.granted) : inScope;
       let already: string[];
       const stored = { inserted: 0 };
       try {
         storage?.assertWritable();
-        already = store.proofs.insertBatch(deviceId, valid, Date.now(), stored);
+        already = store.proofs.insertBatch(deviceId, toStore, Date.now(), stored);
       } catch (err) {
         if (storageFailure(err)) {
           return ack(
@@ -518,7 +578,7 @@ export function createHub(opts: {
           );
         }
         dlog.error({ err }, 'storing proofs failed');
-        metrics.proofsRejected.inc({ reason: 'store-failed' }, valid.length);
+        metrics.proofsRejected.inc({ reason: 'store-failed' }, toStore.length);
         return ack(apiError('store-failed', 'the controller could not store proofs; retry later'));
       }
       // A replay is acked again; an id that another device already used is a forgery or a bug, and
@@ -528,15 +588,18 @@ export function createHub(opts: {
         for (const [id, owner] of store.proofs.ownersOf(already)) if (owner !== deviceId) clash.add(id);
       }
       for (const id of clash) rejected.push({ id, reason: 'id: already used by another device' });
-      const invalid = rejected.length - clash.size;
+      const invalid = rejected.length - clash.size - outOfScope;
       if (invalid > 0) metrics.proofsRejected.inc({ reason: 'invalid' }, invalid);
+      if (outOfScope > 0) metrics.proofsRejected.inc({ reason: 'out-of-scope' }, outOfScope);
       if (clash.size > 0) metrics.proofsRejected.inc({ reason: 'id-clash' }, clash.size);
-      const replays = valid.length - stored.inserted - clash.size;
+      const replays = toStore.length - stored.inserted - clash.size;
       if (replays > 0) metrics.proofsDuplicate.inc(replays);
+      // Resending what is already stored (a lost ack, a restore) costs no budget.
+      budget.refund(deviceId, replays);
       if (stored.inserted > 0) metrics.proofsIngested.inc(stored.inserted);
       if (rejected.length > 0) dlog.warn({ rejected: rejected.slice(0, 5), count: rejected.length }, 'proofs rejected');
       noteHealth(deviceId, {});
-      ack({ acked: valid.filter((p) => !clash.has(p.id)).map((p) => p.id), rejected });
+      ack({ acked: toStore.filter((p) => !clash.has(p.id)).map((p) => p.id), rejected });
     });
 
     socket.on('disconnect', (reason) => {

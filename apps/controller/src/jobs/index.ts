@@ -58,12 +58,29 @@ export function schedulingJobs(store: Store, hub: () => Hub, log: Logger, opts: 
       return { changed: changed.length };
     },
   };
-  const rollup: JobDef<{ rolled: number }> = {
+  // Unreadable proofs the rollup moved to quarantined_rows (see store/quarantine.ts): one warning a run.
+  const takeQuarantined = () => {
+    const n = store.rollups.quarantined;
+    store.rollups.quarantined = 0;
+    return n;
+  };
+  const warnQuarantined = (r: { quarantined: number }) => {
+    if (r.quarantined > 0)
+      log.warn({ quarantined: r.quarantined }, 'unreadable proofs skipped by the rollup and moved to quarantined_rows');
+  };
+  const rollup: JobDef<{ rolled: number; quarantined: number }> = {
     name: 'proof-rollup',
     period: { every: 'day', hour: 1, minute: 15 },
-    run: () => ({ rolled: store.rollups.rollupAll() }),
+    run: () => ({ rolled: store.rollups.rollupAll(), quarantined: takeQuarantined() }),
+    after: warnQuarantined,
   };
-  const retention: JobDef<{ rolled: number; deleted: number; prunedRuns: number; prunedSessions: number }> = {
+  const retention: JobDef<{
+    rolled: number;
+    quarantined: number;
+    deleted: number;
+    prunedRuns: number;
+    prunedSessions: number;
+  }> = {
     name: 'proof-retention',
     period: { every: 'day', hour: 1, minute: 45 },
     run: (now) => {
@@ -72,8 +89,10 @@ export function schedulingJobs(store: Store, hub: () => Hub, log: Logger, opts: 
       const deleted = store.rollups.deleteRolledBefore(now - opts.proofRetentionDays * DAY_MS);
       // Connectivity sessions back the availability report over the same span as the proofs.
       const prunedSessions = store.connectivity.deleteEndedBefore(now - opts.proofRetentionDays * DAY_MS);
-      return { rolled, deleted, prunedRuns: store.jobs.prune(now - 30 * DAY_MS), prunedSessions };
+      const prunedRuns = store.jobs.prune(now - 30 * DAY_MS);
+      return { rolled, quarantined: takeQuarantined(), deleted, prunedRuns, prunedSessions };
     },
+    after: warnQuarantined,
   };
   const defs = [campaigns, horizon, devices, rollup, retention] as JobDef[];
   if (opts.backupDir) defs.push(nightlyBackupJob(store, opts.backupDir, opts.backupKeepDays ?? 14));

@@ -48,6 +48,16 @@ interface DeviceRow {
   time_zone: string | null;
 }
 
+/** The stored JSON of what plays; text that is not JSON (edited in the file) reads as nothing playing. */
+function parseNowPlaying(json: string | null): NowPlaying | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as NowPlaying;
+  } catch {
+    return null;
+  }
+}
+
 function toRecord(r: DeviceRow, tags: string[] = []): DeviceRecord {
   return {
     id: r.id,
@@ -57,7 +67,7 @@ function toRecord(r: DeviceRow, tags: string[] = []): DeviceRecord {
     createdAt: r.created_at,
     revokedAt: r.revoked_at,
     lastSeenAt: r.last_seen_at,
-    nowPlaying: r.now_playing ? (JSON.parse(r.now_playing) as NowPlaying) : null,
+    nowPlaying: parseNowPlaying(r.now_playing),
     bundleVersion: r.bundle_version,
     bundleHash: r.bundle_hash,
     ackedBundleVersion: r.acked_bundle_version,

@@ -133,6 +133,15 @@ export class InterruptStore {
     ).map((r) => ({ deviceId: r.device_id, ackedAt: r.acked_at, shownAt: r.shown_at }));
   }
 
+  /** True when the device was among those the message was sent to when it was made. */
+  deliveredTo(id: string, deviceId: string): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM interrupt_deliveries WHERE interrupt_id = ? AND device_id = ?')
+        .get(id, deviceId) !== undefined
+    );
+  }
+
   /** Records a device's ack; the first ack wins so re-sent acks keep the true time. False if unknown. */
   ack(id: string, deviceId: string, at: number, shownAt: number | null): boolean {
     if (!this.db.prepare('SELECT 1 FROM interrupts WHERE id = ?').get(id)) return false;

@@ -30,7 +30,7 @@ describe('migrations', () => {
       .prepare(
         'INSERT INTO proofs (id, device_id, content_id, playlist_id, schedule_id, started_at, ended_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run('p1', 'd1', 'c1', 'pl1', 's1', 1000, 2000, 3000);
+      .run('p1', 'd1', 'c1', 'pl1', 's1', 1_700_000_000_000, 1_700_000_010_000, 1_700_000_020_000);
     old
       .prepare("INSERT INTO device_groups (id, parent_id, name, kind) VALUES ('g1', NULL, 'Quảng Nam', 'province')")
       .run();
@@ -43,7 +43,7 @@ describe('migrations', () => {
     // Old rows survive, and columns added later carry their defaults.
     expect(proof).toMatchObject({
       device_id: 'd1',
-      started_at: 1000,
+      started_at: 1_700_000_000_000,
       end_reason: 'completed',
       output: 'main',
       clock_offset_ms: 0,

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { badInstantSql, PROOF_PROBLEM_SQL, quarantineRows, rowJsonSql } from './quarantine';
 
 /**
  * Versioned migrations, applied in order at start. `PRAGMA user_version` records the last one applied,
@@ -395,7 +396,91 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    name: 'quarantine stored rows with device times no reader can use (issue 14)',
+    up: (db) => {
+      // Before the bounds on device instants, a proof with startedAt = 9e15 was stored and broke every
+      // reader after it. Such rows move here, whole (as JSON), with why; nothing is lost, and an
+      // administrator can look at them with the sqlite3 shell.
+      db.exec(`
+        CREATE TABLE quarantined_rows (
+          id INTEGER PRIMARY KEY,
+          table_name TEXT NOT NULL,
+          row_json TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          quarantined_at INTEGER NOT NULL
+        );
+      `);
+      const now = Date.now();
+      // Whole records: the row goes.
+      quarantineRows(db, 'proofs', PROOF_PROBLEM_SQL, now);
+      quarantineRows(
+        db,
+        'device_screenshots',
+        `CASE WHEN ${badInstantSql('captured_at')} THEN 'captured_at outside 2020-01-01 … 2100' END`,
+        now,
+      );
+      quarantineRows(
+        db,
+        'survey_answers',
+        `CASE WHEN ${badInstantSql('answered_at')} THEN 'answered_at outside 2020-01-01 … 2100' END`,
+        now,
+      );
+      // A bad value in a row that must stay (the device, the record that a message was delivered): the
+      // row is copied to quarantine and only the value is cleared.
+      const shown = `CASE WHEN shown_at IS NOT NULL AND ${badInstantSql('shown_at')} THEN 'shown_at outside 2020-01-01 … 2100' END`;
+      copyToQuarantine(db, 'interrupt_deliveries', shown, now);
+      db.exec(`UPDATE interrupt_deliveries SET shown_at = NULL WHERE (${shown}) IS NOT NULL`);
+      const playing = `CASE WHEN now_playing IS NOT NULL AND (json_valid(now_playing) = 0
+          OR ${badInstantSql("json_extract(now_playing, '$.startedAt')")}) THEN 'now_playing.startedAt outside 2020-01-01 … 2100' END`;
+      copyToQuarantine(db, 'devices', playing, now);
+      db.exec(`UPDATE devices SET now_playing = NULL WHERE (${playing}) IS NOT NULL`);
+    },
+  },
+  {
+    version: 13,
+    name: 'device bundle history: the schedules and urgent messages each device was sent (issue 14)',
+    up: (db) => {
+      // A proof may name only a schedule (or urgent message) that appeared in a bundle sent to its device,
+      // and an urgent-message ack only a message sent to it. Never pruned: a player may upload a week of
+      // plays of a schedule deleted since. Seeded with what proofs and deliveries already show was sent.
+      db.exec(`
+        CREATE TABLE device_bundle_refs (
+          device_id TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('schedule', 'interrupt')),
+          ref_id TEXT NOT NULL,
+          first_sent_at INTEGER NOT NULL,
+          PRIMARY KEY (device_id, ref_id)
+        ) WITHOUT ROWID;
+      `);
+      const now = Date.now();
+      db.prepare(
+        `INSERT OR IGNORE INTO device_bundle_refs (device_id, kind, ref_id, first_sent_at)
+         SELECT device_id, 'interrupt', interrupt_id, ? FROM interrupt_deliveries`,
+      ).run(now);
+      db.prepare(
+        `INSERT OR IGNORE INTO device_bundle_refs (device_id, kind, ref_id, first_sent_at)
+         SELECT DISTINCT p.device_id, CASE WHEN i.id IS NULL THEN 'schedule' ELSE 'interrupt' END, p.schedule_id, ?
+         FROM proofs p LEFT JOIN interrupts i ON i.id = p.schedule_id`,
+      ).run(now);
+      // Plays before this instant cannot be judged by the history (it did not exist yet). A new database
+      // (no device enrolled) has its whole history: 0.
+      const upgrade = db.prepare('SELECT 1 FROM devices LIMIT 1').get() !== undefined;
+      db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('bundle_refs_since', ?)`).run(
+        String(upgrade ? now : 0),
+      );
+    },
+  },
 ];
+
+/** Copies the rows of `table` whose `reasonSql` is not NULL into quarantined_rows (the caller fixes them). */
+function copyToQuarantine(db: Database.Database, table: string, reasonSql: string, now: number): void {
+  db.prepare(
+    `INSERT INTO quarantined_rows (table_name, row_json, reason, quarantined_at)
+     SELECT '${table}', ${rowJsonSql(db, table)}, ${reasonSql}, ? FROM "${table}" WHERE (${reasonSql}) IS NOT NULL`,
+  ).run(now);
+}
 
 /** The database was written by a newer bangtin: never migrated backwards, never opened. */
 export class SchemaTooNewError extends Error {

@@ -85,14 +85,16 @@ describe('ProofStore.query', () => {
         (rows, from, limit) => {
           const store = fresh();
           const devices = enrol(store, 4);
-          const items = rows.map((r) => ({ device: devices[r.d]!, p: proof(1_000_000 + r.t) }));
+          const items = rows.map((r) => ({ device: devices[r.d]!, p: proof(1_700_000_000_000 + r.t) }));
           for (const x of items) store.proofs.insertBatch(x.device, [x.p]);
           const want = items
-            .filter((x) => x.p.startedAt >= 1_000_000 + from)
+            .filter((x) => x.p.startedAt >= 1_700_000_000_000 + from)
             .sort((a, b) => a.p.startedAt - b.p.startedAt || (a.p.id < b.p.id ? -1 : 1))
             .slice(0, limit)
             .map((x) => x.p.id);
-          const got = [...store.proofs.query({ deviceIds: null, from: 1_000_000 + from, limit })].map((p) => p.id);
+          const got = [...store.proofs.query({ deviceIds: null, from: 1_700_000_000_000 + from, limit })].map(
+            (p) => p.id,
+          );
           expect(got).toEqual(want);
         },
       ),

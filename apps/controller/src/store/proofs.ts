@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Proof } from '@bangtin/shared';
+import { proofRowProblem, type SkippedRows, STORED_END_MS } from './quarantine';
 
 export interface StoredProof extends Proof {
   deviceId: string;
@@ -26,6 +27,10 @@ export interface ProofQuery {
   from?: number | null;
   to?: number | null;
   limit: number;
+  /** Resume after this proof (exclusive): the last (startedAt, id) of the previous page. */
+  after?: { startedAt: number; id: string } | null;
+  /** Where rows no reader can use (times outside 2020 … 2100, see quarantine.ts) are counted; they are skipped. */
+  skipped?: SkippedRows;
 }
 
 export class ProofStore {
@@ -44,9 +49,10 @@ export class ProofStore {
   }
   /** Start (ms UTC) of the latest proof stored for a device, or null when none (see Hello.proofsThrough). */
   latestStartOf(deviceId: string): number | null {
-    const row = this.db.prepare('SELECT MAX(started_at) AS t FROM proofs WHERE device_id = ?').get(deviceId) as {
-      t: number | null;
-    };
+    // Bounded: a stored row from before the bounds (9e15) must not become the player's resend point.
+    const row = this.db
+      .prepare('SELECT MAX(started_at) AS t FROM proofs WHERE device_id = ? AND started_at < ?')
+      .get(deviceId, STORED_END_MS) as { t: number | null };
     return row.t;
   }
 
@@ -149,10 +155,11 @@ export class ProofStore {
     const before = (x: ProofRow, y: ProofRow) =>
       x.started_at < y.started_at || (x.started_at === y.started_at && x.id < y.id);
     const cursors: Cursor[] = [];
+    // Start just before `from`, inclusive of it; or just after the previous page's last proof.
+    const after = q.after && q.after.startedAt >= from ? q.after : { startedAt: from - 1, id: '\uffff' };
     for (const device of new Set(deviceIds)) {
       const c: Cursor = { device, rows: [], at: 0, done: false };
-      // Start just before `from`, inclusive of it.
-      fill(c, from - 1, '\uffff');
+      fill(c, after.startedAt, after.id);
       if (c.rows.length > 0) cursors.push(c);
     }
     let left = q.limit;
@@ -165,8 +172,12 @@ export class ProofStore {
       }
       const c = cursors[best]!;
       const row = c.rows[c.at++]!;
-      yield toStored(row);
-      left--;
+      const problem = proofRowProblem(row);
+      if (problem) q.skipped?.skip(problem, row.id);
+      else {
+        yield toStored(row);
+        left--;
+      }
       if (c.at === c.rows.length) {
         if (c.done) cursors.splice(best, 1);
         else {

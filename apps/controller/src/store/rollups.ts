@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { formatLocalDay, localDayOf, TIMEZONE } from '@bangtin/shared';
+import { PROOF_PROBLEM_SQL, proofRowProblem, quarantineRows } from './quarantine';
 
 export interface DailyRow {
   deviceId: string;
@@ -17,6 +18,12 @@ export interface DailyRow {
  * proof is counted exactly once however late it arrives, and retention deletes flagged rows only.
  */
 export class RollupStore {
+  /**
+   * Unreadable proofs (times outside 2020 … 2100, see quarantine.ts) the rollups moved to
+   * quarantined_rows since this was last read and reset; the job logs them.
+   */
+  quarantined = 0;
+
   constructor(
     private readonly db: Database.Database,
     private readonly timeZone = TIMEZONE,
@@ -44,7 +51,14 @@ export class RollupStore {
       }[];
       if (rows.length === 0) return 0;
       const sums = new Map<string, DailyRow>();
+      // A bad row would throw in localDayOf on every run, so proof_daily would stop growing and retention
+      // (which rolls up first) never delete again: it is moved aside instead, and the rest is counted.
+      let moved = 0;
       for (const r of rows) {
+        if (proofRowProblem(r)) {
+          moved += quarantineRows(this.db, 'proofs', PROOF_PROBLEM_SQL, Date.now(), 'rowid = ?', [r.rid]);
+          continue;
+        }
         const localDate = formatLocalDay(localDayOf(this.timeZone, r.started_at));
         const key = `${r.device_id}|${r.campaign_id}|${r.content_id}|${localDate}`;
         let s = sums.get(key);
@@ -71,14 +85,17 @@ export class RollupStore {
       for (const s of sums.values()) up.run(s.deviceId, s.campaignId, s.contentId, s.localDate, s.plays, s.airtimeMs);
       const mark = this.db.prepare('UPDATE proofs SET rolled_up = 1 WHERE rowid = ?');
       for (const r of rows) mark.run(r.rid);
+      this.quarantined += moved;
       return rows.length;
     })();
   }
 
+  /** Rolls up every unrolled proof; returns how many were counted (quarantined ones are not). */
   rollupAll(batch = 20_000): number {
     let total = 0;
+    const before = this.quarantined;
     for (let n = this.rollupBatch(batch); n > 0; n = this.rollupBatch(batch)) total += n;
-    return total;
+    return total - (this.quarantined - before);
   }
 
   /** Deletes rolled-up proofs that started before `before`; never an unrolled one. */

@@ -255,7 +255,7 @@ export class Connection {
       // The column form was refused as a whole: send objects so the controller names each bad proof.
       res = await this.socket.timeout(timeoutMs).emitWithAck('proofs:upload', { proofs });
     }
-    if ('error' in res) throw new Error(`${res.error.code}: ${res.error.message}`);
+    if ('error' in res) throw new UploadRefused(res.error.code, res.error.message, res.error.retryAfterMs);
     return res;
   }
 
@@ -283,5 +283,19 @@ export class Connection {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.socket.disconnect();
+  }
+}
+
+/**
+ * The controller refused a proof upload; the proofs stay in the outbox. `retryAfterMs` is set when the
+ * refusal is only for now (the device's ingest budget): no retry is useful before it.
+ */
+export class UploadRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`${code}: ${message}`);
   }
 }

@@ -24,7 +24,7 @@ import {
 import { type MediaCache, mediaRefs } from '../cache/media-cache';
 import { SurveyOutbox } from './survey-outbox';
 import { Outbox, type OutboxStorage } from '../proofs/outbox';
-import { Connection } from './connection';
+import { Connection, UploadRefused } from './connection';
 import { ControllerClock, SYSTEM_CLOCK } from './clock';
 import { InterruptAcks } from './interrupt-acks';
 import { type PowerRule, PowerSchedule, type PowerState } from './power';
@@ -530,7 +530,11 @@ export function startPlayer(opts: PlayerOptions): Player {
           );
           lastUploadError = err.message;
         }
-        const delay = backoffDelay(uploadFailures, opts.uploadBackoff ?? UPLOAD_BACKOFF);
+        // Over the controller's ingest budget: sooner than it says would only be refused again.
+        // (At most an hour, whatever it says: a day's budget is retried hourly, cheaply refused till then.)
+        const wait =
+          err instanceof UploadRefused && err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, 3_600_000) : 0;
+        const delay = Math.max(wait, backoffDelay(uploadFailures, opts.uploadBackoff ?? UPLOAD_BACKOFF));
         uploadFailures++;
         emitter.emit('upload-failed', err.message, delay);
         if (!closed && !retryTimer) {

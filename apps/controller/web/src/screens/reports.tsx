@@ -11,7 +11,8 @@ import { BarChart } from '../reports/airtime-chart';
 import { RollupReport, SurveyReport } from '../reports/rollup-report';
 import { AvailabilityReport, useAvailability } from '../reports/availability-report';
 
-const LIMIT = 100_000;
+/** The most GET /proofs answers as JSON (its cap); the CSV export has no limit: it streams every row. */
+const LIMIT = 10_000;
 
 interface Filter {
   deviceId: string;
@@ -21,7 +22,7 @@ interface Filter {
 
 /** Query string for GET /proofs: local days, `to` inclusive, as UTC instants. */
 function proofQuery(f: Filter, format: 'json' | 'csv'): string {
-  const q = new URLSearchParams({ format, limit: String(LIMIT) });
+  const q = new URLSearchParams(format === 'csv' ? { format } : { format, limit: String(LIMIT) });
   if (f.deviceId) q.set('deviceId', f.deviceId);
   if (f.from) q.set('from', new Date(localDayStart(f.from)).toISOString());
   if (f.to) q.set('to', new Date(localDayStart(addDays(f.to, 1))).toISOString());
