@@ -92,7 +92,12 @@ const t0 = performance.now();
 player = spawnPlayer(controller.url);
 await page.goto(await rendererUrl(player));
 const serveMs = performance.now() - t0;
-await page.waitForFunction(() => document.documentElement.dataset.showing !== undefined, null, { timeout: 30_000 });
+await page
+  .waitForFunction(() => document.documentElement.dataset.showing !== undefined, null, { timeout: 30_000 })
+  .catch((err: unknown) => {
+    console.error(`the cold-started player showed nothing; its log:\n${player.out()}`);
+    throw err;
+  });
 const coldMs = performance.now() - t0;
 player.child.kill('SIGKILL');
 
@@ -211,7 +216,8 @@ function spawnPlayer(controllerUrl: string): { child: ChildProcess; out: () => s
 
 async function rendererUrl(p: { child: ChildProcess; out: () => string }): Promise<string> {
   for (;;) {
-    const m = /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"[^\n]*renderer served/.exec(p.out());
+    // The page URL carries the bridge key the runtime asks of its renderer (issue #14 item 12).
+    const m = /"pageUrl":"(http:\/\/127\.0\.0\.1:\d+\/\?bridge=[\w-]+)"[^\n]*renderer served/.exec(p.out());
     if (m) return m[1]!;
     if (p.child.exitCode !== null) throw new Error(`player exited: ${p.out()}`);
     await new Promise((r) => setTimeout(r, 20));
