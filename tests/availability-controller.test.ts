@@ -20,13 +20,17 @@ interface Report {
     controllerDownSeconds: number;
     observedSeconds: number;
     controllerDown: { from: string; to: string; seconds: number }[];
+    offline: { from: string; to: string; seconds: number; ongoing: boolean }[];
+    observed: { from: string; to: string } | null;
   }[];
 }
 
 const today = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 
 /** The device's availability today; `offlineSeconds` counts only what the outage added. */
-async function outage(signal: 'SIGTERM' | 'SIGKILL'): Promise<Report['devices'][number]> {
+async function outage(
+  signal: 'SIGTERM' | 'SIGKILL',
+): Promise<Report['devices'][number] & { downAt: number; backAt: number; readAt: number }> {
   const dataDir = tmpDir('avail-c');
   let controller = await startControllerProcess({ dataDir });
   procs.push(controller);
@@ -44,6 +48,7 @@ async function outage(signal: 'SIGTERM' | 'SIGKILL'): Promise<Report['devices'][
   // Before the outage: the seconds between enrolment and the player's first connection are offline already.
   const before = (await api.get<Report>(`/reports/availability?from=${today()}&to=${today()}&deviceId=${dev.id}`)).body
     .devices[0]!.offlineSeconds;
+  const downAt = Date.now();
   if (signal === 'SIGKILL') await controller.kill9();
   else {
     controller.child.kill('SIGTERM');
@@ -58,16 +63,27 @@ async function outage(signal: 'SIGTERM' | 'SIGKILL'): Promise<Report['devices'][
     'the player back',
     40_000,
   );
+  const backAt = Date.now();
   const r = await api.get<Report>(`/reports/availability?from=${today()}&to=${today()}&deviceId=${dev.id}`);
+  const readAt = Date.now();
   expect(r.status).toBe(200);
   const d = r.body.devices[0]!;
-  return { ...d, offlineSeconds: d.offlineSeconds - before };
+  // What the issue saw after a restart: a player back online reported as "still disconnected".
+  expect(d.offline.filter((g) => g.ongoing)).toEqual([]);
+  // Connected from its reconnection up to now: the open session counts up to the moment of reading.
+  expect(Date.parse(d.observed!.to)).toBeGreaterThanOrEqual(backAt - 1000);
+  expect(Date.parse(d.observed!.to)).toBeLessThanOrEqual(readAt);
+  // (The player process may record its reconnection a few ms after the dashboard first shows it.)
+  for (const g of [...d.offline, ...d.controllerDown]) expect(Date.parse(g.to)).toBeLessThanOrEqual(backAt + 1000);
+  return { ...d, offlineSeconds: d.offlineSeconds - before, downAt, backAt, readAt };
 }
 
 describe('availability across a controller outage', () => {
   it('counts a clean stop as controller downtime, not as the device being offline', async () => {
     const d = await outage('SIGTERM');
     expect(d.controllerDownSeconds).toBeGreaterThanOrEqual(4);
+    // Only the real gap: from the stop to the player's reconnection, nothing more.
+    expect(d.controllerDownSeconds).toBeLessThanOrEqual(Math.ceil((d.backAt - d.downAt) / 1000) + 1);
     expect(d.offlineSeconds).toBeLessThanOrEqual(1);
   });
 
@@ -75,6 +91,8 @@ describe('availability across a controller outage', () => {
     const d = await outage('SIGKILL');
     // From its last heartbeat (≤ 5 s before the kill) to the restart plus the players' reconnect.
     expect(d.controllerDownSeconds).toBeGreaterThanOrEqual(4);
+    // Its last heartbeat was at most 5 s before the kill; the gap ends at the player's reconnection.
+    expect(d.controllerDownSeconds).toBeLessThanOrEqual(Math.ceil((d.backAt - d.downAt) / 1000) + 6);
     expect(d.offlineSeconds).toBeLessThanOrEqual(1);
     expect(d.controllerDown.length).toBeGreaterThanOrEqual(1);
   });

@@ -53,7 +53,13 @@ export async function startControllerProcess(dataDir: string, password: string):
       ],
       {
         cwd: ROOT,
-        env: { ...process.env, BANGTIN_LOG_LEVEL: 'warn', BANGTIN_ADMIN_PASSWORD: password },
+        // Every simulated player connects from 127.0.0.1: lift the per-address connection cap.
+        env: {
+          ...process.env,
+          BANGTIN_LOG_LEVEL: 'warn',
+          BANGTIN_ADMIN_PASSWORD: password,
+          BANGTIN_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+        },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     ),

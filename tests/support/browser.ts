@@ -45,10 +45,16 @@ export function buildWebIfMissing(): void {
 
 /** The player's renderer as shipped: built by Vite into what the player's browser mode serves. */
 export function buildRenderer(): void {
-  const r = spawnSync(
-    path.join(ROOT, 'apps/player/node_modules/.bin/vite'),
-    ['build', '-c', 'src/renderer/vite.config.ts', '--logLevel', 'warn'],
-    { cwd: path.join(ROOT, 'apps/player'), encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`renderer build failed: ${r.stderr}`);
+  // Two test files may build at once; Vite refuses a second build of the same project, so wait for it.
+  for (let attempt = 0; ; attempt++) {
+    const r = spawnSync(
+      path.join(ROOT, 'apps/player/node_modules/.bin/vite'),
+      ['build', '-c', 'src/renderer/vite.config.ts', '--logLevel', 'warn'],
+      { cwd: path.join(ROOT, 'apps/player'), encoding: 'utf8' },
+    );
+    if (r.status === 0) return;
+    if (attempt >= 30 || !/another Vite build process/.test(`${r.stdout}${r.stderr}`))
+      throw new Error(`renderer build failed: ${r.stderr}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
 }

@@ -28,7 +28,7 @@ export interface CompileInput {
 }
 
 export function loadCompileInput(store: Store, now = Date.now()): CompileInput {
-  const { content, playlists } = store.content.snapshot();
+  const { content, playlists } = store.content.snapshot(now);
   return {
     devices: store.devices.compileTargets(),
     groups: store.groups.list(),
@@ -177,7 +177,9 @@ export function toBundleSchedule(
     priority: s.priorityFromCampaign && campaign ? campaign.priority : s.priority,
     createdAt: s.createdAt,
   };
-  if (s.recurrence && s.recurrence.kind !== 'always') bs.recurrence = s.recurrence;
+  // An entry that sets no recurrence of its own follows its campaign's ("weekdays 7:00–17:00").
+  const recurrence = s.recurrence ?? campaign?.recurrence ?? null;
+  if (recurrence && recurrence.kind !== 'always') bs.recurrence = recurrence;
   // A schedule that names Asia/Ho_Chi_Minh travels without it (old bundles hash the same) and gets it
   // back in the bundle of a device in another zone (see `pinnedToDefaultZone`).
   if (s.timeZone && s.timeZone !== TIMEZONE) bs.timeZone = s.timeZone;

@@ -106,3 +106,17 @@ describe('readConfig: proof ingest budget', () => {
     );
   });
 });
+
+describe('readConfig: HTTP limits (issue #14 item 3)', () => {
+  it('passes the per-address connection cap and request timeout on, absent when unset', () => {
+    expect(readConfig([], {}).maxConnectionsPerAddress).toBeUndefined();
+    const c = readConfig([], { BANGTIN_MAX_CONNECTIONS_PER_ADDRESS: '500', BANGTIN_REQUEST_TIMEOUT_MS: '600000' });
+    expect([c.maxConnectionsPerAddress, c.requestTimeoutMs]).toEqual([500, 600_000]);
+  });
+
+  it('refuses nonsense, naming the variable', () => {
+    expect(fails([], { BANGTIN_MAX_CONNECTIONS_PER_ADDRESS: '0' })).toMatch(/^BANGTIN_MAX_CONNECTIONS_PER_ADDRESS: /);
+    expect(fails([], { BANGTIN_REQUEST_TIMEOUT_MS: 'nhanh' })).toMatch(/^BANGTIN_REQUEST_TIMEOUT_MS: /);
+    expect(fails([], { BANGTIN_REQUEST_TIMEOUT_MS: '1000' })).toMatch(/^BANGTIN_REQUEST_TIMEOUT_MS: .*30000/);
+  });
+});

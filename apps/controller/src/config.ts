@@ -39,6 +39,18 @@ const ConfigSchema = z.object({
       'must be IP addresses or CIDR ranges, comma-separated (127.0.0.1,10.0.0.0/8)',
     )
     .optional(),
+  maxConnectionsPerAddress: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1_000_000)
+    .optional(),
+  requestTimeoutMs: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(30_000, 'must be at least 30000 (30 s): headers alone may take that long')
+    .max(3_600_000, 'must be at most 3600000 (1 h)')
+    .optional(),
 });
 
 function isAddressOrCidr(v: string): boolean {
@@ -92,6 +104,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
     proofBudgetPerMinute: env.BANGTIN_PROOF_BUDGET_PER_MINUTE || undefined,
     proofBudgetPerDay: env.BANGTIN_PROOF_BUDGET_PER_DAY || undefined,
     trustProxy: values['trust-proxy'] ?? (env.BANGTIN_TRUST_PROXY || undefined),
+    maxConnectionsPerAddress: env.BANGTIN_MAX_CONNECTIONS_PER_ADDRESS || undefined,
+    requestTimeoutMs: env.BANGTIN_REQUEST_TIMEOUT_MS || undefined,
   });
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -107,6 +121,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ControllerCo
       proofBudgetPerMinute: 'BANGTIN_PROOF_BUDGET_PER_MINUTE',
       proofBudgetPerDay: 'BANGTIN_PROOF_BUDGET_PER_DAY',
       trustProxy: '--trust-proxy / BANGTIN_TRUST_PROXY',
+      maxConnectionsPerAddress: 'BANGTIN_MAX_CONNECTIONS_PER_ADDRESS',
+      requestTimeoutMs: 'BANGTIN_REQUEST_TIMEOUT_MS',
     };
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);

@@ -13,7 +13,15 @@ const log = createLogger('controller');
 
 try {
   const config = readConfig(process.argv.slice(2), process.env);
-  const controller = await startController({ ...config, log });
+  const { maxConnectionsPerAddress, requestTimeoutMs, ...rest } = config;
+  const controller = await startController({
+    ...rest,
+    log,
+    httpLimits: {
+      ...(maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress } : {}),
+      ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+    },
+  });
   log.info({ url: controller.url, dataDir: config.dataDir }, 'controller listening');
   process.stdout.write(`\nbangtin controller: ${controller.url}\n`);
   if (controller.initialAdminPassword) {

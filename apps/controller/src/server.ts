@@ -7,16 +7,23 @@ import { openStore, type Store } from './store';
 import { createHub, type Hub } from './hub/hub';
 import type { ProofBudgetOptions } from './hub/proof-budget';
 import { createAdminEvents } from './hub/admin-events';
-import { registerAuth } from './http/auth';
+import rateLimit from '@fastify/rate-limit';
+import { type LoginGuardState, type LoginLimits, registerAuth } from './http/auth';
+import { capConnectionsPerAddress, type HttpLimits, httpLimits, serverTimeoutOptions } from './http/connection-limits';
+import { registerSecurityHeaders } from './http/security-headers';
 import { registerMedia } from './http/media';
 import { type MediaTools, missingTools, type OptionalTool, systemTools } from './http/media-probe';
 import { registerRoutes } from './http/routes';
+import { registerContentEditRoutes } from './http/content-edit';
 import { registerSchedulingRoutes } from './http/scheduling';
 import { startJobs } from './jobs';
 import { advanceHorizon } from './jobs/horizon';
 import { registerDeviceOutputs } from './http/device-outputs';
 import { registerBoards } from './http/boards';
 import { registerReenrolmentRoutes } from './http/reenrolments';
+import { registerAudit } from './http/audit';
+import { registerUserRoutes } from './http/users';
+import { watchStopAcks } from './hub/stop-acks';
 import { registerStatic } from './http/static';
 import { errorHandler, storageFull } from './http/errors';
 import { StorageFullError, storageCause, storageErrorCode, StorageMonitor } from './store/storage';
@@ -26,6 +33,7 @@ import { createLogger } from './log';
 import { backupDir } from './store/db';
 import { backupHealth } from './store/backup';
 import { writePidFile } from './ops/pid-file';
+import { registerEvidenceRoutes } from './http/evidence';
 import { type ControllerMetrics, createMetrics, METRICS_TOKEN_MIN_LENGTH, registerMetrics } from './metrics';
 
 export interface ControllerOptions {
@@ -61,6 +69,10 @@ export interface ControllerOptions {
   trustProxy?: string[] | undefined;
   /** Proofs per device per minute and per day (BANGTIN_PROOF_BUDGET_PER_MINUTE / _PER_DAY); default 6,000 and 200,000. */
   proofBudget?: ProofBudgetOptions;
+  /** Login defences (per-address limit, concurrent password checks, lockout table); defaults in http/auth.ts. */
+  login?: Partial<LoginLimits>;
+  /** Timeouts and the per-address connection cap of the HTTP server; defaults in http/connection-limits.ts. */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 export interface Controller {
@@ -81,6 +93,10 @@ export interface Controller {
    * invalid, and the old certificate stays. Only for a controller started with `tls`.
    */
   reloadTls(files: { cert: string | Buffer; key: string | Buffer }): void;
+  /** The login defences' state (how many address + username pairs the lockout table holds). */
+  loginGuard: LoginGuardState;
+  /** Every route the HTTP server knows, as `METHOD /path/:param` (the auth matrix tests walk these). */
+  routes: readonly string[];
   close(): Promise<void>;
 }
 
@@ -128,23 +144,42 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     initialAdminPassword = password;
   }
 
+  const limits = httpLimits(opts.httpLimits);
+  const { nodeServer, ...timeouts } = serverTimeoutOptions(limits);
   const app = Fastify({
     loggerInstance: log.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    ...timeouts,
     ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
     // With `https`, fastify's types turn the instance into FastifyInstance<https.Server>, which every
     // route module would then have to be generic over; the routes and Socket.IO only need what an
     // https.Server inherits from http.Server, so the option is added untyped.
-    ...((opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}) as object),
+    ...((opts.tls
+      ? { https: { cert: opts.tls.cert, key: opts.tls.key, ...nodeServer } }
+      : { http: nodeServer }) as object),
+  });
+  capConnectionsPerAddress(
+    app.server,
+    limits.maxConnectionsPerAddress,
+    opts.trustProxy ?? [],
+    log.child({ module: 'http' }),
+  );
+  const routes: string[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) routes.push(`${m} ${r.url}`);
   });
   app.setErrorHandler(errorHandler(log, storage));
   registerMetrics(app, metrics, metricsToken); // first: its hook times every route registered after
+  // Before any route or hook that answers early (media for players): every answer gets the headers.
+  await registerSecurityHeaders(app);
+  // Per-route only (`config.rateLimit`): the login route uses it, see registerAuth.
+  await app.register(rateLimit, { global: false });
   // While the disk is full every change is refused up front with 507 (the same answer a failed write
   // gets), before a body is read: an upload would only fill the last bytes. Login and logout work
   // (sessions are held in memory, see registerAuth); everything that reads works.
   app.addHook('onRequest', async (req) => {
     if (!storage.full || req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
-    const url = req.url.split('?')[0]!;
+    const url = req.routeOptions.url ?? req.url.split('?')[0]!; // the decoded route, as in registerAuth
     if (!url.startsWith('/api/') || url === '/api/v1/auth/login' || url === '/api/v1/auth/logout') return;
     throw storageFull(storage);
   });
@@ -159,13 +194,17 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     return hub;
   };
   const mediaTools = opts.mediaTools ?? systemTools();
+  registerAudit(app, store); // first: its hooks record every change made through the routes below
   registerMedia(app, store, getHub, mediaTools); // before registerAuth: players fetch media with device tokens
-  registerAuth(app, store, storage);
+  const loginGuard = registerAuth(app, store, storage, opts.login);
   registerRoutes(app, store, getHub, VERSION, storage, () => backupHealth(nightlyDir, Date.now(), startedAt));
   registerSchedulingRoutes(app, store, getHub);
+  registerContentEditRoutes(app, store, getHub);
   registerDeviceOutputs(app, store, getHub);
   registerBoards(app, store, getHub);
   registerReenrolmentRoutes(app, store, getHub);
+  registerUserRoutes(app, store, getHub);
+  registerEvidenceRoutes(app, store);
   await registerStatic(app);
   await app.ready();
   // Bundles carry a horizon from the first compile on; afterwards only the daily job moves it.
@@ -190,6 +229,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     metrics,
     ...(opts.proofBudget ? { proofBudget: opts.proofBudget } : {}),
   });
+  watchStopAcks(store, hub, (err) => log.error({ err }, 'recording an urgent-message stop ack failed'));
   const adminEvents = createAdminEvents({ hub, store, log: log.child({ module: 'admin-events' }) });
 
   await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
@@ -249,6 +289,8 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     metrics,
     initialAdminPassword,
     missingTools: missing,
+    loginGuard,
+    routes,
     reloadTls: (files) => {
       if (!opts.tls) throw new Error('this controller serves plain HTTP; start it with a certificate to use TLS');
       (app.server as unknown as https.Server).setSecureContext({ cert: files.cert, key: files.key });

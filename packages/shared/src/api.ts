@@ -139,6 +139,8 @@ export const CreateCampaignBodySchema = z
     playlistIds: z.array(IdSchema).max(100).default([]),
     /** Publish at once (`scheduled`; the job makes it `running` on its first day) or keep as a draft. */
     status: z.enum(['draft', 'scheduled']).default('draft'),
+    /** When its entries run, unless an entry sets its own (weekly dayparts, cron or always). */
+    recurrence: RecurrenceSchema.nullish(),
   })
   .refine((c) => c.endsOn >= c.startsOn, { path: ['endsOn'], message: 'must not be before startsOn' });
 
@@ -156,6 +158,8 @@ export const UpdateCampaignBodySchema = z.object({
   target: TargetSchema.optional(),
   playlistIds: z.array(IdSchema).max(100).optional(),
   status: z.enum(['draft', 'scheduled']).optional(),
+  /** null clears it: the entries then run whenever their own windows say. */
+  recurrence: RecurrenceSchema.nullish(),
 });
 
 /** Schedules every playlist of a campaign at once, linked to it. */
@@ -252,10 +256,10 @@ export const ProofQuerySchema = z.object({
   deviceId: IdSchema.optional(),
   from: InstantSchema.optional(),
   to: InstantSchema.optional(),
-  format: z.enum(['json', 'csv']).default('json'),
+  format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   /**
    * At most 10,000 per answer (a million built one JSON answer in memory: issue 14). Absent: 10,000 for
-   * JSON; for CSV every matching row (it streams row by row, so memory stays flat however many).
+   * JSON; for CSV and xlsx every matching row (it streams row by row, so memory stays flat however many).
    */
   limit: z.coerce
     .number({ message: 'must be a number' })

@@ -20,3 +20,5 @@ export * from './http-range';
 export * from './proof-columns';
 export * from './page-policy';
 export * from './spreadsheet';
+export * from './users-audit';
+export * from './proof-chain';

@@ -22,10 +22,17 @@ export interface ProofColumns {
   clockOffsetMs: number[];
   endReason: number[];
   output: number[];
+  /**
+   * Chain fields (issue 11), only when some proof in the batch is chained: `0` and `''` mark an
+   * unchained proof (written before the player was upgraded).
+   */
+  seq?: number[];
+  prevHash?: string[];
 }
 
 const END_REASONS = EndReasonSchema.options;
 const MAX = 5000;
+const SHA256 = /^[0-9a-f]{64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a rule sees besides the value: the batch's lookup lists and the latest acceptable instant. */
@@ -69,7 +76,16 @@ const numbers = z.array(z.number()).max(MAX);
 export const ProofColumnsSchema = z
   .object({
     refs: z.array(z.string()).max(3 * MAX),
-    outputs: z.array(z.string().min(1).max(64)).min(1).max(64),
+    outputs: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(64)
+          .regex(/^[^|]+$/, 'must not contain "|"'),
+      )
+      .min(1)
+      .max(64),
     id: z.array(z.string()).min(1).max(MAX),
     content: numbers,
     playlist: numbers,
@@ -80,6 +96,8 @@ export const ProofColumnsSchema = z
     clockOffsetMs: numbers,
     endReason: numbers,
     output: numbers,
+    seq: numbers.optional(),
+    prevHash: z.array(z.string()).max(MAX).optional(),
   })
   .superRefine((c, ctx) => {
     for (const k of ['id', 'refs'] as const) {
@@ -106,6 +124,30 @@ export const ProofColumnsSchema = z
           path: ['durationMs', i],
           message: 'endedAt (startedAt + durationMs) must be at most tomorrow (ms UTC)',
         });
+    }
+    if ((c.seq === undefined) !== (c.prevHash === undefined))
+      return ctx.addIssue({
+        code: 'custom',
+        path: [c.seq ? 'prevHash' : 'seq'],
+        message: 'seq and prevHash come together',
+      });
+    if (c.seq && c.prevHash) {
+      for (const k of ['seq', 'prevHash'] as const) {
+        if (c[k]!.length !== n)
+          return ctx.addIssue({ code: 'custom', path: [k], message: `must have ${n} entries like id` });
+      }
+      for (let i = 0; i < n; i++) {
+        const seq = c.seq[i]!;
+        const prev = c.prevHash[i]!;
+        if (!Number.isSafeInteger(seq) || seq < 0)
+          return ctx.addIssue({ code: 'custom', path: ['seq', i], message: 'must be a non-negative integer' });
+        if (seq === 0 ? prev !== '' : !SHA256.test(prev))
+          return ctx.addIssue({
+            code: 'custom',
+            path: ['prevHash', i],
+            message: seq === 0 ? 'must be empty for an unchained proof' : 'must be a lower-case hex sha256',
+          });
+      }
     }
   });
 
@@ -148,6 +190,10 @@ export function encodeProofColumns(proofs: readonly Proof[]): ProofColumns {
     c.endReason.push(END_REASONS.indexOf(p.endReason));
     c.output.push(out(p.output));
   }
+  if (proofs.some((p) => p.seq !== undefined)) {
+    c.seq = proofs.map((p) => p.seq ?? 0);
+    c.prevHash = proofs.map((p) => p.prevHash ?? '');
+  }
   c.refs = [...refIndex.keys()];
   c.outputs = [...outIndex.keys()];
   return c;
@@ -170,6 +216,11 @@ export function decodeProofColumns(c: ProofColumns): Proof[] {
       endReason: END_REASONS[c.endReason[i]!]!,
       output: c.outputs[c.output[i]!]!,
     };
+    const seq = c.seq?.[i];
+    if (seq) {
+      out[i]!.seq = seq;
+      out[i]!.prevHash = c.prevHash![i]!;
+    }
   }
   return out;
 }

@@ -37,6 +37,16 @@ export const NfcText = (max: number) =>
     .transform((s) => s.normalize('NFC').trim())
     .pipe(z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
 
+/**
+ * When an item may air (content expiry), UTC ms: from `validFrom` inclusive to `validUntil` exclusive.
+ * Optional without defaults, so items without a window hash as before; the player honours the window
+ * offline (see `compileBundle`).
+ */
+const validityFields = {
+  validFrom: z.number().int().optional(),
+  validUntil: z.number().int().optional(),
+};
+
 export const ContentTypeSchema = z.enum(['slogan', 'image', 'video', 'page', 'stream']);
 
 export const SloganContentSchema = z.object({
@@ -44,6 +54,7 @@ export const SloganContentSchema = z.object({
   type: z.literal('slogan'),
   text: NfcText(2000),
   title: z.string().max(200).nullable().default(null),
+  ...validityFields,
 });
 
 /** Lower-case hex sha256 of a media file: its name in the controller's store and in every player cache. */
@@ -58,6 +69,7 @@ const mediaFields = {
   size: z.number().int().positive(),
   width: z.number().int().positive().nullable(),
   height: z.number().int().positive().nullable(),
+  ...validityFields,
 };
 
 export const ImageMimeSchema = z.enum(['image/jpeg', 'image/png', 'image/webp']);
@@ -88,6 +100,7 @@ export const PageContentSchema = z.object({
   html: z.string().max(500_000),
   /** Media the page embeds, so the player caches them with everything else. */
   media: z.array(Sha256Schema).max(100),
+  ...validityFields,
 });
 
 /** An HLS stream (livestreamed dialogues): an http(s) URL of an `.m3u8` playlist. */
@@ -106,6 +119,7 @@ export const StreamContentSchema = z.object({
   url: HlsUrlSchema,
   /** Play with sound; absent = muted (no default, so a parsed bundle hashes the same). */
   audio: z.boolean().optional(),
+  ...validityFields,
 });
 
 /** Content carried in a bundle. */
@@ -238,7 +252,19 @@ export const ProofSchema = z
     endReason: EndReasonSchema,
     /** Which output showed it: `screen`, `led:<name>`; `main` for the headless runtime. */
     output: z.string().min(1).max(64).default('main'),
+    /**
+     * Tamper-evident chain (issue 11), per output: 1, 2, 3… and the SHA-256 of the previous proof's
+     * canonical form (`proofCanonicalForm`). Absent from players one protocol version behind: their
+     * proofs are unchained, not broken.
+     */
+    seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    prevHash: Sha256Schema.optional(),
   })
+  .refine((p) => (p.seq === undefined) === (p.prevHash === undefined), {
+    path: ['prevHash'],
+    message: 'seq and prevHash come together',
+  })
+  .refine((p) => !p.output.includes('|'), { path: ['output'], message: 'must not contain "|"' })
   .refine((p) => p.endedAt >= p.startedAt, { path: ['endedAt'], message: 'must not be before startedAt' })
   .refine((p) => p.endedAt - p.startedAt <= MAX_PLAY_MS, { path: ['endedAt'], message: 'a play lasts at most 24 h' });
 

@@ -14,16 +14,24 @@ export function hashPassword(password: string): string {
   return ['scrypt', N, r, p, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+/**
+ * Checks a password against a stored hash on libuv's thread pool (async `crypto.scrypt`): a login
+ * costs ~50 ms of CPU, and on the event loop a flood of them stalled every other request.
+ */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, rr, pp, salt, hash] = parts as [string, string, string, string, string, string];
   const expected = Buffer.from(hash, 'base64url');
-  const actual = crypto.scryptSync(password.normalize('NFC'), Buffer.from(salt, 'base64url'), expected.length, {
-    N: Number(n),
-    r: Number(rr),
-    p: Number(pp),
-    maxmem: MAXMEM,
+  const options = { N: Number(n), r: Number(rr), p: Number(pp), maxmem: MAXMEM };
+  const actual = await new Promise<Buffer | null>((resolve) => {
+    try {
+      crypto.scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64url'), expected.length, options, (err, key) =>
+        resolve(err ? null : key),
+      );
+    } catch {
+      resolve(null); // parameters scrypt refuses outright (not a power of two, too much memory)
+    }
   });
-  return crypto.timingSafeEqual(expected, actual);
+  return actual !== null && actual.length === expected.length && crypto.timingSafeEqual(expected, actual);
 }

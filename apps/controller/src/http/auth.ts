@@ -6,6 +6,8 @@ import type { User } from '../store/users';
 import { verifyPassword } from '../auth/passwords';
 import type { StorageMonitor } from '../store/storage';
 import { forbidden, HttpError, parse } from './errors';
+import { ConcurrencyGate, DEFAULT_LOCKOUT, GateBusyError, type LockoutOptions, LockoutTable } from './login-guard';
+import { recordAudit } from './audit';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,26 +15,42 @@ declare module 'fastify' {
   }
 }
 
-const WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILURES = 5;
 // A real hash so an unknown username costs the same time as a wrong password (no user enumeration).
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-/** Failed logins per address+username: five in fifteen minutes locks that pair out for the window. */
-class LoginLimiter {
-  private readonly failures = new Map<string, number[]>();
-  blocked(key: string, now: number): boolean {
-    const recent = (this.failures.get(key) ?? []).filter((t) => now - t < WINDOW_MS);
-    this.failures.set(key, recent);
-    return recent.length >= MAX_FAILURES;
-  }
-  fail(key: string, now: number): void {
-    this.failures.set(key, [...(this.failures.get(key) ?? []), now]);
-  }
-  clear(key: string): void {
-    this.failures.delete(key);
-  }
+/** How hard logins may be tried; every field has a default sized for real staff use. */
+export interface LoginLimits {
+  /** Login attempts per address per `perAddressWindowMs`, whatever the usernames (default 30 a minute). */
+  perAddressMax: number;
+  perAddressWindowMs: number;
+  /** Password checks running at once (default 2) and waiting (default 32) before 429 `login-busy`. */
+  concurrency: number;
+  queue: number;
+  /** Failures per address + username before that pair is locked out (default 5 in 15 min, 10,000 pairs). */
+  lockout: LockoutOptions;
 }
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  perAddressMax: 30,
+  perAddressWindowMs: 60_000,
+  concurrency: 2,
+  queue: 32,
+  lockout: DEFAULT_LOCKOUT,
+};
+
+/**
+ * Routes anyone may call without a session. Everything else the router knows needs one (deny by
+ * default). `/metrics` checks its own scraper token; `/*` is the admin UI shell and its assets.
+ */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/v1/health',
+  'HEAD /api/v1/health',
+  'POST /api/v1/auth/login',
+  'GET /metrics',
+  'HEAD /metrics',
+  'GET /*',
+  'HEAD /*',
+]);
 
 /**
  * Sessions the disk could not take. Staff must be able to log in to see what the boards show while the
@@ -80,17 +98,33 @@ export function requireRole(req: FastifyRequest, ...roles: Role[]): User {
   return u;
 }
 
-export function registerAuth(app: FastifyInstance, store: Store, storage?: StorageMonitor): void {
-  const limiter = new LoginLimiter();
+/** What the login defences hold, for tests and metrics. */
+export interface LoginGuardState {
+  lockoutEntries(): number;
+}
+
+/**
+ * Needs @fastify/rate-limit registered (with `global: false`) before it is called: the login route's
+ * per-address limit is that plugin's route config.
+ */
+export function registerAuth(
+  app: FastifyInstance,
+  store: Store,
+  storage?: StorageMonitor,
+  limits: Partial<LoginLimits> = {},
+): LoginGuardState {
+  const lim = { ...DEFAULT_LOGIN_LIMITS, ...limits };
+  const lockouts = new LockoutTable(lim.lockout);
+  const gate = new ConcurrencyGate(lim.concurrency, lim.queue);
   const held = new HeldSessions();
   storage?.onRecover(() => held.flush(store));
   app.decorateRequest('user', null);
 
-  // Every route under /api/v1 needs a session, except the two that cannot have one yet.
+  // Deny by default, on the route the router matched: it decodes the path, so comparing the raw URL
+  // let `/%61pi/v1/auth/logout` through. No route matched: the 404 handler answers, nothing is served.
   app.addHook('onRequest', async (req) => {
-    const url = req.url.split('?')[0]!;
-    if (!url.startsWith('/api/')) return;
-    if (url === '/api/v1/health' || url === '/api/v1/auth/login') return;
+    const route = req.routeOptions.url;
+    if (route === undefined || PUBLIC_ROUTES.has(`${req.method} ${route}`)) return;
     const token = bearer(req);
     const now = Date.now();
     const user =
@@ -99,20 +133,70 @@ export function registerAuth(app: FastifyInstance, store: Store, storage?: Stora
     req.user = user;
   });
 
-  app.post('/api/v1/auth/login', async (req, reply) => {
+  const rateLimit = {
+    max: lim.perAddressMax,
+    timeWindow: lim.perAddressWindowMs,
+    // The address alone (behind trusted proxies: the client's): random usernames do not reset it.
+    keyGenerator: (req: FastifyRequest) => req.ip,
+    errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string }) =>
+      new HttpError(
+        429,
+        'too-many-attempts',
+        `Quá nhiều lần đăng nhập từ địa chỉ này; thử lại sau ${ctx.after} (too many logins from this address)`,
+        'password',
+      ),
+  };
+
+  app.post('/api/v1/auth/login', { config: { rateLimit } }, async (req, reply) => {
     const body = parse(LoginBodySchema, req.body);
     const key = `${req.ip}|${body.username.toLowerCase()}`;
     const now = Date.now();
-    if (limiter.blocked(key, now)) {
+    const wait = lockouts.lockedFor(key, now);
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
       throw new HttpError(429, 'too-many-attempts', 'too many failed logins; wait 15 minutes', 'password');
     }
     const cred = store.users.credentials(body.username);
-    const ok = verifyPassword(body.password, cred?.passwordHash ?? DUMMY_HASH) && cred !== null;
+    let matches: boolean;
+    try {
+      matches = await gate.run(() => verifyPassword(body.password, cred?.passwordHash ?? DUMMY_HASH));
+    } catch (err) {
+      if (!(err instanceof GateBusyError)) throw err;
+      reply.header('retry-after', '1');
+      throw new HttpError(
+        429,
+        'login-busy',
+        'Máy chủ đang bận kiểm tra mật khẩu; thử lại sau 1 giây (too many logins at once)',
+        'password',
+      );
+    }
+    const ok = matches && cred !== null;
+    // A failed login names the username tried, never the password.
+    const failed = (reason: string) =>
+      recordAudit(store, req, {
+        at: now,
+        userId: null,
+        username: body.username,
+        role: null,
+        groupId: cred?.user.groupId ?? null,
+        action: 'auth.login-failed',
+        entity: 'users',
+        entityId: cred?.user.id ?? null,
+        changes: { reason: { before: null, after: reason } },
+        method: 'POST',
+        route: '/api/v1/auth/login',
+        status: reason === 'disabled' ? 403 : 401,
+      });
     if (!ok || !cred) {
-      limiter.fail(key, now);
+      lockouts.fail(key, Date.now());
+      failed('wrong-credentials');
       throw new HttpError(401, 'invalid-credentials', 'wrong username or password', 'password');
     }
-    limiter.clear(key);
+    if (cred.disabled) {
+      failed('disabled');
+      throw new HttpError(403, 'account-disabled', 'this account is disabled; ask an administrator', 'username');
+    }
+    lockouts.clear(key);
     let session: { token: string; expiresAt: number };
     try {
       storage?.assertWritable();
@@ -123,6 +207,20 @@ export function registerAuth(app: FastifyInstance, store: Store, storage?: Stora
       held.created.set(session.token, { user: cred.user, createdAt: now, expiresAt: session.expiresAt });
       req.log.warn({ user: cred.user.username }, 'login while the disk is full: session held in memory');
     }
+    recordAudit(store, req, {
+      at: now,
+      userId: cred.user.id,
+      username: cred.user.username,
+      role: cred.user.role,
+      groupId: cred.user.groupId,
+      action: 'auth.login',
+      entity: 'users',
+      entityId: cred.user.id,
+      changes: {},
+      method: 'POST',
+      route: '/api/v1/auth/login',
+      status: 200,
+    });
     return reply.send({
       token: session.token,
       expiresAt: new Date(session.expiresAt).toISOString(),
@@ -145,4 +243,5 @@ export function registerAuth(app: FastifyInstance, store: Store, storage?: Stora
   });
 
   app.get('/api/v1/auth/me', async (req) => requireUser(req));
+  return { lockoutEntries: () => lockouts.size };
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatLocalDay, localDayOf, TIMEZONE } from '@bangtin/shared';
@@ -68,6 +69,7 @@ describe('GET /api/v1/reports/availability', () => {
 
     const day = today();
     const r = await h.call(h.admin, 'GET', `/reports/availability?from=${day}&to=${day}`);
+    const readAt = Date.now();
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ from: day, to: day, timeZone: 'Asia/Ho_Chi_Minh' });
     // Sorted by name (Vietnamese collation): Kiosk… before LED….
@@ -81,6 +83,11 @@ describe('GET /api/v1/reports/availability', () => {
     expect(Date.parse(gap.to)).toBeGreaterThanOrEqual(Date.parse(gap.from) + 300);
     expect(Date.parse(gap.to)).toBeLessThanOrEqual(Date.now());
     expect(gap.ongoing).toBe(false);
+    // The session still open when the report is read counts as connected up to now: no gap after it.
+    expect(ra.offline.some((g: { ongoing: boolean }) => g.ongoing)).toBe(false);
+    expect(Date.parse(ra.offline.at(-1).to)).toBeLessThanOrEqual(reconnectedAt + 1000);
+    expect(Date.parse(ra.observed.to)).toBeGreaterThanOrEqual(reconnectedAt);
+    expect(Date.parse(ra.observed.to)).toBeLessThanOrEqual(readAt);
     expect(ra.days).toHaveLength(1);
     expect(ra.days[0].date).toBe(day);
     expect(ra.days[0].onlineSeconds + ra.days[0].offlineSeconds).toBe(ra.days[0].observedSeconds);
@@ -101,6 +108,36 @@ describe('GET /api/v1/reports/availability', () => {
     expect(
       (await h.call(editor, 'GET', `/reports/availability?from=${day}&to=${day}&deviceId=${b.device.id}`)).status,
     ).toBe(404);
+
+    // The same report as a workbook: a row per device with its district, then every gap in local time.
+    const x = await fetch(`${h.c.url}/api/v1/reports/availability?from=${day}&to=${day}&format=xlsx`, {
+      headers: { authorization: `Bearer ${h.admin}` },
+    });
+    expect(x.headers.get('content-type')).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await x.arrayBuffer());
+    const [summary, gaps] = wb.worksheets;
+    expect(summary!.name).toBe('Tổng hợp');
+    expect(summary!.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect((summary!.getRow(1).values as string[]).slice(1, 7)).toEqual([
+      'Thiết bị',
+      'Huyện',
+      'Theo dõi (giờ)',
+      'Kết nối (giờ)',
+      'Mất kết nối (giờ)',
+      'Máy chủ ngừng (giờ)',
+    ]);
+    expect([summary!.getCell('A2').value, summary!.getCell('B2').value]).toEqual(['Kiosk Hội An', 'Hội An']);
+    expect([summary!.getCell('A3').value, summary!.getCell('B3').value]).toEqual(['LED Tam Kỳ', 'Tam Kỳ']);
+    expect(summary!.getCell('A4').value).toBe('Tổng cộng');
+    expect(summary!.getCell('H4').value).toMatchObject({ formula: 'SUM(H2:H3)', result: 3 });
+    expect(gaps!.name).toBe('Mất kết nối');
+    expect(gaps!.rowCount).toBe(1 + 3 + 1);
+    const from = gaps!.getCell('C4').value as Date;
+    // A date cell holding the Vietnam wall clock of the gap's start.
+    expect(from).toBeInstanceOf(Date);
+    expect(from.getTime()).toBe(Date.parse(ra.offline[1].from) + 7 * 3600_000);
+    expect(gaps!.getCell('C4').numFmt).toBe('dd/mm/yyyy hh:mm:ss');
   });
 
   it('names the field of a bad parameter', async () => {

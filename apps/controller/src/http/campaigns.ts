@@ -39,6 +39,8 @@ export function campaignView(store: Store, c: CampaignRecord, visible: (s: Sched
     status: c.status,
     target: c.target,
     playlistIds: c.playlistIds,
+    /** When the entries run unless they set their own; null when the campaign sets none. */
+    recurrence: c.recurrence ?? null,
     scheduleIds: store.schedules
       .byCampaign(c.id)
       .filter(visible)
@@ -70,7 +72,7 @@ export function registerCampaignRoutes(app: FastifyInstance, store: Store, hub: 
   };
   const checkPlaylists = (ids: string[]) =>
     ids.forEach((id, i) => {
-      if (!store.content.getPlaylist(id)) throw notFound('playlist', `playlistIds.${i}`);
+      if (!store.content.livePlaylist(id)) throw notFound('playlist', `playlistIds.${i}`);
     });
 
   app.post('/api/v1/campaigns', async (req, reply) => {

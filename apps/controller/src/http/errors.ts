@@ -11,6 +11,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly field: string | null = null,
+    /** Extra keys of the error object, e.g. the playlists that keep an item `in-use`. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -36,7 +38,8 @@ export function storageFull(storage: StorageMonitor): HttpError {
 export function errorHandler(log: Logger, storage?: StorageMonitor) {
   return (err: FastifyError | HttpError, req: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof HttpError) {
-      return reply.status(err.status).send(apiError(err.code, err.message, err.field));
+      const body = apiError(err.code, err.message, err.field);
+      return reply.status(err.status).send(err.details ? { error: { ...body.error, ...err.details } } : body);
     }
     // SQLITE_FULL, SQLITE_IOERR_*, ENOSPC from a route: the disk, not a bug. Marks the disk full.
     if (storage?.failed(err)) {

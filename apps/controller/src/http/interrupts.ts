@@ -8,6 +8,8 @@ import { notFound, parse } from './errors';
 import { SkippedRows, storedInstant } from '../store/quarantine';
 import { requireRole, requireUser } from './auth';
 import { checkTargetsExist, creatorScope, devicesForTarget, requireTargetInScope, targetInScope } from './targets';
+import { auditChange } from './audit';
+import { recordStops } from '../hub/stop-acks';
 
 const IdParams = z.object({ id: IdSchema });
 const iso = (ms: number | null) => (ms === null ? null : toIso(ms));
@@ -17,6 +19,8 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
   const view = (m: InterruptRecord, now = Date.now(), skipped?: SkippedRows) => {
     const deliveries = store.interrupts.deliveries(m.id);
     const names = new Map(store.devices.list().map((d) => [d.id, d.name]));
+    const stops = new Map(store.interruptStops.forInterrupt(m.id).map((s) => [s.deviceId, s]));
+    const stopper = m.stoppedBy ? store.users.get(m.stoppedBy) : null;
     return {
       id: m.id,
       text: m.text,
@@ -28,6 +32,8 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
       campaignId: m.campaignId,
       active: m.startsAt <= now && (m.endsAt === null || m.endsAt > now),
       cancelledAt: iso(m.cancelledAt),
+      stoppedAt: iso(m.cancelledAt),
+      stoppedBy: m.stoppedBy ? { id: m.stoppedBy, username: stopper?.username ?? null } : null,
       createdAt: toIso(m.createdAt),
       deliveries: deliveries.map((d) => ({
         deviceId: d.deviceId,
@@ -36,9 +42,16 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
         ackedAt: iso(d.ackedAt),
         shownAt:
           d.shownAt === null || storedInstant(d.shownAt) ? iso(d.shownAt) : (skipped?.skip('shown_at', m.id), null),
+        // Stopped messages only: whether the player applied the bundle without it (its stop ack).
+        stopAcked: m.cancelledAt === null ? null : stops.get(d.deviceId)?.ackedAt != null,
+        stopAckedAt: iso(stops.get(d.deviceId)?.ackedAt ?? null),
       })),
       ackedDeviceIds: deliveries.filter((d) => d.ackedAt !== null).map((d) => d.deviceId),
       pendingDeviceIds: deliveries.filter((d) => d.ackedAt === null).map((d) => d.deviceId),
+      stopPendingDeviceIds:
+        m.cancelledAt === null
+          ? []
+          : deliveries.filter((d) => stops.get(d.deviceId)?.ackedAt == null).map((d) => d.deviceId),
     };
   };
   const visible = (req: FastifyRequest, id: string): InterruptRecord => {
@@ -75,6 +88,20 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
     );
     // Synchronously, not coalesced: the boards must switch within a second of this answer.
     hub().refresh();
+    auditChange(req, {
+      entity: 'interrupts',
+      id: m.id,
+      action: 'interrupts.send',
+      before: null,
+      after: {
+        text: m.text,
+        contentId: m.contentId,
+        target: m.target,
+        endsAt: iso(m.endsAt),
+        devices: store.interrupts.deliveries(m.id).length,
+      },
+      groupId: scopeGroupId,
+    });
     return reply.status(201).send(view(m, now));
   });
 
@@ -104,10 +131,25 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
   app.get('/api/v1/interrupts/:id', async (req) => view(visible(req, parse(IdParams, req.params).id)));
 
   const cancel = async (req: FastifyRequest) => {
-    requireRole(req, 'admin', 'editor');
+    const user = requireRole(req, 'admin', 'editor');
     const m = visible(req, parse(IdParams, req.params).id);
-    const done = store.interrupts.cancel(m.id)!;
+    if (m.cancelledAt !== null) {
+      req.auditEntries = []; // a second stop changes nothing, so the trail records nothing new
+      return view(m);
+    }
+    const now = Date.now();
+    const done = store.interrupts.cancel(m.id, now, user.id)!;
     hub().refresh();
+    // The bundle each device now gets no longer carries the message: its ack is the stop ack.
+    recordStops(store, hub(), done.id);
+    auditChange(req, {
+      entity: 'interrupts',
+      id: m.id,
+      action: 'interrupts.stop',
+      before: { active: true, endsAt: iso(m.endsAt) },
+      after: { active: false, endsAt: iso(done.endsAt), stoppedBy: user.username },
+      groupId: m.scopeGroupId ?? null,
+    });
     return view(done);
   };
   app.post('/api/v1/interrupts/:id/cancel', cancel);

@@ -46,6 +46,7 @@ import { qrFigures, sanitizePageHtml } from './page-html';
 import { pngSize } from './png-header';
 import { imageDataEnd } from './image-end';
 import { inScope, scopeOf } from './scope';
+import { contentView, mergedValidity, SloganPatchSchema, VALIDITY_FIELDS, ValidityPatchSchema } from './content-edit';
 
 /** Upload limit; 512 MiB by default (a few minutes of 1080p H.264), `BANGTIN_MEDIA_MAX_BYTES` to change. */
 export const DEFAULT_MEDIA_MAX_BYTES = 512 * 1024 * 1024;
@@ -69,6 +70,8 @@ const PatchPageBodySchema = z.object({
   qrCodes: QrCodesSchema.optional(),
 });
 const PAGE_FIELDS: readonly string[] = Object.keys(PatchPageBodySchema.shape);
+const MEDIA_KEYS: readonly string[] = ['audio', 'durationMs'];
+const SLOGAN_FIELDS: readonly string[] = ['text', 'title'];
 
 /** The QR figures `qrFigures` appends, for pages stored before their source was kept. */
 const TRAILING_QR_FIGURES = /(?:<figure class="qr">(?:(?!<\/figure>)[\s\S])*<\/figure>)+$/;
@@ -203,7 +206,9 @@ export function registerMedia(
     if (req.method !== 'POST' || req.routeOptions.url !== '/api/v1/content') return;
     if (req.isMultipart()) {
       const user = requireRole(req, 'admin', 'editor');
-      return reply.status(201).send(await upload(req, user.id));
+      const made = await upload(req, user.id);
+      store.content.settleNew(made.id, user);
+      return reply.status(201).send({ ...made, ...settled(made.id) });
     }
     const type = (req.body as { type?: unknown } | null)?.type;
     if (type === 'page') {
@@ -217,7 +222,8 @@ export function registerMedia(
         user.id,
         { html, qrCodes: body.qrCodes },
       );
-      return reply.status(201).send(item);
+      store.content.settleNew(item.id, user);
+      return reply.status(201).send({ ...item, ...settled(item.id) });
     }
     if (type === 'stream') {
       const user = requireRole(req, 'admin', 'editor');
@@ -226,34 +232,93 @@ export function registerMedia(
         { type: 'stream', title: body.title ?? null, url: body.url, audio: body.audio },
         user.id,
       );
-      return reply.status(201).send(item);
+      store.content.settleNew(item.id, user);
+      return reply.status(201).send({ ...item, ...settled(item.id) });
     }
   });
 
-  // Sound on or off for a video or stream, or a page's title, text and QR codes; the devices whose
-  // bundles hold the item get the new bundle at once. Content is not scoped to districts (any editor
-  // may use any item), so editing takes the same roles as creating.
+  /** The approval fields of an item's view, added to what a creation or an edit answers. */
+  const settled = (id: string) => {
+    const v = contentView(store, store.content.record(id)!);
+    return {
+      validFrom: v.validFrom,
+      validUntil: v.validUntil,
+      status: v.status,
+      approvedBy: v.approvedBy,
+      approvedAt: v.approvedAt,
+      rejectionReason: v.rejectionReason,
+      airing: v.airing,
+    };
+  };
+
+  // A slogan's text or title, a page's title, text and QR codes, sound on a video or stream, and the
+  // validity window of any item. An editor's change waits for an admin (the approved version airs
+  // meanwhile); the devices whose bundles hold the item get the new bundle at once. Content is not
+  // scoped to districts (any editor may use any item), so editing takes the same roles as creating.
   app.patch('/api/v1/content/:id', async (req) => {
-    requireRole(req, 'admin', 'editor');
+    const user = requireRole(req, 'admin', 'editor');
     const id = parse(z.object({ id: IdSchema }), req.params).id;
+    const rec = store.content.record(id);
+    if (!rec || rec.archivedAt !== null) throw notFound('content');
     const raw: unknown = req.body;
-    const keys = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.keys(raw) : [];
-    const mediaKeys = ['audio', 'durationMs'];
-    if (!keys.some((k) => mediaKeys.includes(k)) && keys.some((k) => PAGE_FIELDS.includes(k))) {
-      return editPage(id, keys, raw);
+    const obj = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+    const keys = Object.keys(obj);
+    const window = parse(
+      ValidityPatchSchema,
+      Object.fromEntries(keys.filter((k) => VALIDITY_FIELDS.includes(k)).map((k) => [k, obj[k]])),
+    );
+    const rest = Object.fromEntries(keys.filter((k) => !VALIDITY_FIELDS.includes(k)).map((k) => [k, obj[k]]));
+    const restKeys = Object.keys(rest);
+    if (keys.length === 0) {
+      throw new HttpError(400, 'invalid-input', 'send at least one field to change', null);
     }
-    const body = parse(MediaOptionsBodySchema, req.body);
-    const item = store.content.setMediaOptions(id, body);
-    if (item === null) throw notFound('content');
-    if (item === 'no-sound') throw new HttpError(400, 'invalid-input', 'only videos and streams have sound', 'audio');
-    if (item === 'no-duration') {
-      throw new HttpError(400, 'invalid-input', 'only videos have a length to set', 'durationMs');
+    const validity = keys.some((k) => VALIDITY_FIELDS.includes(k)) ? mergedValidity(rec.item, window) : null;
+    const setValidity = () => {
+      if (validity) store.content.setValidity(id, validity.validFrom, validity.validUntil);
+    };
+    if (rec.item.type === 'slogan') {
+      const extra = restKeys.find((k) => !SLOGAN_FIELDS.includes(k));
+      if (extra) {
+        const where = PAGE_FIELDS.includes(extra) ? 'pages' : MEDIA_KEYS.includes(extra) ? 'videos and streams' : null;
+        const message = where
+          ? `${extra} can be changed on ${where} only, not on a slogan`
+          : `a slogan has no field ${extra} to change`;
+        throw new HttpError(400, 'invalid-input', message, extra);
+      }
+      const body = parse(SloganPatchSchema, rest);
+      store.content.edit(id, user, () => {
+        if (restKeys.length > 0) store.content.setSlogan(id, body);
+        setValidity();
+      });
+    } else if (restKeys.length === 0) {
+      store.content.edit(id, user, setValidity);
+    } else if (!restKeys.some((k) => MEDIA_KEYS.includes(k)) && restKeys.some((k) => PAGE_FIELDS.includes(k))) {
+      const page = await preparePage(id, restKeys, rest);
+      store.content.edit(id, user, () => {
+        store.content.updatePage(id, page.page, page.source);
+        setValidity();
+      });
+    } else {
+      const body = parse(MediaOptionsBodySchema, rest);
+      store.content.edit(id, user, () => {
+        // Thrown inside the edit: the transaction rolls back, the item stays as it was.
+        const item = store.content.setMediaOptions(id, body);
+        if (item === 'no-sound') {
+          throw new HttpError(400, 'invalid-input', 'only videos and streams have sound', 'audio');
+        }
+        if (item === 'no-duration') {
+          throw new HttpError(400, 'invalid-input', 'only videos have a length to set', 'durationMs');
+        }
+        setValidity();
+      });
     }
     hub().requestRefresh();
-    return item;
+    // Page and media edits answer the stored item as they always did; slogans and windows the full view.
+    if (rec.item.type !== 'slogan' && validity === null) return store.content.get(id);
+    return contentView(store, store.content.record(id)!);
   });
 
-  async function editPage(id: string, keys: string[], raw: unknown) {
+  async function preparePage(id: string, keys: string[], raw: unknown) {
     const current = store.content.pageSource(id);
     if (!current) {
       const other = store.content.get(id);
@@ -275,14 +340,10 @@ export function registerMedia(
     const qrCodes = body.qrCodes ?? source.qrCodes;
     // Unknown QR codes (a page stored before its source was kept) keep the figures they had.
     const figures = qrCodes !== null ? await qrFigures(qrCodes) : splitLegacyPage(item.html).figures;
-    const updated = store.content.updatePage(
-      id,
-      { title: body.title ?? item.title, html: text.html + figures, media: text.media },
-      { html: text.html, qrCodes },
-    );
-    if (!updated) throw notFound('content');
-    hub().requestRefresh();
-    return updated;
+    return {
+      page: { title: body.title ?? item.title, html: text.html + figures, media: text.media },
+      source: { html: text.html, qrCodes },
+    };
   }
 
   // What staff wrote for a page (its text without the QR figures, and the QR codes), for the editor.

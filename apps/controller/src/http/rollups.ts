@@ -6,6 +6,9 @@ import { deviceAvailability } from '../reports/availability';
 import { notFound, parse } from './errors';
 import { requireUser } from './auth';
 import { inScope, type Scope, scopeOf, visibleDeviceIds } from './scope';
+import { availabilitySheets } from './availability-export';
+import { NameBook } from '../reports/names';
+import { sendCsv, sendXlsx } from './sheets';
 
 const DailyQuerySchema = z.object({
   deviceId: IdSchema.optional(),
@@ -24,6 +27,7 @@ const AvailabilityQuerySchema = z
     to: LocalDateSchema,
     deviceId: IdSchema.optional(),
     groupId: IdSchema.optional(),
+    format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   })
   .superRefine((q, ctx) => {
     if (q.deviceId && q.groupId)
@@ -82,7 +86,7 @@ export function registerRollupRoutes(app: FastifyInstance, store: Store): void {
    * online and offline, and the offline gaps clipped to the range. Only the time the device existed,
    * was not revoked and is not in the future counts.
    */
-  app.get('/api/v1/reports/availability', async (req) => {
+  app.get('/api/v1/reports/availability', async (req, reply) => {
     const scope = scopeOf(store, requireUser(req));
     const q = parse(AvailabilityQuerySchema, req.query);
     const devices = reportDevices(store, scope, q);
@@ -104,7 +108,7 @@ export function registerRollupRoutes(app: FastifyInstance, store: Store): void {
       // A device enrolled after the range (or revoked before it) has nothing to report, unless asked for.
       .filter(({ a }) => q.deviceId || a.observedMs > 0)
       .sort((x, y) => x.d.name.localeCompare(y.d.name, 'vi') || x.d.id.localeCompare(y.d.id));
-    return {
+    const report = {
       from: q.from,
       to: q.to,
       timeZone: TIMEZONE,
@@ -141,5 +145,9 @@ export function registerRollupRoutes(app: FastifyInstance, store: Store): void {
         })),
       })),
     };
+    if (q.format === 'json') return report;
+    const sheets = availabilitySheets(report, new NameBook(store.db));
+    const file = `kha-dung-${q.from}-${q.to}`;
+    return q.format === 'xlsx' ? sendXlsx(reply, file, sheets) : sendCsv(reply, file, sheets[0]);
   });
 }

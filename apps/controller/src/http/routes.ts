@@ -22,9 +22,11 @@ import type { BackupHealth } from '../store/backup';
 import { forbidden, HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
 import { inScope, scopeOf, visibleDeviceIds } from './scope';
-import { proofsToCsv } from './csv';
 import { SkippedRows } from '../store/quarantine';
 import type { StoredProof } from '../store/proofs';
+import { proofSheet, proofsToCsv } from './proof-export';
+import { NameBook } from '../reports/names';
+import { sendXlsx } from './sheets';
 import { type DeviceStatus, deviceStatus } from '../jobs/device-status';
 import {
   DeviceListQuerySchema,
@@ -34,6 +36,9 @@ import {
   storageView,
   summarizeDevices,
 } from '../device-list';
+import { requireStrongPassword, userView } from './users';
+import { auditChange } from './audit';
+import { contentView, userNames } from './content-edit';
 
 const IdParams = z.object({ id: IdSchema });
 
@@ -93,18 +98,27 @@ export function registerRoutes(
     if (body.groupId && !store.groups.get(body.groupId)) throw notFound('group', 'groupId');
     if (store.users.credentials(body.username))
       throw new HttpError(409, 'conflict', 'username already exists', 'username');
+    requireStrongPassword(body.password, 'password', body.username);
     const u = store.users.create({
       username: body.username,
       password: body.password,
       role: body.role,
       groupId: body.groupId ?? null,
     });
+    auditChange(req, {
+      entity: 'users',
+      id: u.id,
+      action: 'users.create',
+      before: null,
+      after: { username: u.username, role: u.role, groupId: u.groupId },
+      groupId: u.groupId,
+    });
     return reply.status(201).send(u);
   });
 
   app.get('/api/v1/users', async (req) => {
     requireRole(req, 'admin');
-    return store.users.list();
+    return store.users.list().map(userView);
   });
 
   // ── Devices ──────────────────────────────────────────────────────────────────────────────────
@@ -148,6 +162,14 @@ export function registerRoutes(
     if (!inScope(scopeOf(store, user), groupId)) throw forbidden('you can only enrol devices in your own district');
     const { device, token } = store.devices.create({ name: body.name, kind: body.kind, groupId });
     hub().requestRefresh();
+    auditChange(req, {
+      entity: 'devices',
+      id: device.id,
+      action: 'devices.enrol',
+      before: null,
+      after: { name: device.name, kind: device.kind, groupId },
+      groupId,
+    });
     return reply.status(201).send({ id: device.id, token });
   });
 
@@ -190,6 +212,14 @@ export function registerRoutes(
     store.devices.revoke(d.id);
     hub().disconnectDevice(d.id, 'revoked');
     hub().requestRefresh();
+    auditChange(req, {
+      entity: 'devices',
+      id: d.id,
+      action: 'devices.revoke',
+      before: { name: d.name, revoked: d.revokedAt !== null },
+      after: { name: d.name, revoked: true },
+      groupId: d.groupId,
+    });
     return view(store.devices.get(d.id)!);
   });
 
@@ -198,19 +228,22 @@ export function registerRoutes(
     const user = requireRole(req, 'admin', 'editor');
     const body = parse(CreateContentBodySchema, req.body);
     const item = store.content.createSlogan({ text: body.text, title: body.title ?? null, createdBy: user.id });
-    return reply.status(201).send(item);
+    // An editor's slogan waits for an admin; an admin's is approved at once.
+    store.content.settleNew(item.id, user);
+    return reply.status(201).send(contentView(store, store.content.record(item.id)!));
   });
 
   app.get('/api/v1/content', async (req) => {
     requireUser(req);
-    return store.content.list().map((c) => ({ ...c.item, createdAt: toIso(c.createdAt) }));
+    const names = userNames(store);
+    return store.content.list().map((c) => contentView(store, c, names));
   });
 
   app.get('/api/v1/content/:id', async (req) => {
     requireUser(req);
-    const c = store.content.get(parse(IdParams, req.params).id);
+    const c = store.content.record(parse(IdParams, req.params).id);
     if (!c) throw notFound('content');
-    return c;
+    return contentView(store, c);
   });
 
   // ── Playlists ────────────────────────────────────────────────────────────────────────────────
@@ -249,17 +282,18 @@ export function registerRoutes(
     const after = q.cursor === undefined ? null : decodeProofCursor(q.cursor);
     // Rows written before device times were bounded (or edited in the file) are skipped, never a 500.
     const skipped = new SkippedRows(req.log, 'GET /proofs');
-    // A CSV without a limit streams every row (memory stays flat); JSON answers are built whole, so capped.
-    const limit = q.limit ?? (q.format === 'csv' ? Number.MAX_SAFE_INTEGER : PROOF_PAGE_MAX);
+    // A CSV or xlsx without a limit streams every row (memory stays flat); JSON answers are built whole, so capped.
+    const limit = q.limit ?? (q.format === 'json' ? PROOF_PAGE_MAX : Number.MAX_SAFE_INTEGER);
     const rows = store.proofs.query({ deviceIds, from, to, limit, after, skipped });
     if (q.format === 'csv') {
-      const body = proofsToCsv(rows);
+      const body = proofsToCsv(rows, new NameBook(store.db));
       body.on('end', () => skipped.report());
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="proofs.csv"')
         .send(body);
     }
+    if (q.format === 'xlsx') return sendXlsx(reply, 'luot-phat', [proofSheet(rows, new NameBook(store.db))]);
     const out = [];
     let last: StoredProof | null = null;
     for (const p of rows) {

@@ -13,6 +13,7 @@ import type { Hub } from '../hub/hub';
 import { HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
 import { checkTargetsExist, creatorScope, requireTargetInScope, targetInScope } from './targets';
+import { auditChange } from './audit';
 
 const IdParams = z.object({ id: IdSchema });
 
@@ -59,7 +60,7 @@ export function checkScheduleRefs(
   },
   scopeGroupId: string | null,
 ): void {
-  if (s.playlistId !== undefined && !store.content.getPlaylist(s.playlistId)) throw notFound('playlist', 'playlistId');
+  if (s.playlistId !== undefined && !store.content.livePlaylist(s.playlistId)) throw notFound('playlist', 'playlistId');
   if (s.campaignId && !store.campaigns.get(s.campaignId)) throw notFound('campaign', 'campaignId');
   if (s.target) checkTargetsExist(store, s.target);
   (s.holidayListIds ?? []).forEach((id, i) => {
@@ -107,6 +108,7 @@ export function registerScheduleRoutes(app: FastifyInstance, store: Store, hub: 
       priorityFromCampaign: body.priority === undefined && campaign !== null,
     });
     hub().requestRefresh();
+    auditChange(req, { entity: 'schedules', id: s.id, before: null, after: scheduleView(s), groupId: scopeGroupId });
     return reply.status(201).send(scheduleView(s));
   });
 
@@ -165,6 +167,13 @@ export function registerScheduleRoutes(app: FastifyInstance, store: Store, hub: 
       scopeGroupId,
     });
     hub().requestRefresh();
+    auditChange(req, {
+      entity: 'schedules',
+      id: cur.id,
+      before: scheduleView(cur),
+      after: scheduleView(s!),
+      groupId: scopeGroupId,
+    });
     return scheduleView(s!);
   });
 
@@ -174,6 +183,13 @@ export function registerScheduleRoutes(app: FastifyInstance, store: Store, hub: 
     if (!s || !visible(req, s)) throw notFound('schedule');
     store.schedules.delete(s.id);
     hub().requestRefresh();
+    auditChange(req, {
+      entity: 'schedules',
+      id: s.id,
+      before: scheduleView(s),
+      after: null,
+      groupId: s.scopeGroupId ?? null,
+    });
     return reply.status(204).send();
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store';
 import type { Hub } from '../hub/hub';
+import { registerAirtimeRoutes } from './airtime';
 import { registerCampaignRoutes } from './campaigns';
 import { registerGroupRoutes } from './groups';
 import { registerHolidayRoutes } from './holidays';
@@ -20,4 +21,5 @@ export function registerSchedulingRoutes(app: FastifyInstance, store: Store, hub
   registerTimelineRoutes(app, store, hub);
   registerCalendarRoutes(app, store, hub);
   registerRollupRoutes(app, store);
+  registerAirtimeRoutes(app, store);
 }

@@ -52,7 +52,9 @@ export function createHarness(prefix: string) {
         headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
-      return { status: r.status, body: await r.json() };
+      // 204 No Content has no JSON to read.
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
     };
     const login: Harness['login'] = async (username, password) => {
       const r = await fetch(`${c.url}/api/v1/auth/login`, {

@@ -34,6 +34,8 @@ import { type BundleBody, compileAll, toBundle } from '../bundles';
 import { DeviceLive } from './device-live';
 import { BundleHistory } from './bundle-history';
 import { DEFAULT_PROOF_BUDGET, ProofBudget, type ProofBudgetOptions } from './proof-budget';
+import { PLAYER_MESSAGE_BYTES, PREAUTH_MESSAGE_BYTES, raiseMessageLimit } from './message-limits';
+import { chainHash } from '../store/proof-chain';
 import type { ControllerMetrics } from '../metrics';
 
 type HubServer = Server<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
@@ -71,6 +73,8 @@ export interface Hub {
   bundleFor(deviceId: string): Bundle | null;
   /** Called when a device acks an urgent message (after it is recorded). */
   onInterruptAck(listener: (interruptId: string, deviceId: string) => void): void;
+  /** Called when a player acknowledges a bundle revision (it applied it). */
+  onBundleAck(listener: (deviceId: string, version: number) => void): void;
   onlineCount(): number;
   disconnectDevice(deviceId: string, reason: string): void;
   /** Outputs (LED boards) of a device as its player last reported them; null when not reported since start. */
@@ -103,8 +107,9 @@ export function createHub(opts: {
   /** True when `err` is the disk refusing the write (the monitor is told); false for anything else. */
   const storageFailure = (err: unknown) => storage?.failed(err) ?? false;
   const io: HubServer = new Server(opts.httpServer, {
-    // Players are not browsers: no CORS needed. Bundles can be large (hundreds of items).
-    maxHttpBufferSize: 8 * 1024 * 1024,
+    // Players are not browsers: no CORS needed. Small until the device token is checked; raised per
+    // connection for players (see message-limits.ts): 100 sockets sending an 8 MB CONNECT took 600 MB.
+    maxHttpBufferSize: PREAUTH_MESSAGE_BYTES,
     pingInterval: 20_000,
     pingTimeout: 20_000,
     serveClient: false,
@@ -273,6 +278,19 @@ export function createHub(opts: {
     // The versions are recorded right after, in one transaction (a province-wide change must not cost
     // 10,000 commits), and after the sockets got their writes: the revision itself is already
     // committed by nextRevision, so a crash in between only re-sends the same content under a newer one.
+    if (changed.size > 0) {
+      // Kept by hash for the compliance report (what each device was told to play); a few rows per
+      // refresh, since devices with the same schedule share a bundle.
+      const bodies = [...changed.values()].map((g) => g.bundle);
+      setImmediate(() => {
+        try {
+          store.evidence.keepBundles(bodies);
+        } catch (err) {
+          if (storageFailure(err)) deferWrite(() => store.evidence.keepBundles(bodies));
+          else log.error({ err }, 'keeping bundle bodies failed');
+        }
+      });
+    }
     if (versionWrites.length > 0) {
       setImmediate(() => {
         try {
@@ -291,6 +309,7 @@ export function createHub(opts: {
     return [...changed.values()].flatMap((g) => g.deviceIds);
   }
   const ackListeners: ((interruptId: string, deviceId: string) => void)[] = [];
+  const bundleAckListeners: ((deviceId: string, version: number) => void)[] = [];
 
   // Compile once at start, so a device connecting finds its bundle ready.
   let refreshMissed = false;
@@ -384,6 +403,11 @@ export function createHub(opts: {
     socket.data.deviceId = device.id;
     socket.data.protocol = auth.data.protocol;
     socket.data.lostAt = auth.data.lostAt ?? null;
+    try {
+      raiseMessageLimit(socket.conn, PLAYER_MESSAGE_BYTES);
+    } catch (err) {
+      log.error({ err }, 'player message limit not raised: screenshots and large batches will be cut off');
+    }
     const playerVersion = auth.data.playerVersion;
     deferWrite(() => store.devices.setPlayerVersion(device.id, playerVersion));
     next();
@@ -447,6 +471,10 @@ export function createHub(opts: {
         metrics.bundleAckSeconds.observe((performance.now() - sent.sentAt) / 1000);
       }
       deferWrite(() => store.devices.setAckedBundle(deviceId, version));
+      for (const l of bundleAckListeners) l(deviceId, version);
+      const { hash: ackedHash } = parsed.data;
+      const ackedAt = Date.now();
+      deferWrite(() => store.evidence.bundleHeld(deviceId, ackedHash, ackedAt));
     });
 
     socket.on('interrupt:ack', (raw, done) => {
@@ -494,6 +522,12 @@ export function createHub(opts: {
       const hb = parsed.data;
       noteHealth(deviceId, { nowPlaying: hb.nowPlaying, outboxSize: hb.outboxSize, clockOffsetMs: hb.clockOffsetMs });
       if (hb.outputs) {
+        const prevOutputs = outputStatus.get(deviceId);
+        const changedStates = hb.outputs.filter((o) => prevOutputs?.find((p) => p.id === o.id)?.state !== o.state);
+        if (changedStates.length > 0) {
+          const at = Date.now();
+          deferWrite(() => store.evidence.outputStates(deviceId, changedStates, at));
+        }
         outputStatus.set(deviceId, hb.outputs);
         noteHealth(deviceId, { outputs: hb.outputs });
       }
@@ -570,7 +604,15 @@ export function createHub(opts: {
       const stored = { inserted: 0 };
       try {
         storage?.assertWritable();
-        already = store.proofs.insertBatch(deviceId, toStore, Date.now(), stored);
+        const hashes = toStore.map(chainHash);
+        const receivedAt = Date.now();
+        already = store.proofs.insertBatch(deviceId, toStore, receivedAt, stored, hashes);
+        if (hashes.some((h) => h !== null)) {
+          const chain = store.proofChain.noteBatch(deviceId, toStore, hashes, already, receivedAt);
+          if (chain.conflicts > 0 || chain.unlinked > 0) {
+            dlog.warn(chain, 'proofs do not continue their chain (reused seq or wrong prevHash)');
+          }
+        }
       } catch (err) {
         if (storageFailure(err)) {
           return ack(
@@ -628,6 +670,7 @@ export function createHub(opts: {
       return cur && !uncompiled.has(id) ? toBundle(cur.body, cur.version) : null;
     },
     onInterruptAck: (l) => void ackListeners.push(l),
+    onBundleAck: (l) => void bundleAckListeners.push(l),
     onlineCount: () => sockets.size,
     disconnectDevice: (id, reason) => {
       const s = sockets.get(id);

@@ -74,12 +74,21 @@ export function schedulingJobs(store: Store, hub: () => Hub, log: Logger, opts: 
     run: () => ({ rolled: store.rollups.rollupAll(), quarantined: takeQuarantined() }),
     after: warnQuarantined,
   };
+  // The open day, up to the minute: each run adds only the proofs that arrived since the last one (the
+  // rolled_up flag), so the airtime report reads today from proof_daily plus a tail of a minute or so.
+  const openDay: JobDef<{ rolled: number; quarantined: number }> = {
+    name: 'proof-rollup-open-day',
+    period: { every: 'minute' },
+    run: () => ({ rolled: store.rollups.rollupAll(), quarantined: takeQuarantined() }),
+    after: warnQuarantined,
+  };
   const retention: JobDef<{
     rolled: number;
     quarantined: number;
     deleted: number;
     prunedRuns: number;
     prunedSessions: number;
+    prunedAudit: number;
   }> = {
     name: 'proof-retention',
     period: { every: 'day', hour: 1, minute: 45 },
@@ -89,12 +98,22 @@ export function schedulingJobs(store: Store, hub: () => Hub, log: Logger, opts: 
       const deleted = store.rollups.deleteRolledBefore(now - opts.proofRetentionDays * DAY_MS);
       // Connectivity sessions back the availability report over the same span as the proofs.
       const prunedSessions = store.connectivity.deleteEndedBefore(now - opts.proofRetentionDays * DAY_MS);
-      const prunedRuns = store.jobs.prune(now - 30 * DAY_MS);
-      return { rolled, quarantined: takeQuarantined(), deleted, prunedRuns, prunedSessions };
+      // The audit trail is kept as long as the proofs. Its table refuses a cutoff within a day of its own
+      // clock, so the cutoff never passes two days before the real time (a test may run the job "later").
+      const auditCutoff = Math.min(now - opts.proofRetentionDays * DAY_MS, Date.now() - 2 * DAY_MS);
+      const prunedAudit = store.audit.deleteBefore(auditCutoff);
+      return {
+        rolled,
+        quarantined: takeQuarantined(),
+        deleted,
+        prunedRuns: store.jobs.prune(now - 30 * DAY_MS),
+        prunedSessions,
+        prunedAudit,
+      };
     },
     after: warnQuarantined,
   };
-  const defs = [campaigns, horizon, devices, rollup, retention] as JobDef[];
+  const defs = [campaigns, horizon, devices, rollup, openDay, retention] as JobDef[];
   if (opts.backupDir) defs.push(nightlyBackupJob(store, opts.backupDir, opts.backupKeepDays ?? 14));
   return defs;
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { newId } from '@bangtin/shared';
+import { newId, type Recurrence } from '@bangtin/shared';
 
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'running', 'ended', 'cancelled'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -22,6 +22,8 @@ export interface CampaignRecord {
   status: CampaignStatus;
   target: CampaignTarget;
   playlistIds: string[];
+  /** When its entries run unless an entry sets its own; null = whenever the entries' windows say. */
+  recurrence?: Recurrence | null;
   createdBy: string | null;
   createdAt: number;
   updatedAt: number;
@@ -40,6 +42,7 @@ interface CampaignRow {
   ends_on: string;
   priority: number;
   status: CampaignStatus;
+  recurrence?: string | null;
   created_by: string | null;
   created_at: number;
   updated_at: number;
@@ -65,7 +68,7 @@ export class CampaignStore {
       this.db
         .prepare(
           `INSERT INTO campaigns (id, name, description, colour, starts_on, ends_on, priority, status, created_by,
-             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             created_at, updated_at, recurrence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -79,6 +82,7 @@ export class CampaignStore {
           c.createdBy,
           now,
           now,
+          c.recurrence ? JSON.stringify(c.recurrence) : null,
         );
       this.writeLinks(id, c.target, c.playlistIds);
     })();
@@ -112,9 +116,20 @@ export class CampaignStore {
       this.db
         .prepare(
           `UPDATE campaigns SET name = ?, description = ?, colour = ?, starts_on = ?, ends_on = ?, priority = ?,
-             status = ?, updated_at = ? WHERE id = ?`,
+             status = ?, updated_at = ?, recurrence = ? WHERE id = ?`,
         )
-        .run(n.name, n.description, n.colour, n.startsOn, n.endsOn, n.priority, n.status, now, id);
+        .run(
+          n.name,
+          n.description,
+          n.colour,
+          n.startsOn,
+          n.endsOn,
+          n.priority,
+          n.status,
+          now,
+          n.recurrence ? JSON.stringify(n.recurrence) : null,
+          id,
+        );
       this.writeLinks(id, p.target, p.playlistIds);
     })();
     return this.get(id);
@@ -151,6 +166,7 @@ export class CampaignStore {
         status: r.status,
         target: { deviceIds: [], groupIds: [], tags: [] },
         playlistIds: [],
+        recurrence: r.recurrence ? (JSON.parse(r.recurrence) as Recurrence) : null,
         createdBy: r.created_by,
         createdAt: r.created_at,
         updatedAt: r.updated_at,

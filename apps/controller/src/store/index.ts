@@ -13,6 +13,10 @@ import { JobStore } from './jobs';
 import { RollupStore } from './rollups';
 import { ConnectivityStore } from './connectivity';
 import { ControllerRunStore } from './controller-runs';
+import { AuditStore } from './audit';
+import { InterruptStopStore } from './interrupt-stops';
+import { ProofChainStore } from './proof-chain';
+import { EvidenceStore } from './evidence';
 
 export interface Store {
   db: Database.Database;
@@ -29,6 +33,10 @@ export interface Store {
   rollups: RollupStore;
   connectivity: ConnectivityStore;
   controllerRuns: ControllerRunStore;
+  audit: AuditStore;
+  interruptStops: InterruptStopStore;
+  proofChain: ProofChainStore;
+  evidence: EvidenceStore;
   close(): void;
 }
 
@@ -49,6 +57,10 @@ export function openStore(dataDir: string): Store {
     rollups: new RollupStore(db),
     connectivity: new ConnectivityStore(db),
     controllerRuns: new ControllerRunStore(db),
+    audit: new AuditStore(db),
+    interruptStops: new InterruptStopStore(db),
+    proofChain: new ProofChainStore(db),
+    evidence: new EvidenceStore(db),
     close: () => db.close(),
   };
 }

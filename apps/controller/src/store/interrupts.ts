@@ -20,6 +20,8 @@ export interface InterruptRecord {
   createdBy: string | null;
   createdAt: number;
   cancelledAt: number | null;
+  /** The user who stopped it (null: not stopped, or stopped before this was recorded). */
+  stoppedBy?: string | null;
   /** An editor's district: the message reaches only devices inside it, whatever its tags say. */
   scopeGroupId?: string | null;
 }
@@ -41,6 +43,7 @@ interface InterruptRow {
   created_by: string | null;
   created_at: number;
   cancelled_at: number | null;
+  stopped_by?: string | null;
   scope_group_id: string | null;
 }
 
@@ -85,13 +88,13 @@ export class InterruptStore {
   }
 
   /** Ends the message now (idempotent: a second cancel changes nothing). */
-  cancel(id: string, now = Date.now()): InterruptRecord | null {
+  cancel(id: string, now = Date.now(), stoppedBy: string | null = null): InterruptRecord | null {
     this.db
       .prepare(
-        `UPDATE interrupts SET cancelled_at = ?, ends_at = CASE WHEN ends_at IS NULL OR ends_at > ? THEN ? ELSE ends_at END
-         WHERE id = ? AND cancelled_at IS NULL`,
+        `UPDATE interrupts SET cancelled_at = ?, ends_at = CASE WHEN ends_at IS NULL OR ends_at > ? THEN ? ELSE ends_at END,
+           stopped_by = ? WHERE id = ? AND cancelled_at IS NULL`,
       )
-      .run(now, now, now, id);
+      .run(now, now, now, stoppedBy, id);
     return this.get(id);
   }
 
@@ -170,6 +173,7 @@ export class InterruptStore {
         createdBy: r.created_by,
         createdAt: r.created_at,
         cancelledAt: r.cancelled_at,
+        stoppedBy: r.stopped_by ?? null,
         scopeGroupId: r.scope_group_id,
       });
     }

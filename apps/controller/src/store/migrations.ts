@@ -472,6 +472,160 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     },
   },
+  {
+    version: 14,
+    name: 'audit log (append-only), disabled users, who stopped an urgent message and its per-device stop acks',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE users ADD COLUMN disabled_at INTEGER;
+        ALTER TABLE interrupts ADD COLUMN stopped_by TEXT;
+        -- One row per device a stopped urgent message had been sent to: the bundle revision that no
+        -- longer carries it, and when the player acknowledged that bundle (its stop ack).
+        CREATE TABLE interrupt_stops (
+          interrupt_id TEXT NOT NULL,
+          device_id TEXT NOT NULL,
+          bundle_version INTEGER NOT NULL,
+          acked_at INTEGER,
+          PRIMARY KEY (interrupt_id, device_id)
+        );
+        CREATE INDEX interrupt_stops_pending ON interrupt_stops (device_id) WHERE acked_at IS NULL;
+
+        -- Who did what, appended by the HTTP layer. group_id is the district the entry belongs to
+        -- (the entity's, else the acting user's), so an editor reads their district's entries.
+        -- changes is JSON {field: [before, after]} with secrets already replaced by a marker.
+        CREATE TABLE audit_log (
+          id INTEGER PRIMARY KEY,
+          at INTEGER NOT NULL,
+          user_id TEXT,
+          username TEXT,
+          role TEXT,
+          group_id TEXT,
+          action TEXT NOT NULL,
+          entity TEXT,
+          entity_id TEXT,
+          changes TEXT NOT NULL DEFAULT '{}',
+          method TEXT,
+          route TEXT,
+          status INTEGER
+        );
+        CREATE INDEX audit_log_at ON audit_log (at);
+        CREATE INDEX audit_log_user ON audit_log (user_id, at);
+
+        -- Append-only. No UPDATE ever. A DELETE is allowed only for rows older than the retention
+        -- cutoff, which the nightly retention job raises before it deletes; the cutoff itself can never
+        -- be set later than one day before now (SQLite's own clock), so even a stray statement cannot
+        -- erase the recent trail. This guards against the application and slips at the SQL prompt;
+        -- someone who can rewrite the file can drop triggers too (the nightly copies keep the history).
+        CREATE TABLE audit_retention (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          cutoff INTEGER NOT NULL
+        );
+        INSERT INTO audit_retention (id, cutoff) VALUES (1, 0);
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN
+          SELECT RAISE(ABORT, 'audit_log is append-only');
+        END;
+        CREATE TRIGGER audit_log_delete_only_expired BEFORE DELETE ON audit_log
+        WHEN OLD.at >= (SELECT cutoff FROM audit_retention WHERE id = 1)
+        BEGIN
+          SELECT RAISE(ABORT, 'audit_log is append-only: only entries older than the retention cutoff may be deleted');
+        END;
+        CREATE TRIGGER audit_retention_cutoff_bounded BEFORE UPDATE ON audit_retention
+        WHEN NEW.cutoff > CAST((julianday('now') - 2440587.5 - 1) * 86400000 AS INTEGER)
+        BEGIN
+          SELECT RAISE(ABORT, 'audit retention cutoff must be at least a day in the past');
+        END;
+        CREATE TRIGGER audit_retention_no_delete BEFORE DELETE ON audit_retention
+        BEGIN
+          SELECT RAISE(ABORT, 'audit retention row cannot be deleted');
+        END;
+      `);
+    },
+  },
+  {
+    version: 15,
+    name: 'content approval, validity windows and archive; playlist archive; campaign recurrence',
+    up: (db) => {
+      db.exec(`
+        -- Existing content aired before approval existed: it stays approved.
+        -- The row's title/text/meta/valid_* are the latest version; while an edit of approved content
+        -- waits for approval, approved_rev holds the approved version (JSON) that keeps airing.
+        ALTER TABLE content ADD COLUMN status TEXT NOT NULL DEFAULT 'approved';
+        ALTER TABLE content ADD COLUMN approved_by TEXT;
+        ALTER TABLE content ADD COLUMN approved_at INTEGER;
+        ALTER TABLE content ADD COLUMN approved_rev TEXT;
+        ALTER TABLE content ADD COLUMN rejection_reason TEXT;
+        ALTER TABLE content ADD COLUMN rejected_by TEXT;
+        ALTER TABLE content ADD COLUMN rejected_at INTEGER;
+        ALTER TABLE content ADD COLUMN valid_from INTEGER;
+        ALTER TABLE content ADD COLUMN valid_until INTEGER;
+        ALTER TABLE content ADD COLUMN updated_by TEXT;
+        ALTER TABLE content ADD COLUMN updated_at INTEGER;
+        -- Archived: hidden from lists and bundles, kept for proofs and reports.
+        ALTER TABLE content ADD COLUMN archived_at INTEGER;
+        CREATE INDEX content_pending ON content (status) WHERE status <> 'approved';
+        ALTER TABLE playlists ADD COLUMN archived_at INTEGER;
+        -- JSON recurrence the campaign's entries follow unless they set their own; NULL = none.
+        ALTER TABLE campaigns ADD COLUMN recurrence TEXT;
+      `);
+    },
+  },
+  {
+    version: 16,
+    name: 'proof chains, bundles held and output status history (evidence, issue 11)',
+    up: (db) => {
+      db.exec(`
+        -- Tamper-evident chain: seq and prev_hash as the player sent them, hash computed at ingest.
+        -- NULL for unchained proofs (players one protocol version behind).
+        ALTER TABLE proofs ADD COLUMN seq INTEGER;
+        ALTER TABLE proofs ADD COLUMN prev_hash TEXT;
+        ALTER TABLE proofs ADD COLUMN hash TEXT;
+        CREATE INDEX proofs_chain ON proofs (device_id, output, seq) WHERE seq IS NOT NULL;
+        -- The highest seq ever received per output: deleting the newest rows shows as missing seqs.
+        CREATE TABLE proof_chain_heads (
+          device_id TEXT NOT NULL,
+          output TEXT NOT NULL,
+          max_seq INTEGER NOT NULL,
+          received_at INTEGER NOT NULL,
+          PRIMARY KEY (device_id, output)
+        );
+        -- A proof id re-sent with content that differs from the stored row (a seq reused).
+        CREATE TABLE proof_chain_conflicts (
+          id INTEGER PRIMARY KEY,
+          device_id TEXT NOT NULL,
+          output TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          proof_id TEXT NOT NULL,
+          hash TEXT NOT NULL,
+          started_at INTEGER NOT NULL,
+          received_at INTEGER NOT NULL
+        );
+        CREATE INDEX proof_chain_conflicts_device ON proof_chain_conflicts (device_id, started_at);
+        -- Bundle bodies by hash (devices with the same schedule share one row), and which one each
+        -- device held from when (its ack): the planned side of the compliance report.
+        CREATE TABLE bundle_bodies (
+          hash TEXT PRIMARY KEY,
+          version INTEGER NOT NULL,
+          body TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE device_bundle_history (
+          device_id TEXT NOT NULL,
+          held_from INTEGER NOT NULL,
+          hash TEXT NOT NULL,
+          PRIMARY KEY (device_id, held_from)
+        );
+        -- Each change of an output's state (online, offline, error) as the heartbeats reported it.
+        CREATE TABLE output_status_history (
+          device_id TEXT NOT NULL,
+          output_id TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          state TEXT NOT NULL,
+          PRIMARY KEY (device_id, output_id, at)
+        );
+      `);
+    },
+  },
 ];
 
 /** Copies the rows of `table` whose `reasonSql` is not NULL into quarantined_rows (the caller fixes them). */

@@ -41,8 +41,8 @@ export class ProofStore {
     // The id is the key: a proof uploaded twice (lost ack, replayed outbox) is stored once.
     const sql = (rows: number) =>
       `INSERT OR IGNORE INTO proofs (id, device_id, content_id, playlist_id, schedule_id, started_at, ended_at,
-         received_at, device_started_at, clock_offset_ms, end_reason, output)
-       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+         received_at, device_started_at, clock_offset_ms, end_reason, output, seq, prev_hash, hash)
+       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
     this.insertOne = db.prepare(sql(1));
     // Many rows per statement: a quarter fewer crossings into SQLite per proof (measured ~+25 %).
     this.insertMany = db.prepare(sql(ROWS_PER_INSERT));
@@ -61,10 +61,19 @@ export class ProofStore {
    * clashes with another device): a superset, since a many-row insert only says how many rows were new.
    * `counts.inserted` (when given) receives the exact number of rows stored now (for the metrics).
    */
-  insertBatch(deviceId: string, proofs: Proof[], receivedAt = Date.now(), counts?: { inserted: number }): string[] {
+  insertBatch(
+    deviceId: string,
+    proofs: Proof[],
+    receivedAt = Date.now(),
+    counts?: { inserted: number },
+    /** Chain hash per proof (same order), null for unchained ones; see store/proof-chain.ts. */
+    hashes?: readonly (string | null)[],
+  ): string[] {
     let inserted = 0;
     const maybeExisting: string[] = [];
-    const args: (string | number)[] = [];
+    const args: (string | number | null)[] = [];
+    const index = new Map<Proof, number>();
+    if (hashes) proofs.forEach((p, i) => index.set(p, i));
     const push = (p: Proof) =>
       args.push(
         p.id,
@@ -79,6 +88,9 @@ export class ProofStore {
         p.clockOffsetMs,
         p.endReason,
         p.output,
+        p.seq ?? null,
+        p.prevHash ?? null,
+        hashes?.[index.get(p)!] ?? null,
       );
     this.db.transaction(() => {
       let i = 0;

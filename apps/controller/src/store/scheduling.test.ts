@@ -7,7 +7,6 @@ import { openDatabase } from './db';
 import { openStore, type Store } from './index';
 import { currentVersion, MIGRATIONS } from './migrations';
 import { statusOn } from './campaigns';
-import { ProofStore } from './proofs';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -66,7 +65,14 @@ describe('migration 3 (scheduling)', () => {
         'INSERT INTO schedules (id, playlist_id, starts_at, ends_at, priority, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       )
       .run('01930000-0000-7000-8000-0000000000b1', '01930000-0000-7000-8000-0000000000a1', null, null, 10, 5);
-    new ProofStore(old).insertBatch('dev-1', [proof({ startedAt: 1_700_000_000_000 })]);
+    // A version-2 proof row, written with the columns that version had (today's ProofStore also writes the chain).
+    const p = proof({ startedAt: 1_700_000_000_000 });
+    old
+      .prepare(
+        `INSERT INTO proofs (id, device_id, content_id, playlist_id, schedule_id, started_at, ended_at, received_at,
+           device_started_at, clock_offset_ms, end_reason, output) VALUES (?, 'dev-1', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(p.id, p.contentId, p.playlistId, p.scheduleId, p.startedAt, p.endedAt, p.endedAt, p.deviceStartedAt, p.clockOffsetMs, p.endReason, p.output);
     old.close();
 
     const store = openStore(dir);

@@ -17,6 +17,12 @@ interface UserRow {
   password_hash: string;
   role: Role;
   group_id: string | null;
+  disabled_at: number | null;
+}
+
+/** A user as the admin list shows it: with when the account was disabled (null = active). */
+export interface UserListItem extends User {
+  disabledAt: number | null;
 }
 
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -36,23 +42,72 @@ export class UserStore {
     return { id, username: u.username, role: u.role, groupId: u.groupId };
   }
 
-  list(): User[] {
+  list(): UserListItem[] {
     return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map((r) => ({
       id: r.id,
       username: r.username,
       role: r.role,
       groupId: r.group_id,
+      disabledAt: r.disabled_at,
     }));
   }
 
+  get(id: string): UserListItem | null {
+    const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    return r ? { id: r.id, username: r.username, role: r.role, groupId: r.group_id, disabledAt: r.disabled_at } : null;
+  }
+
+  /** Active admins other than `exceptId`: the last one may not be demoted or disabled. */
+  otherActiveAdmins(exceptId: string): number {
+    return (
+      this.db
+        .prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> ?")
+        .get(exceptId) as { n: number }
+    ).n;
+  }
+
+  /** Applies an admin's change; a new password or a disable ends every session of the user (the caller's kept: `keepToken`). */
+  update(
+    id: string,
+    patch: { role?: Role; groupId?: string | null; disabled?: boolean; password?: string },
+    now = Date.now(),
+    keepToken: string | null = null,
+  ): void {
+    this.db.transaction(() => {
+      if (patch.role !== undefined) this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(patch.role, id);
+      if (patch.groupId !== undefined)
+        this.db.prepare('UPDATE users SET group_id = ? WHERE id = ?').run(patch.groupId, id);
+      if (patch.disabled !== undefined)
+        this.db.prepare('UPDATE users SET disabled_at = ? WHERE id = ?').run(patch.disabled ? now : null, id);
+      if (patch.password !== undefined)
+        this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hashPassword(patch.password), id);
+      if (patch.disabled || patch.password !== undefined) this.endSessions(id, keepToken);
+    })();
+  }
+
+  /** Deletes the user's sessions, except the one presented as `keepToken`. Returns how many ended. */
+  endSessions(userId: string, keepToken: string | null = null): number {
+    return this.db
+      .prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?')
+      .run(userId, keepToken ? hashToken(keepToken) : '').changes;
+  }
+
   /** The stored hash for a login check; null when the user does not exist. */
-  credentials(username: string): { user: User; passwordHash: string } | null {
+  credentials(username: string): { user: User; passwordHash: string; disabled: boolean } | null {
     const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     if (!row) return null;
     return {
       user: { id: row.id, username: row.username, role: row.role, groupId: row.group_id },
       passwordHash: row.password_hash,
+      disabled: row.disabled_at !== null,
     };
+  }
+
+  /** The stored hash of a user by id (the password change checks the current one). */
+  passwordHash(id: string): string | null {
+    const r = this.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(id) as
+      { password_hash: string } | undefined;
+    return r?.password_hash ?? null;
   }
 
   createSession(userId: string, now = Date.now()): { token: string; expiresAt: number } {
@@ -79,7 +134,8 @@ export class UserStore {
   userForSession(token: string, now = Date.now()): User | null {
     const row = this.db
       .prepare(
-        `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`,
+        `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL`,
       )
       .get(hashToken(token), now) as UserRow | undefined;
     return row ? { id: row.id, username: row.username, role: row.role, groupId: row.group_id } : null;

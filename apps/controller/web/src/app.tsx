@@ -19,6 +19,9 @@ const UsersScreen = lazy(() => import('./screens/users'));
 const UrgentScreen = lazy(() => import('./screens/urgent'));
 const CampaignsScreen = lazy(() => import('./screens/campaigns'));
 const KioskScreen = lazy(() => import('./screens/kiosk'));
+const AuditScreen = lazy(() => import('./screens/audit'));
+const PasswordScreen = lazy(() => import('./screens/password'));
+const ApprovalsScreen = lazy(() => import('./screens/approvals'));
 
 interface Route {
   path: string;
@@ -35,6 +38,7 @@ const ALL: readonly Role[] = ['admin', 'editor', 'viewer'];
 export const ROUTES: readonly Route[] = [
   { path: '/', label: 'nav.dashboard', roles: ALL, screen: DashboardScreen },
   { path: '/content', label: 'nav.content', roles: ALL, screen: ContentScreen },
+  { path: '/approvals', label: 'nav.approvals', roles: ['admin'], screen: ApprovalsScreen },
   { path: '/playlists', label: 'nav.playlists', roles: ALL, screen: PlaylistsScreen },
   { path: '/schedules', label: 'nav.schedules', roles: ALL, screen: SchedulesScreen },
   { path: '/campaigns', label: 'nav.campaigns', roles: ALL, screen: CampaignsScreen },
@@ -43,6 +47,8 @@ export const ROUTES: readonly Route[] = [
   { path: '/devices', label: 'nav.devices', roles: ALL, screen: DevicesScreen },
   { path: '/kiosk', label: 'nav.kiosk', roles: ALL, screen: KioskScreen },
   { path: '/users', label: 'nav.users', roles: ['admin'], screen: UsersScreen },
+  { path: '/audit', label: 'nav.audit', roles: ['admin', 'editor'], screen: AuditScreen },
+  { path: '/password', label: 'nav.password', roles: ALL, screen: PasswordScreen },
 ];
 
 export function App() {

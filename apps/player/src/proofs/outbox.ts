@@ -90,9 +90,13 @@ export class Outbox {
     }
   }
 
-  /** Adds a proof; call inside the transaction that marks the play finished. */
-  add(proof: Proof, now = Date.now()): void {
-    this.insertStmt.run(proof.id, JSON.stringify(proof), now);
+  /**
+   * Adds a proof; call inside the transaction that marks the play finished. `link` (the output's proof
+   * chain) gives it its seq just before it is written.
+   */
+  add(proof: Proof, now = Date.now(), link?: (p: Proof) => Proof): void {
+    const p = link ? link(proof) : proof;
+    this.insertStmt.run(p.id, JSON.stringify(p), now);
   }
 
   /**

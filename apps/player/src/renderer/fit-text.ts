@@ -5,7 +5,12 @@
 export function fitText(box: HTMLElement, text: HTMLElement, min = 8, max = 600): number {
   let lo = min;
   let hi = max;
-  const fits = () => text.scrollWidth <= box.clientWidth && text.scrollHeight <= box.clientHeight * 0.92;
+  // The box's padding is not room for text (a percentage padding follows the width, so on a short
+  // box, such as the stage above the kiosk's hint band, it takes much of the height).
+  const cs = getComputedStyle(box);
+  const width = box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  const height = box.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+  const fits = () => text.scrollWidth <= width && text.scrollHeight <= height * 0.92;
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     text.style.fontSize = `${mid}px`;

@@ -18,6 +18,21 @@ function button(label: string, onClick: () => void, opts: { secondary?: boolean;
   return b;
 }
 
+/** Vietnamese first; the English line under it is smaller and optional (`lang="en"` for screen readers). */
+function bilingual(className: string, vi: string, en: string) {
+  const box = document.createElement('div');
+  box.className = className;
+  const main = document.createElement('span');
+  main.className = 'vi';
+  main.textContent = vi;
+  const second = document.createElement('span');
+  second.className = 'en';
+  second.lang = 'en';
+  second.textContent = en;
+  box.append(main, second);
+  return box;
+}
+
 function heading(tag: 'h1' | 'h2', text: string) {
   const h = document.createElement(tag);
   h.textContent = text;
@@ -43,6 +58,9 @@ export class Kiosk {
     private config: KioskConfig,
     private mediaBase: string,
   ) {
+    // The loop leaves a band at the bottom for the touch hint, so it never covers a slogan (a hotline).
+    document.body.classList.add('has-kiosk');
+    stage.refit(); // at once: a slogan already on screen must not overflow until the next frame
     document.addEventListener('pointerdown', () => this.touched(), { capture: true });
     // The touch that wakes the kiosk must not also press the menu button that appears under the finger.
     document.addEventListener(
@@ -106,10 +124,7 @@ export class Kiosk {
     root.className = this.state;
     root.replaceChildren();
     if (this.state === 'loop') {
-      const hint = document.createElement('div');
-      hint.className = 'hint';
-      hint.textContent = 'Chạm vào màn hình để xem thông tin · Touch for information';
-      root.append(hint);
+      root.append(bilingual('hint', 'Chạm vào màn hình để xem thông tin', 'Touch for information'));
       return;
     }
     const panel = document.createElement('section');
@@ -143,7 +158,10 @@ export class Kiosk {
     } else if (this.state === 'survey') {
       this.renderSurvey(panel);
     } else if (this.state === 'thanks') {
-      panel.append(heading('h1', 'Cảm ơn ông/bà đã góp ý!'), heading('h2', 'Thank you for your feedback.'));
+      const en = heading('h2', 'Thank you for your feedback.');
+      en.lang = 'en';
+      en.className = 'en';
+      panel.append(heading('h1', 'Cảm ơn ông/bà đã góp ý!'), en);
       setTimeout(() => this.state === 'thanks' && this.go('loop'), 3000);
     }
   }
@@ -154,8 +172,9 @@ export class Kiosk {
       panel.append(heading('h1', s.question));
       const grid = document.createElement('div');
       grid.className = 'buttons rating';
-      // The scale and its labels come from the controller (`survey:config`), worst first.
-      grid.style.gridTemplateColumns = `repeat(${s.ratingLabels.length}, 1fr)`;
+      // The scale and its labels come from the controller (`survey:config`), worst first. The CSS lays
+      // them out in one row on a landscape screen and one column in portrait (style.css).
+      grid.style.setProperty('--count', String(s.ratingLabels.length));
       s.ratingLabels.forEach((label, i) =>
         grid.append(
           button(

@@ -46,11 +46,24 @@ export class Stage {
   /** Items ended by a touch: shown again when the loop resumes, but not reported a second time. */
   private readonly endedByUser = new Set<string>();
 
+  private readonly root: HTMLElement;
+
   constructor(
     root: HTMLElement,
     private readonly bridge: PlayerBridge,
   ) {
     this.layers = [...root.querySelectorAll<HTMLElement>('.layer')];
+    // The stage changes size when the window turns or the kiosk's hint band appears: slogans refit.
+    this.root = root;
+    new ResizeObserver(() => this.refit()).observe(root);
+  }
+
+  /** Fits the slogans on both layers to the stage's current size again. */
+  refit(): void {
+    for (const box of this.root.querySelectorAll<HTMLElement>('.slogan')) {
+      const span = box.firstElementChild;
+      if (span instanceof HTMLElement) fitText(box, span);
+    }
   }
 
   configure(mediaBase: string, transitionMs: number): void {

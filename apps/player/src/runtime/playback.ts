@@ -10,6 +10,7 @@ import {
   type Proof,
 } from '@bangtin/shared';
 import type { Outbox } from '../proofs/outbox';
+import { ProofChain } from '../proofs/chain';
 import type { LocalState } from './local-store';
 import { ControllerClock, SYSTEM_CLOCK } from './clock';
 
@@ -51,6 +52,7 @@ export class Playback {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private readonly clock: ControllerClock;
+  private readonly chain: ProofChain;
   /** Confirmed outputs: a finished play waiting for the renderer's swap time, with its fallback. */
   private pending: { play: CurrentPlay; reason: EndReason; t: number; timer: NodeJS.Timeout } | null = null;
   /** A slot the renderer ended early (error, touch): it is not started again before the next slot. */
@@ -78,6 +80,7 @@ export class Playback {
     this.clock =
       deps.clock ??
       new ControllerClock(deps.deviceNow ? { wallNow: deps.deviceNow, monoNow: SYSTEM_CLOCK.monoNow } : SYSTEM_CLOCK);
+    this.chain = new ProofChain(deps.db, deps.output);
     const leftover = deps.state.get(this.stateKey);
     if (leftover) {
       // The process died mid-item: that play never completed, so it is not a proof. Say so in the log.
@@ -295,22 +298,31 @@ export class Playback {
       output: this.deps.output,
     };
     // The proof and the end of the play commit together: after a crash there is either both or neither.
+    // The seq is given only when the play is over and written (after the output agreed to count it):
+    // an unfinished or declined play has none, so it leaves no hole in the chain.
+    let linked: Proof | null = null;
+    const link = (p: Proof): Proof => {
+      const c = this.chain.link(p);
+      linked = c;
+      this.chain.save();
+      return c;
+    };
     try {
       this.deps.db.transaction(() => {
-        this.deps.outbox.add(proof);
+        this.deps.outbox.add(proof, undefined, link);
         // A pending play's state key already holds the next item; only clear it when it is this play.
         if (this.current === null) this.deps.state.delete(this.stateKey);
       })();
     } catch (err) {
       // A full or failing disk must not stop the board: the proof waits in memory (and is uploaded
       // from there); the outbox writes it to disk when space returns.
-      const kept = this.deps.outbox.keepInMemory(proof, err);
+      const kept = this.deps.outbox.keepInMemory(linked ?? proof, err);
       if (!kept) {
         this.deps.log.error({ err: (err as Error).message, contentId: proof.contentId }, 'play not recorded');
         return;
       }
     }
-    this.deps.hooks?.onProof?.(proof);
+    this.deps.hooks?.onProof?.(linked ?? proof);
   }
 }
 

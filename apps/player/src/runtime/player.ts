@@ -201,9 +201,9 @@ export function startPlayer(opts: PlayerOptions): Player {
     if (!keep) return outbox;
     // Same object for everything else (peek, remove, size); only `add` asks the output first.
     return Object.assign(Object.create(outbox) as Outbox, {
-      add: (proof: Proof, now?: number) => {
+      add: (proof: Proof, now?: number, link?: (p: Proof) => Proof) => {
         const kept = keep(proof);
-        if (kept !== false) return outbox.add(kept === true ? proof : kept, now);
+        if (kept !== false) return outbox.add(kept === true ? proof : kept, now, link);
         declined.add(proof.id);
         log.warn({ output: out.id, contentId: proof.contentId }, 'play did not reach the output; no proof recorded');
       },

@@ -102,11 +102,29 @@ export function compileBundle(bundle: Bundle): CompiledBundle {
   // Parsed once per bundle (sorted, without repeats), not once per schedule that names the list.
   const holidays = new Map((bundle.holidayLists ?? []).map((h) => [h.id, sortedDays(parseDays(h.dates))]));
   const zone = bundle.timeZone ?? TIMEZONE;
-  const kept = bundle.schedules.filter((s) => playlists.has(s.playlistId)).sort(compareSchedules);
-  const schedules: CompiledSchedule[] = new Array(kept.length);
-  for (let rank = 0; rank < kept.length; rank++) {
-    const s = kept[rank]!;
-    schedules[rank] = compileSchedule(s, rank, playlists.get(s.playlistId)!, holidays, zone);
+  // Playlists holding content with a validity window play different items over time: each becomes
+  // one variant per stretch between the windows' edges (see `windowedVariants`).
+  const variants = new Map<string, WindowedVariant[]>();
+  for (const p of bundle.playlists) {
+    const v = windowedVariants(p, contentById);
+    if (v) variants.set(p.id, v);
+  }
+  const kept = bundle.schedules
+    .filter((s) => playlists.has(s.playlistId) || variants.has(s.playlistId))
+    .sort(compareSchedules);
+  const schedules: CompiledSchedule[] = [];
+  for (const s of kept) {
+    const vs = variants.get(s.playlistId);
+    if (!vs) {
+      schedules.push(compileSchedule(s, schedules.length, playlists.get(s.playlistId)!, holidays, zone));
+      continue;
+    }
+    // The variants of one schedule never overlap in time, so their adjacent ranks keep its place in
+    // the order against every other schedule (a schedule's index is its rank).
+    for (const v of vs) {
+      const rule = compileSchedule(s, schedules.length, v.playlist, holidays, zone);
+      schedules.push(new WindowedRule(rule, v.from, v.until));
+    }
   }
   const interrupts = (bundle.interrupts ?? []).flatMap((m): CompiledInterrupt[] => {
     const fromBundle = m.contentId ? contentById.get(m.contentId) : undefined;
@@ -130,6 +148,93 @@ export function compileBundle(bundle: Bundle): CompiledBundle {
   const compiled: CompiledBundle = { bundle, schedules, interrupts };
   compiledCache.set(bundle, compiled);
   return compiled;
+}
+
+interface WindowedVariant {
+  from: number;
+  until: number;
+  playlist: CompiledPlaylist;
+}
+
+/** The items of a playlist that may air at instant `t` (content expiry), compiled. */
+function playableAt(p: Playlist, contentById: Map<string, ContentItem>, t: number): CompiledPlaylist | null {
+  const items: CompiledPlaylist['items'] = [];
+  let cycleMs = 0;
+  for (let index = 0; index < p.items.length; index++) {
+    const item = p.items[index]!;
+    const content = contentById.get(item.contentId);
+    if (!content) continue;
+    if (content.validFrom !== undefined && t < content.validFrom) continue;
+    if (content.validUntil !== undefined && t >= content.validUntil) continue;
+    items.push({ item, index, content });
+    cycleMs += item.durationMs;
+  }
+  if (items.length === 0) return null;
+  const durations = new Float64Array(items.length);
+  for (let k = 0; k < items.length; k++) durations[k] = items[k]!.item.durationMs;
+  return { playlist: p, items, durations, cycleMs };
+}
+
+/**
+ * For a playlist with content that has a validity window: the stretches of time between the windows'
+ * edges, each with the items valid throughout it (stretches with none are left out). Null when no
+ * item of the playlist has a window, the common case, compiled as one playlist.
+ */
+function windowedVariants(p: Playlist, contentById: Map<string, ContentItem>): WindowedVariant[] | null {
+  const edges = new Set<number>();
+  for (const i of p.items) {
+    const c = contentById.get(i.contentId);
+    if (c?.validFrom !== undefined) edges.add(c.validFrom);
+    if (c?.validUntil !== undefined) edges.add(c.validUntil);
+  }
+  if (edges.size === 0) return null;
+  const cuts = [-Infinity, ...[...edges].sort((a, b) => a - b), Infinity];
+  const out: WindowedVariant[] = [];
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const from = cuts[k]!;
+    const until = cuts[k + 1]!;
+    const playlist = playableAt(p, contentById, from === -Infinity ? until - 1 : from);
+    if (playlist) out.push({ from, until, playlist });
+  }
+  return out;
+}
+
+/** A schedule restricted to one stretch of its playlist's content windows. */
+class WindowedRule implements CompiledSchedule {
+  constructor(
+    private readonly rule: CompiledSchedule,
+    private readonly from: number,
+    private readonly until: number,
+  ) {}
+  get schedule() {
+    return this.rule.schedule;
+  }
+  get rank() {
+    return this.rule.rank;
+  }
+  get priority() {
+    return this.rule.priority;
+  }
+  get weight() {
+    return this.rule.weight;
+  }
+  get fallback() {
+    return this.rule.fallback;
+  }
+  get campaignId() {
+    return this.rule.campaignId;
+  }
+  get timeZone() {
+    return this.rule.timeZone;
+  }
+  get playlist() {
+    return this.rule.playlist;
+  }
+  piecesIn(from: number, to: number): Piece[] {
+    const a = Math.max(from, this.from);
+    const b = Math.min(to, this.until);
+    return b > a ? this.rule.piecesIn(a, b) : [];
+  }
 }
 
 function compileSchedule(

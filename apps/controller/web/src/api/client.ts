@@ -29,6 +29,16 @@ export interface ContentView {
   height?: number | null;
   durationMs?: number | null;
   createdAt: string;
+  /** Approval (issue 10): only `approved` airs; while an edit waits, `airing` is the version on air. */
+  status?: 'approved' | 'pending' | 'rejected';
+  approvedBy?: string | null;
+  approvedByName?: string | null;
+  approvedAt?: string | null;
+  rejectionReason?: string | null;
+  validFrom?: number | null;
+  validUntil?: number | null;
+  airing?: { text?: string; title: string | null } | null;
+  updatedAt?: string | null;
 }
 export interface ScheduleView {
   id: string;
@@ -107,6 +117,9 @@ export interface Delivery {
   acked: boolean;
   ackedAt: string | null;
   shownAt: string | null;
+  /** Stopped messages: the device applied the bundle without it (null while not stopped). */
+  stopAcked?: boolean | null;
+  stopAckedAt?: string | null;
 }
 export interface InterruptView {
   id: string;
@@ -119,6 +132,9 @@ export interface InterruptView {
   cancelledAt: string | null;
   createdAt: string;
   deliveries: Delivery[];
+  /** Who stopped it (issue 10); absent from older controllers. */
+  stoppedBy?: { id: string; username: string | null } | null;
+  stopPendingDeviceIds?: string[];
 }
 export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'ended' | 'cancelled';
 export interface CampaignView {
@@ -133,6 +149,7 @@ export interface CampaignView {
   target: TargetBody;
   playlistIds: string[];
   scheduleIds: string[];
+  recurrence?: RecurrenceBody | null;
 }
 export interface CampaignBody {
   name: string;
@@ -144,6 +161,7 @@ export interface CampaignBody {
   target: TargetBody;
   playlistIds: string[];
   status?: 'draft' | 'scheduled';
+  recurrence?: RecurrenceBody | null;
 }
 export interface TimelineSegmentView {
   start: string;
@@ -377,6 +395,20 @@ export const api = {
   content: () => request<ContentView[]>('GET', '/content'),
   createSlogan: (b: { text: string; title: string | null }) =>
     request<ContentView>('POST', '/content', { type: 'slogan', ...b }),
+  updateSlogan: (
+    id: string,
+    b: { text?: string; title?: string | null; validFrom?: number | null; validUntil?: number | null },
+  ) => request<ContentView>('PATCH', `/content/${id}`, b),
+  deleteContent: (id: string) => request<void>('DELETE', `/content/${id}`),
+  pendingContent: () => request<ContentView[]>('GET', '/content/pending'),
+  approveContent: (id: string) => request<ContentView>('POST', `/content/${id}/approve`),
+  rejectContent: (id: string, reason: string) => request<ContentView>('POST', `/content/${id}/reject`, { reason }),
+  updatePlaylist: (id: string, b: { name?: string; items?: { contentId: string; durationMs: number }[] }) =>
+    request<Playlist>('PATCH', `/playlists/${id}`, b),
+  deletePlaylist: (id: string) => request<void>('DELETE', `/playlists/${id}`),
+  duplicatePlaylist: (id: string) => request<Playlist>('POST', `/playlists/${id}/duplicate`),
+  updateSchedule: (id: string, b: Record<string, unknown>) => request<ScheduleView>('PATCH', `/schedules/${id}`, b),
+  duplicateSchedule: (id: string) => request<ScheduleView>('POST', `/schedules/${id}/duplicate`),
   playlists: () => request<Playlist[]>('GET', '/playlists'),
   createPlaylist: (b: { name: string; items: { contentId: string; durationMs: number }[] }) =>
     request<Playlist>('POST', '/playlists', b),
@@ -392,6 +424,7 @@ export const api = {
     fallback?: boolean;
     holidayListIds?: string[];
     exceptions?: string[];
+    campaignId?: string | null;
   }) => request<ScheduleView>('POST', '/schedules', b),
   proofsDaily: (q: string) => request<DailyRow[]>('GET', `/proofs/daily?${q}`),
   surveys: (q: string) =>

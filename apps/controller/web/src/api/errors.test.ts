@@ -44,6 +44,9 @@ describe('API errors in forms', () => {
       'Sai tên đăng nhập hoặc mật khẩu.',
     );
     expect(errorText(t, new ApiError(0, 'network', 'x'))).toBe('Không kết nối được máy chủ điều khiển.');
+    expect(errorText(t, new ApiError(429, 'login-busy', 'too many logins at once', 'password'))).toBe(
+      'Máy chủ đang bận kiểm tra đăng nhập: hãy thử lại sau vài giây.',
+    );
     expect(errorText(t, new Error('boom'))).toBe('Lỗi: boom');
     expect(formError(t, null, [])).toBeNull();
   });

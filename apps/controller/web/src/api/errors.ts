@@ -1,5 +1,6 @@
 import type { MessageKey } from '../i18n/messages';
 import { ApiError } from './client';
+import { staffErrorText } from './staff-errors';
 
 type T = (key: MessageKey, params?: Record<string, string | number>) => string;
 
@@ -13,6 +14,7 @@ export function errorText(t: T, err: unknown): string {
     case 'unauthorized':
     case 'invalid-credentials':
     case 'too-many-attempts':
+    case 'login-busy':
     case 'forbidden':
     case 'storage-full':
       return t(`error.${err.code}`);
@@ -25,6 +27,12 @@ export function errorText(t: T, err: unknown): string {
     case 'unreadable-media':
     case 'missing-file':
       return t(`error.${err.code}`);
+    case 'weak-password':
+    case 'wrong-password':
+    case 'account-disabled':
+    case 'last-admin':
+    case 'self':
+      return staffErrorText(t, err);
     case 'not-found':
       return t('error.not-found', { message: err.message });
     case 'in-use':

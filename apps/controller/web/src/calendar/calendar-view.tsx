@@ -26,6 +26,9 @@ import {
   type Block,
   type Segment,
 } from './occurrences';
+import { DateInput } from '../components/date-input';
+import { formatDmy } from '../i18n/dates';
+import { scheduleColour, weekdayShort } from './colours';
 
 const MAX_DAYS_PER_CALL = 31;
 const NEUTRAL = '#6b7785';
@@ -86,7 +89,11 @@ export function CalendarView({ campaigns }: { campaigns: readonly CampaignView[]
   const perDay = useMemo(() => campaignMinutesByDay(splitByDay(segments)), [segments]);
 
   const colourOf = (s: Segment) =>
-    s.reason === 'interrupt' ? '#111' : s.campaignId ? (byId.get(s.campaignId)?.colour ?? NEUTRAL) : NEUTRAL;
+    s.reason === 'interrupt'
+      ? '#111'
+      : s.campaignId
+        ? (byId.get(s.campaignId)?.colour ?? NEUTRAL)
+        : scheduleColour(s.scheduleId);
   const labelOf = (s: Segment) => {
     if (s.reason === 'interrupt') return t('calendar.urgent');
     const pl = playlistName.get(schedulePlaylist.get(s.scheduleId) ?? s.playlistId) ?? s.playlistId;
@@ -101,12 +108,7 @@ export function CalendarView({ campaigns }: { campaigns: readonly CampaignView[]
           .join(' / ')
       : labelOf(b);
   const dayLabel = (day: number) =>
-    new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'numeric',
-      timeZone: 'UTC',
-    }).format(new Date(day * 86_400_000));
+    `${weekdayShort(locale, isoWeekdayOfDay(day))} ${formatDmy(formatLocalDay(day)).slice(0, 5)}`;
   const step = (dir: 1 | -1) =>
     setAnchor((a) => {
       if (mode === 'week') return a + dir * 7;
@@ -150,7 +152,7 @@ export function CalendarView({ campaigns }: { campaigns: readonly CampaignView[]
         </div>
       </div>
       <p className="summary">
-        {formatLocalDay(first)} – {formatLocalDay(last)}
+        {formatDmy(formatLocalDay(first))} – {formatDmy(formatLocalDay(last))}
         {timeline.isFetching ? ` · ${t('common.loading')}` : ''}
       </p>
       {!device ? <p className="hint">{t('calendar.noDevice')}</p> : null}
@@ -187,7 +189,7 @@ export function CalendarView({ campaigns }: { campaigns: readonly CampaignView[]
                           background: colourOf(s),
                         }}
                       >
-                        <span className="visually-hidden">{label}</span>
+                        <span className="seg-label">{label}</span>
                       </li>
                     );
                   })}
@@ -199,7 +201,7 @@ export function CalendarView({ campaigns }: { campaigns: readonly CampaignView[]
         <div className="month" data-testid="month-view">
           {days.slice(0, 7).map((d) => (
             <div key={`h${d}`} className="month-head">
-              {dayLabel(d).split(/[ ,]/)[0]}
+              {weekdayShort(locale, isoWeekdayOfDay(d))}
             </div>
           ))}
           {days.map((day) => {
@@ -299,11 +301,11 @@ function WhatAt({ deviceId, labelOf }: { deviceId: string; labelOf(s: Segment): 
       <div className="row">
         <div className="field">
           <label htmlFor="what-at-date">{t('calendar.at.date')}</label>
-          <input id="what-at-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+          <DateInput id="what-at-date" value={date} onChange={setDate} />
         </div>
         <div className="field">
           <label htmlFor="what-at-time">{t('calendar.at.time')}</label>
-          <input id="what-at-time" type="time" value={time} onChange={(e) => setTime(e.target.value)} />
+          <DateInput id="what-at-time" kind="time" value={time} onChange={setTime} />
         </div>
         <button type="submit">{t('calendar.at.ask')}</button>
       </div>

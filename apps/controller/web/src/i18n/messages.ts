@@ -4,6 +4,8 @@
  */
 import { enMore, viMore } from './messages-more';
 import { enReenrol, viReenrol } from './messages-reenrol';
+import { enStaff, viStaff } from './messages-staff';
+import { enEdit, viEdit } from './messages-edit';
 
 export const vi = {
   'app.title': 'Bảng tin BHXH',
@@ -53,7 +55,8 @@ export const vi = {
 
   'error.unauthorized': 'Phiên đăng nhập đã hết hạn, hãy đăng nhập lại.',
   'error.invalid-credentials': 'Sai tên đăng nhập hoặc mật khẩu.',
-  'error.too-many-attempts': 'Đăng nhập sai quá nhiều lần: hãy chờ 15 phút.',
+  'error.too-many-attempts': 'Đăng nhập quá nhiều lần: hãy chờ rồi thử lại (sai 5 lần: 15 phút).',
+  'error.login-busy': 'Máy chủ đang bận kiểm tra đăng nhập: hãy thử lại sau vài giây.',
   'error.forbidden': 'Vai trò của bạn không được phép làm việc này.',
   'error.not-found': 'Không tìm thấy: {message}',
   'error.conflict': 'Đã tồn tại: {message}',
@@ -242,6 +245,8 @@ export const vi = {
   'dashboard.unit.minutes': '{n} phút',
   ...viMore,
   ...viReenrol,
+  ...viStaff,
+  ...viEdit,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -294,7 +299,8 @@ export const en = {
 
   'error.unauthorized': 'Your session has expired; please log in again.',
   'error.invalid-credentials': 'Wrong username or password.',
-  'error.too-many-attempts': 'Too many failed logins: wait 15 minutes.',
+  'error.too-many-attempts': 'Too many logins: wait, then try again (5 failures: 15 minutes).',
+  'error.login-busy': 'The server is busy checking logins: try again in a few seconds.',
   'error.forbidden': 'Your role does not allow this.',
   'error.not-found': 'Not found: {message}',
   'error.conflict': 'Already exists: {message}',
@@ -483,6 +489,8 @@ export const en = {
   'dashboard.unit.minutes': '{n} min',
   ...enMore,
   ...enReenrol,
+  ...enStaff,
+  ...enEdit,
 } satisfies Record<MessageKey, string>;
 
 export type Locale = 'vi' | 'en';

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { formatLocalDay, localDayOf, TIMEZONE } from '@bangtin/shared';
 import { useI18n } from '../i18n/i18n';
 import { api, download, type CampaignBody, type CampaignView } from '../api/client';
+import type { RecurrenceBody } from '../schedules/recurrence';
 import { keys, useDevices, useGroups, usePlaylists } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
 import { DataTable } from '../components/data-table';
@@ -10,6 +11,8 @@ import { Field, FormError, Notice } from '../components/field';
 import { TargetPicker, targetNames, type Targets } from '../components/target-picker';
 import { CalendarView } from '../calendar/calendar-view';
 import { useUser } from '../session';
+import { DateInput } from '../components/date-input';
+import { formatDmy } from '../i18n/dates';
 
 const campaignsKey = ['campaigns'] as const;
 
@@ -23,6 +26,13 @@ interface Draft {
   targets: Targets;
   playlistIds: string[];
   publish: boolean;
+  /** The campaign's hours (issue 10): weekdays with one daypart, or none. */
+  weekly: boolean;
+  days: number[];
+  from: string;
+  to: string;
+  /** A cron or multi-daypart recurrence set through the API, kept as it is when untouched. */
+  otherRecurrence: RecurrenceBody | null;
 }
 
 function emptyDraft(): Draft {
@@ -37,7 +47,18 @@ function emptyDraft(): Draft {
     targets: { deviceIds: [], groupIds: [] },
     playlistIds: [],
     publish: true,
+    weekly: false,
+    days: [1, 2, 3, 4, 5],
+    from: '07:00',
+    to: '17:00',
+    otherRecurrence: null,
   };
+}
+
+function recurrenceOf(d: Draft): RecurrenceBody | null {
+  if (d.weekly)
+    return { kind: 'weekly', days: [...d.days].sort((a, b) => a - b), dayparts: [{ start: d.from, end: d.to }] };
+  return d.otherRecurrence;
 }
 
 const fromCampaign = (c: CampaignView): Draft => ({
@@ -50,9 +71,29 @@ const fromCampaign = (c: CampaignView): Draft => ({
   targets: { deviceIds: c.target.deviceIds, groupIds: c.target.groupIds },
   playlistIds: c.playlistIds,
   publish: c.status !== 'draft',
+  ...recurrenceDraft(c.recurrence ?? null),
 });
 
-const FIELDS = ['name', 'description', 'colour', 'startsOn', 'endsOn', 'priority', 'target', 'playlistIds', 'status'];
+function recurrenceDraft(r: RecurrenceBody | null): Pick<Draft, 'weekly' | 'days' | 'from' | 'to' | 'otherRecurrence'> {
+  const base = emptyDraft();
+  if (r?.kind === 'weekly' && r.dayparts.length === 1) {
+    return { weekly: true, days: r.days, from: r.dayparts[0]!.start, to: r.dayparts[0]!.end, otherRecurrence: null };
+  }
+  return { weekly: false, days: base.days, from: base.from, to: base.to, otherRecurrence: r };
+}
+
+const FIELDS = [
+  'name',
+  'description',
+  'colour',
+  'startsOn',
+  'endsOn',
+  'priority',
+  'target',
+  'playlistIds',
+  'status',
+  'recurrence',
+];
 
 export default function CampaignsScreen() {
   const { t } = useI18n();
@@ -85,6 +126,7 @@ export default function CampaignsScreen() {
         priority: draft.priority.trim() === '' ? Number.NaN : Number(draft.priority),
         target: draft.targets,
         playlistIds: draft.playlistIds,
+        recurrence: recurrenceOf(draft),
       };
       if (!editing) {
         const c = await api.createCampaign({ ...body, status: draft.publish ? 'scheduled' : 'draft' });
@@ -145,15 +187,61 @@ export default function CampaignsScreen() {
               />
             </Field>
           </div>
+          <fieldset className="campaign-recurrence">
+            <legend>{t('campaigns.recurrence')}</legend>
+            <p className="hint">{t('campaigns.recurrenceHint')}</p>
+            <label>
+              <input
+                type="radio"
+                name="campaign-recurrence"
+                checked={!draft.weekly}
+                onChange={() => set('weekly', false)}
+              />{' '}
+              {t('campaigns.recurrence.none')}
+            </label>{' '}
+            <label>
+              <input
+                type="radio"
+                name="campaign-recurrence"
+                checked={draft.weekly}
+                onChange={() => set('weekly', true)}
+              />{' '}
+              {t('campaigns.recurrence.weekly')}
+            </label>
+            {draft.weekly ? (
+              <div className="row">
+                <span role="group" aria-label={t('campaigns.days')}>
+                  {[1, 2, 3, 4, 5, 6, 7].map((d) => (
+                    <label key={d}>
+                      <input
+                        type="checkbox"
+                        checked={draft.days.includes(d)}
+                        onChange={(e) =>
+                          set('days', e.target.checked ? [...draft.days, d] : draft.days.filter((x) => x !== d))
+                        }
+                      />{' '}
+                      {d === 7 ? 'CN' : `T${d + 1}`}
+                    </label>
+                  ))}
+                </span>
+                <Field label={t('campaigns.from')} error={fieldError(t, save.error, 'recurrence')}>
+                  <input type="time" value={draft.from} onChange={(e) => set('from', e.target.value)} />
+                </Field>
+                <Field label={t('campaigns.to')}>
+                  <input type="time" value={draft.to} onChange={(e) => set('to', e.target.value)} />
+                </Field>
+              </div>
+            ) : null}
+          </fieldset>
           <Field label={t('campaigns.field.description')} error={fieldError(t, save.error, 'description')}>
             <textarea rows={2} value={draft.description} onChange={(e) => set('description', e.target.value)} />
           </Field>
           <div className="row">
             <Field label={t('campaigns.field.startsOn')} error={fieldError(t, save.error, 'startsOn')}>
-              <input type="date" value={draft.startsOn} onChange={(e) => set('startsOn', e.target.value)} required />
+              <DateInput value={draft.startsOn} onChange={(v) => set('startsOn', v)} required />
             </Field>
             <Field label={t('campaigns.field.endsOn')} error={fieldError(t, save.error, 'endsOn')}>
-              <input type="date" value={draft.endsOn} onChange={(e) => set('endsOn', e.target.value)} required />
+              <DateInput value={draft.endsOn} onChange={(v) => set('endsOn', v)} required />
             </Field>
           </div>
           <fieldset className={fieldError(t, save.error, 'playlistIds') ? 'field-invalid' : undefined}>
@@ -246,7 +334,7 @@ export default function CampaignsScreen() {
                     <span className="swatch" style={{ background: c.colour }} aria-hidden="true" /> {c.name}
                   </td>
                   <td>
-                    {c.startsOn} – {c.endsOn}
+                    {formatDmy(c.startsOn)} – {formatDmy(c.endsOn)}
                   </td>
                   <td>{c.priority}</td>
                   <td>{t(`campaigns.status.${c.status}`)}</td>

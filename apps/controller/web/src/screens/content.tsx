@@ -13,6 +13,9 @@ import { MediaUpload } from '../content/media-upload';
 import { formatDuration } from '../content/duration';
 import { AudioToggle, hasSound } from '../content/audio-toggle';
 import { VideoLength } from '../content/video-length';
+import { ContentStatus } from '../content/status-badge';
+import { fromLocalInput, toLocalInput } from '../content/validity';
+import { ApiError, type ContentView } from '../api/client';
 
 // Kiosk pages and streams are made less often than slogans: their editors load when opened.
 const PageEditor = lazy(() => import('../content/page-editor'));
@@ -32,22 +35,72 @@ export default function ContentScreen() {
   const [notice, setNotice] = useState<string | null>(null);
   const [kioskForm, setKioskForm] = useState<'page' | 'stream' | null>(null);
   const [editedPage, setEditedPage] = useState<{ id: string; title: string } | null>(null);
+  // The slogan open in the form: after a save the form stays on it (never half-reset).
+  const [editing, setEditing] = useState<ContentView | null>(null);
+  const [validFrom, setValidFrom] = useState('');
+  const [validUntil, setValidUntil] = useState('');
+  const [listNotice, setListNotice] = useState<string | null>(null);
   // Rendering three boards per keystroke is cheap, but typing must never wait for it.
   const previewText = useDeferredValue(text);
   // The slogan's boards are known only once it is scheduled: preview it on every size in use.
   const fleet = useBoardSizes();
   const boards = useMemo(() => previewBoards(fleet.data), [fleet.data]);
 
+  const resetForm = () => {
+    setEditing(null);
+    setTitle('');
+    setText('');
+    setValidFrom('');
+    setValidUntil('');
+  };
+  const openSlogan = (c: ContentView) => {
+    setEditing(c);
+    setTitle(c.title ?? '');
+    setText(c.text ?? '');
+    setValidFrom(toLocalInput(c.validFrom ?? null));
+    setValidUntil(toLocalInput(c.validUntil ?? null));
+    setNotice(null);
+  };
+
   const create = useMutation({
-    mutationFn: () => api.createSlogan({ text, title: title.trim() || null }),
-    onSuccess: () => {
-      setTitle('');
-      setText('');
-      setNotice(t('content.created'));
+    mutationFn: async () => {
+      const window = { validFrom: fromLocalInput(validFrom), validUntil: fromLocalInput(validUntil) };
+      if (editing) return api.updateSlogan(editing.id, { text, title: title.trim() || null, ...window });
+      const made = await api.createSlogan({ text, title: title.trim() || null });
+      return window.validFrom !== null || window.validUntil !== null ? api.updateSlogan(made.id, window) : made;
+    },
+    onSuccess: (saved) => {
+      const pending = saved.status === 'pending';
+      if (editing) {
+        // Stays on the saved item, showing what was stored.
+        openSlogan(saved);
+        setNotice(t(pending ? 'content.updatedPending' : 'content.updated'));
+      } else {
+        resetForm();
+        setNotice(t(pending ? 'content.createdPending' : 'content.created'));
+      }
       void qc.invalidateQueries({ queryKey: keys.content });
     },
     onError: () => setNotice(null),
   });
+
+  const remove = useMutation({
+    mutationFn: (c: ContentView) => api.deleteContent(c.id),
+    onSuccess: (_v, c) => {
+      if (editing?.id === c.id) resetForm();
+      setListNotice(t('content.deleted'));
+      void qc.invalidateQueries({ queryKey: keys.content });
+    },
+    onError: () => setListNotice(null),
+  });
+  const removeError = (() => {
+    const e = remove.error;
+    if (e instanceof ApiError && e.code === 'in-use') {
+      const names = [...e.message.matchAll(/"([^"]+)"/g)].map((m) => `“${m[1]}”`);
+      return t('content.inUse', { names: names.join(', ') });
+    }
+    return e ? errorText(t, e) : null;
+  })();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -66,17 +119,49 @@ export default function ContentScreen() {
       {canEdit(user) ? (
         <div className="editor-layout">
           <form className="card" onSubmit={submit} aria-labelledby="new-slogan">
-            <h2 id="new-slogan">{t('content.new')}</h2>
+            <h2 id="new-slogan">{editing ? t('content.editing') : t('content.new')}</h2>
+            {editing ? <ContentStatus item={editing} /> : null}
             <Field label={t('content.field.title')} error={fieldError(t, create.error, 'title')}>
               <input name="title" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />
             </Field>
             <Field label={t('content.field.text')} error={fieldError(t, create.error, 'text')}>
               <textarea name="text" rows={4} value={text} onChange={(e) => setText(e.target.value)} required />
             </Field>
-            <FormError message={formError(t, create.error, ['title', 'text'])} />
-            <button type="submit" className="primary" disabled={create.isPending}>
-              {create.isPending ? t('common.saving') : t('common.save')}
-            </button>
+            <div className="row">
+              <Field label={t('content.validFrom')} error={fieldError(t, create.error, 'validFrom')}>
+                <input
+                  type="datetime-local"
+                  name="validFrom"
+                  value={validFrom}
+                  onChange={(e) => setValidFrom(e.target.value)}
+                />
+              </Field>
+              <Field label={t('content.validUntil')} error={fieldError(t, create.error, 'validUntil')}>
+                <input
+                  type="datetime-local"
+                  name="validUntil"
+                  value={validUntil}
+                  onChange={(e) => setValidUntil(e.target.value)}
+                />
+              </Field>
+            </div>
+            <FormError message={formError(t, create.error, ['title', 'text', 'validFrom', 'validUntil'])} />
+            <div className="row">
+              <button type="submit" className="primary" disabled={create.isPending}>
+                {create.isPending ? t('common.saving') : t('common.save')}
+              </button>
+              {editing ? (
+                <button
+                  type="button"
+                  onClick={() => {
+                    resetForm();
+                    setNotice(null);
+                  }}
+                >
+                  {t('content.newInstead')}
+                </button>
+              ) : null}
+            </div>
             <Notice message={notice} />
           </form>
           <div className="card previews" aria-labelledby="preview-title">
@@ -169,6 +254,12 @@ export default function ContentScreen() {
         </select>
       </div>
       {content.error ? <p className="error">{errorText(t, content.error)}</p> : null}
+      {removeError ? (
+        <p className="error" role="alert">
+          {removeError}
+        </p>
+      ) : null}
+      <Notice message={listNotice} />
       {content.data && shown.length === 0 ? <p>{t('content.empty')}</p> : null}
       {shown.length ? (
         <table>
@@ -178,6 +269,8 @@ export default function ContentScreen() {
               <th scope="col">{t('content.col.text')}</th>
               <th scope="col">{t('content.col.type')}</th>
               <th scope="col">{t('content.col.created')}</th>
+              <th scope="col">{t('status.col')}</th>
+              {canEdit(user) ? <th scope="col">{t('common.actions')}</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -215,6 +308,34 @@ export default function ContentScreen() {
                 </td>
                 <td>{t(`content.type.${c.type}`)}</td>
                 <td>{dateTime(c.createdAt)}</td>
+                <td>
+                  <ContentStatus item={c} />
+                </td>
+                {canEdit(user) ? (
+                  <td className="row">
+                    {c.type === 'slogan' ? (
+                      <button
+                        type="button"
+                        aria-label={t('content.editOf', { title: c.title ?? t('content.type.slogan') })}
+                        onClick={() => {
+                          setKioskForm(null);
+                          openSlogan(c);
+                          window.scrollTo({ top: 0 });
+                        }}
+                      >
+                        {t('content.edit')}
+                      </button>
+                    ) : null}
+                    <button
+                      type="button"
+                      aria-label={t('content.deleteOf', { title: c.title ?? t(`content.type.${c.type}`) })}
+                      disabled={remove.isPending}
+                      onClick={() => remove.mutate(c)}
+                    >
+                      {t('content.delete')}
+                    </button>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

@@ -8,6 +8,8 @@ import { DataTable } from '../components/data-table';
 import { Field, FormError, Notice } from '../components/field';
 import { moveItem, secondsToMs, totalMs } from '../playlists/order';
 import { canEdit, useUser } from '../session';
+import { previewBoards, useBoardSizes } from '../led/fleet-boards';
+import { defaultSeconds, sloganShowMs } from '../playlists/slogan-duration';
 
 interface DraftItem {
   key: number;
@@ -32,31 +34,83 @@ export default function PlaylistsScreen() {
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [previewing, setPreviewing] = useState(false);
+  // The playlist open in the form; after a save the form stays on it.
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [listNotice, setListNotice] = useState<string | null>(null);
 
   const previewItems = useMemo(
     () => items.map((i) => ({ key: i.key, contentId: i.contentId, durationMs: secondsToMs(i.seconds) })),
     [items],
   );
+  const fleet = useBoardSizes();
+  const boards = useMemo(() => previewBoards(fleet.data), [fleet.data]);
+  /** Each slogan's time to show once on the smallest board in use (ms), for defaults and warnings. */
+  const showMs = useMemo(
+    () =>
+      new Map(
+        (content.data ?? [])
+          .filter((c) => c.type === 'slogan' && c.text)
+          .map((c) => [c.id, sloganShowMs(c.text!, boards)] as const),
+      ),
+    [content.data, boards],
+  );
   const titles = useMemo(() => new Map((content.data ?? []).map((c) => [c.id, c.title || c.text])), [content.data]);
 
   const create = useMutation({
-    mutationFn: () =>
-      api.createPlaylist({
+    mutationFn: () => {
+      const body = {
         name,
         items: items.map((i) => ({ contentId: i.contentId, durationMs: secondsToMs(i.seconds) })),
-      }),
+      };
+      return editingId ? api.updatePlaylist(editingId, body) : api.createPlaylist(body);
+    },
     onSuccess: () => {
-      setName('');
-      setItems([]);
-      setNotice(t('playlists.created'));
+      if (editingId) {
+        setNotice(t('playlists.updated'));
+      } else {
+        setName('');
+        setItems([]);
+        setNotice(t('playlists.created'));
+      }
       void qc.invalidateQueries({ queryKey: keys.playlists });
     },
     onError: () => setNotice(null),
   });
+  const open = (p: { id: string; name: string; items: { contentId: string; durationMs: number }[] }) => {
+    setEditingId(p.id);
+    setName(p.name);
+    setItems(p.items.map((i) => ({ key: nextKey++, contentId: i.contentId, seconds: String(i.durationMs / 1000) })));
+    setNotice(null);
+    window.scrollTo({ top: 0 });
+  };
+  const startNew = () => {
+    setEditingId(null);
+    setName('');
+    setItems([]);
+    setNotice(null);
+  };
+  const duplicate = useMutation({
+    mutationFn: (id: string) => api.duplicatePlaylist(id),
+    onSuccess: () => {
+      setListNotice(t('playlists.duplicated'));
+      void qc.invalidateQueries({ queryKey: keys.playlists });
+    },
+  });
+  const archive = useMutation({
+    mutationFn: (id: string) => api.deletePlaylist(id),
+    onSuccess: (_v, id) => {
+      if (editingId === id) startNew();
+      setListNotice(t('playlists.deleted'));
+      void qc.invalidateQueries({ queryKey: keys.playlists });
+    },
+    onError: () => setListNotice(null),
+  });
+  const listError = duplicate.error ?? archive.error;
 
   const add = () => {
     if (!pick) return;
-    setItems((list) => [...list, { key: nextKey++, contentId: pick, seconds: '10' }]);
+    const seconds = String(defaultSeconds(showMs.get(pick) ?? null));
+    setItems((list) => [...list, { key: nextKey++, contentId: pick, seconds }]);
   };
   const move = (from: number, to: number) => setItems((list) => moveItem(list, from, to));
   const update = (i: number, seconds: string) =>
@@ -73,7 +127,7 @@ export default function PlaylistsScreen() {
       <h1 id="pl-title">{t('playlists.title')}</h1>
       {canEdit(user) ? (
         <form className="card" onSubmit={submit} aria-labelledby="pl-new">
-          <h2 id="pl-new">{t('playlists.new')}</h2>
+          <h2 id="pl-new">{editingId ? t('playlists.editing', { name }) : t('playlists.new')}</h2>
           <Field label={t('playlists.field.name')} error={fieldError(t, create.error, 'name')}>
             <input name="name" value={name} onChange={(e) => setName(e.target.value)} required />
           </Field>
@@ -120,6 +174,14 @@ export default function PlaylistsScreen() {
                     onChange={(e) => update(i, e.target.value)}
                   />
                 </Field>
+                {(() => {
+                  const need = showMs.get(it.contentId);
+                  return need && secondsToMs(it.seconds) < need ? (
+                    <span className="warning" role="status">
+                      {t('playlists.tooShort', { seconds: number(Math.ceil(need / 1000)) })}
+                    </span>
+                  ) : null;
+                })()}
                 <button type="button" className="small" onClick={() => move(i, i - 1)} disabled={i === 0}>
                   ↑ {t('common.moveUp')}
                 </button>
@@ -151,12 +213,23 @@ export default function PlaylistsScreen() {
           <button type="submit" className="primary" disabled={create.isPending}>
             {create.isPending ? t('common.saving') : t('common.save')}
           </button>
+          {editingId ? (
+            <button type="button" onClick={startNew}>
+              {t('playlists.newInstead')}
+            </button>
+          ) : null}
           <Notice message={notice} />
         </form>
       ) : null}
 
       <h2>{t('playlists.list')}</h2>
       {playlists.error ? <p className="error">{errorText(t, playlists.error)}</p> : null}
+      {listError ? (
+        <p className="error" role="alert">
+          {errorText(t, listError)}
+        </p>
+      ) : null}
+      <Notice message={listNotice} />
       <DataTable
         rows={playlists.data}
         empty={t('playlists.empty')}
@@ -165,6 +238,7 @@ export default function PlaylistsScreen() {
             <th scope="col">{t('common.name')}</th>
             <th scope="col">{t('playlists.col.items')}</th>
             <th scope="col">{t('playlists.col.duration')}</th>
+            {canEdit(user) ? <th scope="col">{t('common.actions')}</th> : null}
           </>
         }
       >
@@ -185,6 +259,19 @@ export default function PlaylistsScreen() {
               <td>
                 {number(totalMs(p.items) / 1000)} {t('common.seconds')}
               </td>
+              {canEdit(user) ? (
+                <td className="row" data-playlist={p.name}>
+                  <button type="button" onClick={() => open(p)}>
+                    {t('playlists.edit')}
+                  </button>
+                  <button type="button" onClick={() => duplicate.mutate(p.id)} disabled={duplicate.isPending}>
+                    {t('playlists.duplicate')}
+                  </button>
+                  <button type="button" onClick={() => archive.mutate(p.id)} disabled={archive.isPending}>
+                    {t('playlists.delete')}
+                  </button>
+                </td>
+              ) : null}
             </tr>
           ))
         }

@@ -10,6 +10,7 @@ import { airtimeByDay, dayMinutes } from '../reports/airtime';
 import { BarChart } from '../reports/airtime-chart';
 import { RollupReport, SurveyReport } from '../reports/rollup-report';
 import { AvailabilityReport, useAvailability } from '../reports/availability-report';
+import { DateInput } from '../components/date-input';
 
 /** The most GET /proofs answers as JSON (its cap); the CSV export has no limit: it streams every row. */
 const LIMIT = 10_000;
@@ -89,10 +90,10 @@ export default function ReportsScreen() {
           </select>
         </Field>
         <Field label={t('reports.field.from')} error={dateError('from')}>
-          <input type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+          <DateInput value={draft.from} onChange={(v) => setDraft({ ...draft, from: v })} />
         </Field>
         <Field label={t('reports.field.to')} error={dateError('to')}>
-          <input type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+          <DateInput value={draft.to} onChange={(v) => setDraft({ ...draft, to: v })} />
         </Field>
         <button type="submit" className="primary">
           {t('reports.show')}

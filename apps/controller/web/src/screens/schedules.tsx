@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DeviceView } from '@bangtin/shared';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { localInputToIso } from '../i18n/format';
+import { isoToLocalInput, localInputToIso } from '../i18n/format';
 import { api, ApiError, type ScheduleView } from '../api/client';
 import { parseDateList, parseDecimal, recurrenceBody, type RecurrenceDraft } from '../schedules/recurrence';
 import { HolidayLists } from '../schedules/holiday-lists';
@@ -13,6 +13,7 @@ import { DataTable } from '../components/data-table';
 import { Field, FormError, Notice } from '../components/field';
 import { flattenTree } from '../schedules/tree';
 import { canEdit, useUser } from '../session';
+import { DateInput } from '../components/date-input';
 
 function toggle(list: string[], id: string, on: boolean): string[] {
   return on ? [...new Set([...list, id])] : list.filter((x) => x !== id);
@@ -46,6 +47,10 @@ export default function SchedulesScreen() {
   const [fallback, setFallback] = useState(false);
   const [holidayListIds, setHolidayListIds] = useState<string[]>([]);
   const [exceptions, setExceptions] = useState('');
+  const [campaignId, setCampaignId] = useState('');
+  // The schedule open in the form; after a save the form stays on it, or resets completely for a new one.
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const campaigns = useQuery({ queryKey: ['campaigns'], queryFn: api.campaigns });
   const holidayLists = useQuery({ queryKey: ['holiday-lists'], queryFn: api.holidayLists });
   const setDays = (f: (l: number[]) => number[]) => setRec((r) => ({ ...r, days: f(r.days) }));
   const setPart = (i: number, k: 'start' | 'end', v: string) =>
@@ -66,9 +71,63 @@ export default function SchedulesScreen() {
   const groupName = useMemo(() => new Map((groups.data ?? []).map((g) => [g.id, g.name])), [groups.data]);
   const deviceName = useMemo(() => new Map((devices.data ?? []).map((d) => [d.id, d.name])), [devices.data]);
 
+  const resetForm = () => {
+    setEditingId(null);
+    setPlaylistId('');
+    setGroupIds([]);
+    setDeviceIds([]);
+    setPriority('10');
+    setStartsAt('');
+    setEndsAt('');
+    setRec({
+      kind: 'always',
+      days: [1, 2, 3, 4, 5],
+      dayparts: [{ start: '07:00', end: '17:00' }],
+      cron: '0 7 * * 1-5',
+      cronMinutes: '30',
+    });
+    setWeight('1');
+    setFallback(false);
+    setHolidayListIds([]);
+    setExceptions('');
+    setCampaignId('');
+  };
+  const open = (s: ScheduleView & { exceptions?: string[] }) => {
+    setEditingId(s.id);
+    setPlaylistId(s.playlistId);
+    setGroupIds(s.target.groupIds);
+    setDeviceIds(s.target.deviceIds);
+    setPriority(String(s.priority));
+    setStartsAt(isoToLocalInput(s.startsAt));
+    setEndsAt(isoToLocalInput(s.endsAt));
+    const r = s.recurrence as
+      | {
+          kind: string;
+          days?: number[];
+          dayparts?: { start: string; end: string }[];
+          expression?: string;
+          durationMs?: number;
+        }
+      | undefined;
+    setRec((d) => ({
+      kind: (r?.kind ?? 'always') as RecurrenceDraft['kind'],
+      days: r?.days ?? d.days,
+      dayparts: r?.dayparts ?? d.dayparts,
+      cron: r?.expression ?? d.cron,
+      cronMinutes: r?.durationMs ? String(r.durationMs / 60_000) : d.cronMinutes,
+    }));
+    setWeight(String(s.weight ?? 1));
+    setFallback(s.fallback ?? false);
+    setHolidayListIds(s.holidayListIds ?? []);
+    setExceptions((s.exceptions ?? []).join(', '));
+    setCampaignId(s.campaignId ?? '');
+    setNotice(null);
+    window.scrollTo({ top: 0 });
+  };
+
   const create = useMutation({
-    mutationFn: () =>
-      api.createSchedule({
+    mutationFn: () => {
+      const body = {
         playlistId,
         target: { groupIds, deviceIds },
         // Sent as typed, even when not a number: the API names the field and the message shows beside it.
@@ -80,16 +139,29 @@ export default function SchedulesScreen() {
         fallback,
         holidayListIds,
         exceptions: parseDateList(exceptions),
-      }),
+        campaignId: campaignId || null,
+      };
+      return editingId
+        ? api.updateSchedule(editingId, { ...body, recurrence: body.recurrence ?? { kind: 'always' } })
+        : api.createSchedule(body);
+    },
     onSuccess: () => {
-      setGroupIds([]);
-      setDeviceIds([]);
-      setStartsAt('');
-      setEndsAt('');
-      setNotice(t('schedules.created'));
+      if (editingId) setNotice(t('schedules.updated'));
+      else {
+        resetForm();
+        setNotice(t('schedules.created'));
+      }
       void qc.invalidateQueries({ queryKey: keys.schedules });
     },
     onError: () => setNotice(null),
+  });
+
+  const duplicate = useMutation({
+    mutationFn: (id: string) => api.duplicateSchedule(id),
+    onSuccess: () => {
+      setNotice(t('schedules.duplicated'));
+      void qc.invalidateQueries({ queryKey: keys.schedules });
+    },
   });
 
   const remove = useMutation({
@@ -182,10 +254,10 @@ export default function SchedulesScreen() {
               />
             </Field>
             <Field label={t('schedules.field.startsAt')} error={fieldError(t, create.error, 'startsAt')}>
-              <input type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
+              <DateInput kind="datetime" value={startsAt} onChange={setStartsAt} />
             </Field>
             <Field label={t('schedules.field.endsAt')} error={fieldError(t, create.error, 'endsAt')}>
-              <input type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
+              <DateInput kind="datetime" value={endsAt} onChange={setEndsAt} />
             </Field>
           </div>
           <fieldset className="recurrence">
@@ -230,7 +302,7 @@ export default function SchedulesScreen() {
                       label={t('schedules.dayStartN', { n: i + 1 })}
                       error={fieldError(t, create.error, `recurrence.dayparts.${i}.start`)}
                     >
-                      <input type="time" value={p.start} onChange={(e) => setPart(i, 'start', e.target.value)} />
+                      <DateInput kind="time" value={p.start} onChange={(v) => setPart(i, 'start', v)} />
                     </Field>
                     <Field
                       label={t('schedules.dayEndN', { n: i + 1 })}
@@ -241,7 +313,7 @@ export default function SchedulesScreen() {
                           : null)
                       }
                     >
-                      <input type="time" value={p.end} onChange={(e) => setPart(i, 'end', e.target.value)} />
+                      <DateInput kind="time" value={p.end} onChange={(v) => setPart(i, 'end', v)} />
                     </Field>
                     {rec.dayparts.length > 1 ? (
                       <button
@@ -354,9 +426,34 @@ export default function SchedulesScreen() {
               'fallback',
             ])}
           />
-          <button type="submit" className="primary" disabled={create.isPending}>
-            {create.isPending ? t('common.saving') : t('common.save')}
-          </button>
+          <Field label={t('schedules.campaign')} error={fieldError(t, create.error, 'campaignId')}>
+            <select name="campaignId" value={campaignId} onChange={(e) => setCampaignId(e.target.value)}>
+              <option value="">{t('schedules.noCampaign')}</option>
+              {(campaigns.data ?? [])
+                .filter((c) => c.status !== 'ended' && c.status !== 'cancelled')
+                .map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+            </select>
+          </Field>
+          <div className="row">
+            <button type="submit" className="primary" disabled={create.isPending}>
+              {create.isPending ? t('common.saving') : t('common.save')}
+            </button>
+            {editingId ? (
+              <button
+                type="button"
+                onClick={() => {
+                  resetForm();
+                  setNotice(null);
+                }}
+              >
+                {t('schedules.newInstead')}
+              </button>
+            ) : null}
+          </div>
           <Notice message={notice} />
         </form>
       ) : null}
@@ -401,6 +498,17 @@ export default function SchedulesScreen() {
                 <td>{windowText(s)}</td>
                 {canEdit(user) ? (
                   <td>
+                    <button type="button" className="small" onClick={() => open(s)}>
+                      {t('schedules.edit')}
+                    </button>
+                    <button
+                      type="button"
+                      className="small"
+                      disabled={duplicate.isPending}
+                      onClick={() => duplicate.mutate(s.id)}
+                    >
+                      {t('schedules.duplicate')}
+                    </button>
                     <button
                       type="button"
                       className="small danger"

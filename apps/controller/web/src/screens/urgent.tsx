@@ -35,7 +35,13 @@ export default function UrgentScreen() {
     queryKey: ['interrupts', selected],
     queryFn: () => api.interrupt(selected!),
     enabled: selected !== null,
-    refetchInterval: (q) => (q.state.data && interruptState(q.state.data) !== 'active' ? false : DELIVERY_POLL_MS),
+    // Also after a stop, until every device has confirmed it.
+    refetchInterval: (q) =>
+      q.state.data &&
+      interruptState(q.state.data) !== 'active' &&
+      (q.state.data.stopPendingDeviceIds ?? []).length === 0
+        ? false
+        : DELIVERY_POLL_MS,
   });
 
   const send = useMutation({
@@ -72,6 +78,9 @@ export default function UrgentScreen() {
   };
   const m = current.data;
   const acked = m ? m.deliveries.filter((d) => d.acked).length : 0;
+  const stopDialog = useRef<HTMLDialogElement>(null);
+  const stopped = m ? m.cancelledAt !== null : false;
+  const stopAcked = m ? m.deliveries.filter((d) => d.stopAcked).length : 0;
 
   return (
     <section aria-labelledby="urgent-title">
@@ -137,11 +146,44 @@ export default function UrgentScreen() {
           <p className="summary" role="status">
             {t(`urgent.state.${interruptState(m)}`)} · {t('urgent.ackCount', { acked, total: m.deliveries.length })}
           </p>
+          {stopped ? (
+            <p className="summary" data-testid="urgent-stopped">
+              {m.stoppedBy
+                ? t('urgent.stoppedBy', { user: m.stoppedBy.username ?? m.stoppedBy.id, at: dateTime(m.cancelledAt) })
+                : null}
+              {m.stoppedBy ? ' · ' : null}
+              {t('urgent.stopAckCount', { acked: stopAcked, total: m.deliveries.length })}
+            </p>
+          ) : null}
           {canEdit(user) && interruptState(m) === 'active' ? (
-            <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate(m.id)}>
+            <button
+              type="button"
+              className="danger"
+              disabled={cancel.isPending}
+              onClick={() => stopDialog.current?.showModal()}
+            >
               {t('urgent.stop')}
             </button>
           ) : null}
+          <dialog ref={stopDialog} aria-labelledby="urgent-stop-title" className="confirm">
+            <h2 id="urgent-stop-title">{t('urgent.stopConfirm.title')}</h2>
+            <p>{t('urgent.stopConfirm.body')}</p>
+            <div className="row">
+              <button
+                type="button"
+                className="primary danger"
+                onClick={() => {
+                  stopDialog.current?.close();
+                  cancel.mutate(m.id);
+                }}
+              >
+                {t('urgent.stopConfirm.yes')}
+              </button>
+              <button type="button" onClick={() => stopDialog.current?.close()}>
+                {t('common.cancel')}
+              </button>
+            </div>
+          </dialog>
           {cancel.error ? <p className="error">{errorText(t, cancel.error)}</p> : null}
           <table>
             <thead>
@@ -150,6 +192,7 @@ export default function UrgentScreen() {
                 <th scope="col">{t('urgent.col.state')}</th>
                 <th scope="col">{t('urgent.col.ackedAt')}</th>
                 <th scope="col">{t('urgent.col.shownAt')}</th>
+                {stopped ? <th scope="col">{t('urgent.col.stopAck')}</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -163,6 +206,14 @@ export default function UrgentScreen() {
                   </td>
                   <td>{d.ackedAt ? dateTime(d.ackedAt) : t('common.none')}</td>
                   <td>{d.shownAt ? dateTime(d.shownAt) : t('common.none')}</td>
+                  {stopped ? (
+                    <td data-stop-ack={d.stopAcked ? 'yes' : 'no'}>
+                      <span className={`status ${d.stopAcked ? 'status-online' : 'status-stale'}`}>
+                        {d.stopAcked ? t('urgent.stopAcked') : t('urgent.stopPending')}
+                      </span>
+                      {d.stopAckedAt ? ` ${dateTime(d.stopAckedAt)}` : null}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

@@ -6,6 +6,9 @@ import { api } from '../api/client';
 import { keys, useGroups, useUsers } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
+import { useQuery } from '@tanstack/react-query';
+import { staffApi } from '../api/staff';
+import { UserEditor } from './user-editor';
 
 export default function UsersScreen() {
   const { t } = useI18n();
@@ -17,6 +20,10 @@ export default function UsersScreen() {
   const [role, setRole] = useState<Role>('editor');
   const [groupId, setGroupId] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  // The same list with the disabled state (issue 10); the plain list stays for other screens' cache.
+  const rows = useQuery({ queryKey: ['users', 'rows'], queryFn: staffApi.userRows });
+  const edited = (rows.data ?? []).find((u) => u.id === editing) ?? null;
 
   const districts = useMemo(() => (groups.data ?? []).filter((g) => g.kind === 'district'), [groups.data]);
   const groupName = useMemo(() => new Map((groups.data ?? []).map((g) => [g.id, g.name])), [groups.data]);
@@ -28,6 +35,7 @@ export default function UsersScreen() {
       setPassword('');
       setNotice(t('users.created'));
       void qc.invalidateQueries({ queryKey: keys.users });
+      void qc.invalidateQueries({ queryKey: ['users', 'rows'] });
     },
     onError: () => setNotice(null),
   });
@@ -87,18 +95,47 @@ export default function UsersScreen() {
             <th scope="col">{t('users.col.username')}</th>
             <th scope="col">{t('users.col.role')}</th>
             <th scope="col">{t('users.col.group')}</th>
+            <th scope="col">{t('users.col.state')}</th>
+            <th scope="col">{t('users.col.actions')}</th>
           </tr>
         </thead>
         <tbody>
-          {(users.data ?? []).map((u) => (
-            <tr key={u.id}>
+          {(rows.data ?? []).map((u) => (
+            <tr key={u.id} data-user={u.username}>
               <td>{u.username}</td>
               <td>{t(`role.${u.role}`)}</td>
               <td>{u.groupId ? (groupName.get(u.groupId) ?? u.groupId) : t('common.none')}</td>
+              <td>
+                <span className={`status ${u.disabled ? 'status-offline' : 'status-online'}`}>
+                  {u.disabled ? t('users.disabled') : t('users.active')}
+                </span>
+              </td>
+              <td>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setNotice(null);
+                    setEditing(u.id);
+                  }}
+                >
+                  {t('users.edit')}
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {edited ? (
+        <UserEditor
+          key={edited.id}
+          user={edited}
+          districts={districts}
+          onDone={(message) => {
+            setEditing(null);
+            if (message) setNotice(message);
+          }}
+        />
+      ) : null}
     </section>
   );
 }
