@@ -26,7 +26,15 @@ let ui: AdminUi;
 
 beforeAll(async () => {
   // An English browser: the dates must still read dd/mm/yyyy (native date inputs would say mm/dd/yyyy).
-  ui = await startAdminUi({ name: 'ui-findings', browser: { locale: 'en-US', extraArgs: ['--lang=en-US'] } });
+  ui = await startAdminUi({
+    name: 'ui-findings',
+    browser: {
+      locale: 'en-US',
+      extraArgs: ['--lang=en-US'],
+      // axe is injected as a script tag, which the admin app's CSP (script-src 'self') rightly refuses.
+      bypassCSP: true,
+    },
+  });
   const slogan = await ui.api.post<{ id: string }>('/content', { type: 'slogan', text: 'Tham gia BHYT hộ gia đình' });
   const pl = await ui.api.post<{ id: string }>('/playlists', {
     name: 'Danh sách chiến dịch',

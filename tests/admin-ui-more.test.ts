@@ -98,6 +98,12 @@ describe('admin UI: urgent messages, campaigns, media', () => {
     await ui.shot('12-urgent-acked');
 
     await ui.page.getByRole('button', { name: 'Dừng tin khẩn' }).click();
+    // Stopping asks first, and nothing is stopped until it is confirmed.
+    const stopDialog = ui.page.getByRole('dialog', { name: 'Dừng tin khẩn?' });
+    expect(
+      (await ui.api.get<{ cancelledAt: string | null }>(`/interrupts/${sent[0]!.id}`)).body.cancelledAt,
+    ).toBeNull();
+    await stopDialog.getByRole('button', { name: 'Dừng ngay' }).click();
     await ui.page.getByText('Đã dừng tin khẩn.').waitFor();
     const stopped = (await ui.api.get<{ cancelledAt: string | null }>(`/interrupts/${sent[0]!.id}`)).body;
     expect(stopped.cancelledAt).not.toBeNull();

@@ -72,7 +72,19 @@ describe('migration 3 (scheduling)', () => {
         `INSERT INTO proofs (id, device_id, content_id, playlist_id, schedule_id, started_at, ended_at, received_at,
            device_started_at, clock_offset_ms, end_reason, output) VALUES (?, 'dev-1', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(p.id, p.contentId, p.playlistId, p.scheduleId, p.startedAt, p.endedAt, p.endedAt, p.deviceStartedAt, p.clockOffsetMs, p.endReason, p.output);
+      .run(
+        p.id,
+        p.contentId,
+        p.playlistId,
+        p.scheduleId,
+        p.startedAt,
+        p.endedAt,
+        p.endedAt,
+        p.deviceStartedAt,
+        p.clockOffsetMs,
+        p.endReason,
+        p.output,
+      );
     old.close();
 
     const store = openStore(dir);
