@@ -59,6 +59,19 @@ describe('ControllerClock (injected wall and monotonic clocks)', () => {
     expect(c.now()).toBe(T + 500 + 3_000);
   });
 
+  it('still reports a jump when a measurement re-anchored the clock before the check', () => {
+    const s = sources();
+    const c = new ControllerClock(s, 0);
+    s.mono += 1_000;
+    s.wall += 1_000 + 8 * 24 * hour;
+    c.anchor(T + 1_000, s.mono); // a reconnect measured the offset before the periodic check ran
+    expect(c.now()).toBe(T + 1_000);
+    const jump = c.checkJump();
+    expect(jump?.jumpMs).toBe(8 * 24 * hour);
+    expect(c.checkJump()).toBeNull();
+    expect(c.offsetMs).toBe(-8 * 24 * hour);
+  });
+
   it('maps a wall-clock reading to controller time with the offset of now', () => {
     const s = sources();
     const c = new ControllerClock(s, -6_000);

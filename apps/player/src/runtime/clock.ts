@@ -52,6 +52,8 @@ export class ControllerClock {
   /** Wall clock at the anchor, to notice the wall clock moving apart from the monotonic one. */
   private anchorWall: number;
   lastJump: ClockJump | null = null;
+  /** A jump noticed while re-anchoring (a sync that ran before the next check), reported by `checkJump`. */
+  private pendingJump: ClockJump | null = null;
 
   constructor(
     private readonly src: ClockSources = SYSTEM_CLOCK,
@@ -88,6 +90,8 @@ export class ControllerClock {
 
   /** Re-anchors on a measurement: the controller read `controllerAt` at monotonic time `monoAt`. */
   anchor(controllerAt: number, monoAt: number = this.src.monoNow()): void {
+    // A measurement right after a clock change (a reconnect, a periodic sync) must not hide the change.
+    this.pendingJump = this.detectJump() ?? this.pendingJump;
     const mono = this.src.monoNow();
     this.anchorController = controllerAt + (mono - monoAt);
     this.anchorMono = mono;
@@ -104,6 +108,12 @@ export class ControllerClock {
    * jump is reported once: the wall baseline moves to now, the controller time does not.
    */
   checkJump(): ClockJump | null {
+    const jump = this.detectJump() ?? this.pendingJump;
+    this.pendingJump = null;
+    return jump;
+  }
+
+  private detectJump(): ClockJump | null {
     const mono = this.src.monoNow();
     const wall = this.src.wallNow();
     const drift = wall - this.anchorWall - (mono - this.anchorMono);
