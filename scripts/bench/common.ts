@@ -34,7 +34,7 @@ export interface StartedController {
   stop(): Promise<void>;
 }
 
-export async function startControllerProcess(dataDir: string, password: string): Promise<StartedController> {
+export async function startControllerProcess(dataDir: string, password: string, port = 0): Promise<StartedController> {
   const child = track(
     spawn(
       process.execPath,
@@ -45,7 +45,7 @@ export async function startControllerProcess(dataDir: string, password: string):
         'tsx',
         path.join(ROOT, 'apps/controller/src/main.ts'),
         '--port',
-        '0',
+        String(port),
         '--host',
         '127.0.0.1',
         '--data-dir',
@@ -144,14 +144,16 @@ export function forkWorker(script: string, env: Record<string, string>): ChildPr
 
 export function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`worker exited (${code}) before '${type}'`));
     const onMsg = (m: { type: string }) => {
       if (m.type === type) {
         child.off('message', onMsg);
+        child.off('exit', onExit);
         resolve(m as T);
       }
     };
     child.on('message', onMsg);
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before '${type}'`)));
+    child.once('exit', onExit);
   });
 }
 
@@ -172,3 +174,30 @@ export function arg(name: string, fallback: number): number {
 }
 
 export const SMOKE = process.argv.includes('--smoke');
+
+/** A metric's value from the controller's Prometheus text (`BANGTIN_METRICS_TOKEN` must be set at start). */
+export async function scrapeMetric(url: string, name: string): Promise<number> {
+  const res = await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${process.env.BANGTIN_METRICS_TOKEN}` },
+  });
+  const text = await res.text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  if (!line) throw new Error(`metric ${name} not found (status ${res.status})`);
+  return Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** Sends `type` to every worker and waits for each one's `reply`. */
+export function askAll<T>(
+  workers: ChildProcess[],
+  type: string,
+  reply: string,
+  extra: (i: number) => object = () => ({}),
+): Promise<T[]> {
+  return Promise.all(
+    workers.map((w, i) => {
+      const p = nextMessage<T>(w, reply);
+      w.send({ type, ...extra(i) });
+      return p;
+    }),
+  );
+}

@@ -12,6 +12,7 @@ import { apiError } from '@bangtin/shared';
 export interface ControllerMetrics {
   registry: Registry;
   bundlePushes: Counter<'trigger'>;
+  bundleSkips: Counter;
   bundleAckSeconds: Histogram;
   proofsIngested: Counter;
   proofsDuplicate: Counter;
@@ -73,6 +74,11 @@ export function createMetrics(): ControllerMetrics {
       name: 'bangtin_bundle_pushes_total',
       help: 'Bundles sent to players: trigger="connect" on (re)connection, "change" when content changed',
       labelNames: ['trigger'],
+      registers,
+    }),
+    bundleSkips: new Counter({
+      name: 'bangtin_bundle_skips_total',
+      help: 'Bundles not sent at (re)connection because the player reported holding the same hash',
       registers,
     }),
     bundleAckSeconds: new Histogram({

@@ -113,6 +113,8 @@ export interface SocketData {
   protocol: number;
   /** When the player says it lost its previous connection (controller clock), or null. */
   lostAt: number | null;
+  /** The bundle hash the player says it holds (handshake `bundleHash`), or null (older players, none cached). */
+  heldBundleHash: string | null;
 }
 
 // ── Admin dashboard (namespace `/admin`) ──────────────────────────────────────────────────────────

@@ -533,6 +533,18 @@ export const HandshakeAuthSchema = z.object({
   deviceId: IdSchema.optional().catch(undefined),
   deviceName: NfcText(200).optional().catch(undefined),
   groupId: IdSchema.optional().catch(undefined),
+  /**
+   * The bundle the player holds (from its cache), so a reconnect after a controller restart or a network
+   * flap does not resend 10,000 identical bundles: the controller skips the `bundle` when the hash is the
+   * one it would send. Optional: a player that does not send it (older players) gets the bundle as before.
+   * A malformed claim is dropped (the bundle is sent), never a reason to refuse the player.
+   */
+  bundleHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional()
+    .catch(undefined),
+  bundleVersion: z.number().int().nonnegative().optional().catch(undefined),
 });
 
 // ---------------------------------------------------------------------------------------------

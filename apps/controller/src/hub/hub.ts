@@ -128,6 +128,13 @@ export function createHub(opts: {
   // Metrics: each connected player's last reported outbox size, and the bundle it has not acked yet.
   const outboxSizes = new Map<string, number>();
   const awaitingAck = new Map<string, { version: number; sentAt: number }>();
+  /** The player holds `version` (acked, or reported at connect with the current hash). */
+  function bundleAcked(deviceId: string, version: number, hash: string): void {
+    deferWrite(() => store.devices.setAckedBundle(deviceId, version));
+    for (const l of bundleAckListeners) l(deviceId, version);
+    const ackedAt = Date.now();
+    deferWrite(() => store.evidence.bundleHeld(deviceId, hash, ackedAt));
+  }
   function sentBundle(deviceId: string, version: number, trigger: 'connect' | 'change'): void {
     metrics.bundlePushes.inc({ trigger });
     awaitingAck.set(deviceId, { version, sentAt: performance.now() });
@@ -403,6 +410,7 @@ export function createHub(opts: {
     socket.data.deviceId = device.id;
     socket.data.protocol = auth.data.protocol;
     socket.data.lostAt = auth.data.lostAt ?? null;
+    socket.data.heldBundleHash = auth.data.bundleHash ?? null;
     try {
       raiseMessageLimit(socket.conn, PLAYER_MESSAGE_BYTES);
     } catch (err) {
@@ -451,8 +459,17 @@ export function createHub(opts: {
     if (cur && !uncompiled.has(deviceId)) {
       const w = history.sent(deviceId, cur.body);
       if (w) deferWrite(w);
-      socket.emit('bundle', toBundle(cur.body, cur.version));
-      sentBundle(deviceId, cur.version, 'connect');
+      if (socket.data.heldBundleHash === cur.body.hash) {
+        // The player already holds this content (the hash covers everything but version and time): after
+        // a controller restart or a network flap, 10,000 identical bundles are not sent again. It counts
+        // as acknowledged at the current revision, as if the player had received and acked it (which,
+        // for the same hash, reloads nothing). Anything changed while it was away changes the hash.
+        metrics.bundleSkips.inc();
+        bundleAcked(deviceId, cur.version, cur.body.hash);
+      } else {
+        socket.emit('bundle', toBundle(cur.body, cur.version));
+        sentBundle(deviceId, cur.version, 'connect');
+      }
     }
     socket.emit('device:config', { outputs: device?.outputConfig ?? [] });
 
@@ -470,11 +487,7 @@ export function createHub(opts: {
         awaitingAck.delete(deviceId);
         metrics.bundleAckSeconds.observe((performance.now() - sent.sentAt) / 1000);
       }
-      deferWrite(() => store.devices.setAckedBundle(deviceId, version));
-      for (const l of bundleAckListeners) l(deviceId, version);
-      const { hash: ackedHash } = parsed.data;
-      const ackedAt = Date.now();
-      deferWrite(() => store.evidence.bundleHeld(deviceId, ackedHash, ackedAt));
+      bundleAcked(deviceId, version, parsed.data.hash);
     });
 
     socket.on('interrupt:ack', (raw, done) => {

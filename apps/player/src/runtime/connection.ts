@@ -56,11 +56,18 @@ export interface ConnectionOptions {
   clockResyncMs?: number;
   /** The device id and name from the last `hello`, sent at connect for a re-enrolment request. */
   identity?: () => { deviceId: string | null; deviceName: string | null };
+  /** The bundle the player holds (cached), reported at connect so the controller skips resending it. */
+  heldBundle?: () => { version: number; hash: string } | null;
 }
 
 /** The handshake fields naming the device, only when both are known (a fresh player has neither). */
 function identityClaim(id: { deviceId: string | null; deviceName: string | null } | undefined): object {
   return id?.deviceId && id.deviceName ? { deviceId: id.deviceId, deviceName: id.deviceName } : {};
+}
+
+/** The handshake fields naming the bundle held; none when there is no cached bundle. */
+function heldClaim(b: { version: number; hash: string } | null | undefined): object {
+  return b ? { bundleVersion: b.version, bundleHash: b.hash } : {};
 }
 
 /** What the controller shows staff for a re-enrolment request: the start of the token's SHA-256. */
@@ -98,6 +105,7 @@ export class Connection {
           playerVersion: opts.playerVersion,
           ...(this.lostAt !== null ? { lostAt: this.lostAt } : {}),
           ...identityClaim(opts.identity?.()),
+          ...heldClaim(opts.heldBundle?.()),
         }),
       reconnection: false,
       autoConnect: false,

@@ -289,6 +289,8 @@ export function startPlayer(opts: PlayerOptions): Player {
       // Who this player was at its last hello: lets a controller restored from an older backup
       // record a re-enrolment request for an admin instead of refusing a stranger.
       identity: () => ({ deviceId, deviceName }),
+      // The bundle in the cache: a controller that already has this hash for us does not send it again.
+      heldBundle: () => (bundle ? { version: bundle.version, hash: bundle.hash } : null),
     },
     {
       onHello: (hello: Hello) => {
