@@ -34,6 +34,7 @@ import { backupDir } from './store/db';
 import { backupHealth } from './store/backup';
 import { writePidFile } from './ops/pid-file';
 import { registerEvidenceRoutes } from './http/evidence';
+import { registerPrintReportRoutes } from './http/print-report';
 import { type ControllerMetrics, createMetrics, METRICS_TOKEN_MIN_LENGTH, registerMetrics } from './metrics';
 
 export interface ControllerOptions {
@@ -205,6 +206,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   registerReenrolmentRoutes(app, store, getHub);
   registerUserRoutes(app, store, getHub);
   registerEvidenceRoutes(app, store);
+  registerPrintReportRoutes(app, store);
   await registerStatic(app);
   await app.ready();
   // Bundles carry a horizon from the first compile on; afterwards only the daily job moves it.

@@ -5,8 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId, type Proof } from '@bangtin/shared';
-import { createHarness, type Harness } from './test-harness';
+import { createHarness, type Harness, playedProof } from './test-harness';
 
 const harness = createHarness('airtime');
 afterAll(() => harness.cleanup());
@@ -34,20 +33,7 @@ const workbook = async (bytes: Buffer) => {
   return wb;
 };
 
-function proof(scheduleId: string, contentId: string, startedAt: number, seconds: number): Proof {
-  return {
-    id: newId(),
-    contentId,
-    playlistId: newId(),
-    scheduleId,
-    startedAt,
-    endedAt: startedAt + seconds * 1000,
-    deviceStartedAt: startedAt,
-    clockOffsetMs: 0,
-    endReason: 'completed',
-    output: 'main',
-  };
-}
+const proof = playedProof;
 
 beforeAll(async () => {
   h = await harness.start({ jobs: false });

@@ -4,9 +4,9 @@ import { IdSchema, LocalDateSchema, parseLocalDate, TIMEZONE, toIso } from '@ban
 import type { Store } from '../store';
 import { AIRTIME_GROUP_BY, type AirtimeGroupBy, type AirtimeRow, airtimeReport } from '../reports/airtime';
 import { NameBook } from '../reports/names';
-import { notFound, parse } from './errors';
+import { parse } from './errors';
 import { requireUser } from './auth';
-import { inScope, scopeOf, visibleDeviceIds } from './scope';
+import { groupDeviceIds, scopeOf, visibleDeviceIds } from './scope';
 import { type SheetColumn, type SheetSpec, sendCsv, sendXlsx } from './sheets';
 
 export const AirtimeQuerySchema = z
@@ -78,16 +78,7 @@ export function registerAirtimeRoutes(app: FastifyInstance, store: Store): void 
     const scope = scopeOf(store, requireUser(req));
     const q = parse(AirtimeQuerySchema, req.query);
     let deviceIds = visibleDeviceIds(store, scope, q.deviceId);
-    if (q.groupId) {
-      const g = store.groups.get(q.groupId);
-      // Another district answers like a missing one.
-      if (!g || !inScope(scope, g.id)) throw notFound('group', 'groupId');
-      const groups = store.groups.subtree(g.id);
-      deviceIds = store.devices
-        .list()
-        .filter((d) => d.groupId !== null && groups.has(d.groupId) && inScope(scope, d.groupId))
-        .map((d) => d.id);
-    }
+    if (q.groupId) deviceIds = groupDeviceIds(store, scope, q.groupId);
     const now = Date.now();
     const names = new NameBook(store.db);
     const r = airtimeReport(store.db, names, {

@@ -2,18 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
   dayStartUtc,
+  formatLocalDay,
   IdSchema,
   InstantSchema,
   LocalDateSchema,
+  localDayOf,
   parseLocalDate,
   TIMEZONE,
   toIso,
 } from '@bangtin/shared';
 import type { Store } from '../store';
+import type { VerifyResult } from '../store/proof-chain';
 import { byDevice, byDistrict, deviceCompliance } from '../reports/compliance';
 import { HttpError, notFound, parse } from './errors';
 import { requireUser } from './auth';
-import { inScope, scopeOf, visibleDeviceIds } from './scope';
+import { groupDeviceIds, scopeOf, visibleDeviceIds } from './scope';
+import { complianceSheet } from './compliance-export';
+import { sendCsv, sendXlsx } from './sheets';
 
 /** A Vietnam local date (`to` inclusive: the whole day) or an ISO instant. */
 const Bound = z.union([LocalDateSchema, InstantSchema]);
@@ -24,11 +29,18 @@ function instantOf(v: string, end: boolean): number {
   return Date.parse(v);
 }
 
-const VerifyQuerySchema = z.object({
-  deviceId: IdSchema.optional(),
-  from: Bound.optional(),
-  to: Bound.optional(),
-});
+const VerifyQuerySchema = z
+  .object({
+    deviceId: IdSchema.optional(),
+    /** A district (or any group): its subtree's devices, as the Reports screen filters them. */
+    groupId: IdSchema.optional(),
+    from: Bound.optional(),
+    to: Bound.optional(),
+  })
+  .refine((q) => !(q.deviceId && q.groupId), { path: ['groupId'], message: 'give deviceId or groupId, not both' });
+
+/** The Vietnam date of an instant, `YYYY-MM-DD`, for file names. */
+const localDay = (ms: number) => formatLocalDay(localDayOf(TIMEZONE, ms));
 
 /** Longest compliance report: a quarter (the planned side resolves each bundle over the range). */
 export const COMPLIANCE_MAX_DAYS = 92;
@@ -39,6 +51,7 @@ const ComplianceQuerySchema = z.object({
   to: Bound,
   groupBy: z.enum(['district', 'device']).default('district'),
   groupId: IdSchema.optional(),
+  format: z.enum(['json', 'csv', 'xlsx']).default('json'),
 });
 
 function range(q: { from?: string | undefined; to?: string | undefined }): { from: number | null; to: number | null } {
@@ -49,15 +62,28 @@ function range(q: { from?: string | undefined; to?: string | undefined }): { fro
   return { from, to };
 }
 
+/** The proof chains of these devices (null: every device), gaps final once a player's outbox is empty. */
+export function verifyDevices(
+  store: Store,
+  deviceIds: readonly string[] | null,
+  range: { from: number | null; to: number | null },
+): VerifyResult {
+  const devices = store.devices.list();
+  const outbox = new Map(devices.map((d) => [d.id, d.outboxSize]));
+  return store.proofChain.verify(deviceIds ?? devices.map((d) => d.id), range, (id) => outbox.get(id) === 0);
+}
+
 /** Tamper-evident proofs and planned vs delivered (issue 11). Any signed-in role; editors see their district. */
 export function registerEvidenceRoutes(app: FastifyInstance, store: Store): void {
   app.get('/api/v1/proofs/verify', async (req) => {
     const scope = scopeOf(store, requireUser(req));
     const q = parse(VerifyQuerySchema, req.query);
     const r = range(q);
-    const ids = visibleDeviceIds(store, scope, q.deviceId) ?? store.devices.list().map((d) => d.id);
-    const outbox = new Map(store.devices.list().map((d) => [d.id, d.outboxSize]));
-    const res = store.proofChain.verify(ids, r, (id) => outbox.get(id) === 0);
+    const res = verifyDevices(
+      store,
+      q.groupId ? groupDeviceIds(store, scope, q.groupId) : visibleDeviceIds(store, scope, q.deviceId),
+      r,
+    );
     return {
       ok: res.ok,
       checked: res.checked,
@@ -72,7 +98,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, store: Store): void
     };
   });
 
-  app.get('/api/v1/reports/compliance', async (req) => {
+  app.get('/api/v1/reports/compliance', async (req, reply) => {
     const scope = scopeOf(store, requireUser(req));
     const q = parse(ComplianceQuerySchema, req.query);
     const r = range(q) as { from: number; to: number };
@@ -80,18 +106,14 @@ export function registerEvidenceRoutes(app: FastifyInstance, store: Store): void
       throw new HttpError(400, 'invalid-input', `to: the range must be at most ${COMPLIANCE_MAX_DAYS} days`, 'to');
     const campaign = store.campaigns.get(q.campaignId);
     if (!campaign) throw notFound('campaign', 'campaignId');
-    let deviceIds = visibleDeviceIds(store, scope, undefined);
-    if (q.groupId) {
-      const g = store.groups.get(q.groupId);
-      if (!g || !inScope(scope, g.id)) throw notFound('group', 'groupId');
-      const sub = store.groups.subtree(g.id);
-      deviceIds = store.devices
-        .list()
-        .filter((d) => d.groupId !== null && sub.has(d.groupId) && (!deviceIds || deviceIds.includes(d.id)))
-        .map((d) => d.id);
-    }
+    const deviceIds = q.groupId ? groupDeviceIds(store, scope, q.groupId) : visibleDeviceIds(store, scope, undefined);
     const rows = deviceCompliance(store, { campaignId: campaign.id, from: r.from, to: r.to, deviceIds });
-    const districts = byDistrict(rows);
+    const out = q.groupBy === 'device' ? byDevice(rows) : byDistrict(rows);
+    if (q.format !== 'json') {
+      const sheet = complianceSheet(q.groupBy, out);
+      const file = `ke-hoach-thuc-te-${q.groupBy}-${localDay(r.from)}-${localDay(r.to - 1)}`;
+      return q.format === 'xlsx' ? sendXlsx(reply, file, [sheet]) : sendCsv(reply, file, sheet);
+    }
     return {
       campaignId: campaign.id,
       campaignName: campaign.name,
@@ -100,7 +122,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, store: Store): void
       groupBy: q.groupBy,
       generatedAt: toIso(Date.now()),
       thresholds: { green: 95, amber: 80 },
-      rows: q.groupBy === 'device' ? byDevice(rows) : districts,
+      rows: out,
     };
   });
 }

@@ -1,6 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
 import QRCode from 'qrcode';
 import { PAGE_ALLOWED_ATTRIBUTES, PAGE_ALLOWED_TAGS, PAGE_MEDIA_SRC, PAGE_URL_SCHEMES } from '@bangtin/shared';
+import { esc as escapeHtml } from '../reports/print';
 
 /**
  * Kiosk page HTML as staff write it, made safe to show: a fixed list of text tags, no script, style,
@@ -43,8 +44,4 @@ export async function qrFigures(codes: readonly { url: string; label: string }[]
     );
   }
   return parts.join('');
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

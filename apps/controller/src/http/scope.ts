@@ -36,3 +36,14 @@ export function visibleDeviceIds(store: Store, scope: Scope, deviceId: string | 
     .filter((d) => inScope(scope, d.groupId))
     .map((d) => d.id);
 }
+
+/** The devices of a group's subtree that `scope` may see; another district answers like a missing one. */
+export function groupDeviceIds(store: Store, scope: Scope, groupId: string): string[] {
+  const g = store.groups.get(groupId);
+  if (!g || !inScope(scope, g.id)) throw notFound('group', 'groupId');
+  const sub = store.groups.subtree(g.id);
+  return store.devices
+    .list()
+    .filter((d) => d.groupId !== null && sub.has(d.groupId) && inScope(scope, d.groupId))
+    .map((d) => d.id);
+}

@@ -7,8 +7,30 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
-import { type ControllerToPlayerEvents, type PlayerToControllerEvents, PROTOCOL_VERSION } from '@bangtin/shared';
+import {
+  type ControllerToPlayerEvents,
+  newId,
+  type PlayerToControllerEvents,
+  type Proof,
+  PROTOCOL_VERSION,
+} from '@bangtin/shared';
 import { type Controller, type ControllerOptions, startController } from '../server';
+
+/** A completed play of `seconds` from `startedAt` on output `main`, as a player reports it (unchained). */
+export function playedProof(scheduleId: string, contentId: string, startedAt: number, seconds: number): Proof {
+  return {
+    id: newId(),
+    contentId,
+    playlistId: newId(),
+    scheduleId,
+    startedAt,
+    endedAt: startedAt + seconds * 1000,
+    deviceStartedAt: startedAt,
+    clockOffsetMs: 0,
+    endReason: 'completed',
+    output: 'main',
+  };
+}
 
 export const ADMIN_PASSWORD = 'mat-khau-thu-nghiem';
 

@@ -1,5 +1,6 @@
 import { type Bundle, resolveTimeline } from '@bangtin/shared';
 import type { Store } from '../store';
+import { NameBook } from './names';
 
 /** Half-open [start, end) stretches, sorted and disjoint. */
 export type Spans = [number, number][];
@@ -86,6 +87,7 @@ export function splitShortfall(
 export interface ComplianceDevice {
   deviceId: string;
   deviceName: string;
+  /** The district the device lies in (its own group or the nearest district above it); null outside any. */
   groupId: string | null;
   groupName: string | null;
   plannedMs: number;
@@ -119,7 +121,8 @@ export function deviceCompliance(
   const db = store.db;
   const want = q.deviceIds ? new Set(q.deviceIds) : null;
   const devices = store.devices.list().filter((d) => !want || want.has(d.id));
-  const groups = new Map(store.groups.list().map((g) => [g.id, g.name]));
+  // Judged per district: a device in an office below its district counts for the district.
+  const names = new NameBook(db);
   const scheduleIds = new Set(
     (db.prepare('SELECT id FROM schedules WHERE campaign_id = ?').all(q.campaignId) as { id: string }[]).map(
       (r) => r.id,
@@ -188,14 +191,19 @@ export function deviceCompliance(
     const row: ComplianceDevice = {
       deviceId: d.id,
       deviceName: d.name,
-      groupId: d.groupId,
-      groupName: d.groupId ? (groups.get(d.groupId) ?? null) : null,
+      groupId: names.districtOfDevice(d.id)?.id ?? null,
+      groupName: names.districtOfDevice(d.id)?.name ?? null,
       plannedMs,
       deliveredMs,
       causes: { offline: 0, boardError: 0, preempted: 0, unexplained: 0 },
     };
     out.push(row);
-    if (plannedMs - deliveredMs > NOISE_MS) short.push({ row, planned, interrupts, window: [winFrom, winTo] });
+    // Explained when the miss is more than noise, or when it is what turns the device short of green
+    // (a campaign that started a moment ago): a red row always says why.
+    const shortMs = plannedMs - deliveredMs;
+    if (shortMs > NOISE_MS || (shortMs > 0 && deliveredMs < plannedMs * 0.95)) {
+      short.push({ row, planned, interrupts, window: [winFrom, winTo] });
+    }
   }
   if (short.length > 0) explainShortfalls(store, q.campaignId, scheduleIds, short, now);
   return out;

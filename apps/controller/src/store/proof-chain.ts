@@ -9,6 +9,7 @@ import {
   type Proof,
   proofCanonicalForm,
 } from '@bangtin/shared';
+import type { ProofRow } from './proofs';
 
 /** SHA-256 (hex) of a chained proof's canonical form; null for an unchained proof. */
 export function chainHash(p: Proof): string | null {
@@ -37,19 +38,7 @@ export interface VerifyResult {
   breaks: VerifyBreak[];
 }
 
-interface StoredChainRow {
-  id: string;
-  device_id: string;
-  content_id: string;
-  playlist_id: string;
-  schedule_id: string;
-  started_at: number;
-  ended_at: number;
-  received_at: number;
-  device_started_at: number | null;
-  clock_offset_ms: number;
-  end_reason: Proof['endReason'];
-  output: string;
+interface StoredChainRow extends ProofRow {
   seq: number;
   prev_hash: string;
   hash: string | null;

@@ -7,7 +7,7 @@ export interface StoredProof extends Proof {
   receivedAt: number;
 }
 
-interface ProofRow {
+export interface ProofRow {
   id: string;
   device_id: string;
   content_id: string;
