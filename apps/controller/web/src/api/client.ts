@@ -362,6 +362,24 @@ export async function download(path: string, filename: string): Promise<void> {
   saveBlob(await res.blob(), filename);
 }
 
+/**
+ * Opens an authenticated HTML page (the printable campaign report) in a new tab: a plain link cannot
+ * send the bearer token. The tab is opened before the fetch, inside the click, so no popup blocker
+ * refuses it; the page arrives as a same-origin blob and keeps this app's CSP (no script runs in it).
+ */
+export async function openPage(path: string): Promise<void> {
+  const tab = window.open('', '_blank');
+  try {
+    const url = await blobUrl(path);
+    if (tab) tab.location.href = url;
+    else window.location.assign(url);
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (err) {
+    tab?.close();
+    throw err;
+  }
+}
+
 /** Offers a blob as a file download (CSV built in the browser, authenticated exports). */
 export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);

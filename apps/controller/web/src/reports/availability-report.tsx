@@ -9,6 +9,8 @@ import { FormError } from '../components/field';
 import { GroupOptions } from '../components/group-options';
 import { flattenTree } from '../schedules/tree';
 import { BarChart } from './airtime-chart';
+import { DownloadButtons } from './downloads';
+import { fileName } from './evidence';
 import {
   type AvailabilityReport as Report,
   availabilityCsv,
@@ -117,6 +119,14 @@ export function AvailabilityReport({
         <button type="button" onClick={csv} disabled={!r || r.devices.length === 0}>
           {t('avail.csv')}
         </button>
+        <DownloadButtons
+          disabled={!r || r.devices.length === 0}
+          items={(['xlsx', 'csv'] as const).map((format) => ({
+            label: format === 'xlsx' ? t('avail.xlsx') : t('avail.csvApi'),
+            path: `/reports/availability?${availabilityQuery(filter)}&format=${format}`,
+            filename: fileName('kha-dung', filter, format),
+          }))}
+        />
       </div>
       {/* Date errors are shown beside the screen's date fields. */}
       <FormError message={formError(t, query.error, ['from', 'to'])} />

@@ -8,6 +8,8 @@ describe('presetRange', () => {
     expect(presetRange('today', today)).toEqual({ from: today, to: today });
     expect(presetRange('yesterday', today)).toEqual({ from: '2026-12-02', to: '2026-12-02' });
     expect(presetRange('thisMonth', today)).toEqual({ from: '2026-12-01', to: today });
+    // The last 7 days end today: today and the six before it, across a month boundary.
+    expect(presetRange('last7', today)).toEqual({ from: '2026-11-27', to: today });
     expect(presetRange('yesterday', '2027-01-01')).toEqual({ from: '2026-12-31', to: '2026-12-31' });
   });
 

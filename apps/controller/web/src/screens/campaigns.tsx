@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { formatLocalDay, localDayOf, TIMEZONE } from '@bangtin/shared';
 import { useI18n } from '../i18n/i18n';
-import { api, download, type CampaignBody, type CampaignView } from '../api/client';
+import { api, download, openPage, type CampaignBody, type CampaignView } from '../api/client';
 import type { RecurrenceBody } from '../schedules/recurrence';
 import { keys, useDevices, useGroups, usePlaylists } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
@@ -13,6 +13,7 @@ import { CalendarView } from '../calendar/calendar-view';
 import { useUser } from '../session';
 import { DateInput } from '../components/date-input';
 import { formatDmy } from '../i18n/dates';
+import { CampaignAirtime, useCampaignTotals } from '../reports/campaign-airtime';
 
 const campaignsKey = ['campaigns'] as const;
 
@@ -107,6 +108,8 @@ export default function CampaignsScreen() {
   const [editing, setEditing] = useState<CampaignView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const isAdmin = user.role === 'admin';
+  const totals = useCampaignTotals(campaigns.data);
+  const [airtimeOf, setAirtimeOf] = useState<CampaignView | null>(null);
 
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: campaignsKey });
@@ -163,7 +166,8 @@ export default function CampaignsScreen() {
     save.mutate();
   };
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
-  const actionError = cancel.error ?? schedule.error ?? ics.error;
+  const report = useMutation({ mutationFn: (c: CampaignView) => openPage(`/reports/campaigns/${c.id}/print`) });
+  const actionError = cancel.error ?? schedule.error ?? ics.error ?? report.error;
 
   return (
     <section aria-labelledby="camp-title">
@@ -319,6 +323,7 @@ export default function CampaignsScreen() {
             <th scope="col">{t('campaigns.field.priority')}</th>
             <th scope="col">{t('campaigns.col.status')}</th>
             <th scope="col">{t('campaigns.field.targets')}</th>
+            <th scope="col">{t('campaignAir.col')}</th>
             <th scope="col">{t('devices.col.actions')}</th>
           </>
         }
@@ -339,6 +344,12 @@ export default function CampaignsScreen() {
                   <td>{c.priority}</td>
                   <td>{t(`campaigns.status.${c.status}`)}</td>
                   <td>{targetNames(c.target, groups.data ?? [], devices.data ?? []).join(', ') || t('common.none')}</td>
+                  <td data-airtime>
+                    <button type="button" className="small link-like" onClick={() => setAirtimeOf(c)}>
+                      <span className="visually-hidden">{t('campaignAir.show', { name: c.name })}: </span>
+                      {totals ? t('campaignAir.minutes', { n: totals.get(c.id) ?? 0 }) : '…'}
+                    </button>
+                  </td>
                   <td className="actions">
                     {isAdmin && open ? (
                       <button
@@ -372,6 +383,9 @@ export default function CampaignsScreen() {
                     <button type="button" className="small link-like" onClick={() => ics.mutate(c)}>
                       {t('campaigns.ics')}
                     </button>
+                    <button type="button" className="small link-like" onClick={() => report.mutate(c)}>
+                      {t('campaigns.print')}
+                    </button>
                   </td>
                 </tr>
               );
@@ -379,6 +393,7 @@ export default function CampaignsScreen() {
         }
       </DataTable>
 
+      {airtimeOf ? <CampaignAirtime campaign={airtimeOf} onClose={() => setAirtimeOf(null)} /> : null}
       <CalendarView campaigns={campaigns.data ?? []} />
     </section>
   );

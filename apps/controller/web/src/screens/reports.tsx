@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useI18n } from '../i18n/i18n';
 import { addDays, formatLocalDate, localDayOf, localDayStart } from '../i18n/format';
 import { api, download } from '../api/client';
-import { useDevices } from '../api/queries';
+import { useDevices, useGroups } from '../api/queries';
 import { errorText, fieldError, formError } from '../api/errors';
 import { Field, FormError } from '../components/field';
 import { airtimeByDay, dayMinutes } from '../reports/airtime';
@@ -11,6 +11,12 @@ import { BarChart } from '../reports/airtime-chart';
 import { RollupReport, SurveyReport } from '../reports/rollup-report';
 import { AvailabilityReport, useAvailability } from '../reports/availability-report';
 import { DateInput } from '../components/date-input';
+import { useUser } from '../session';
+import { AirtimeReport, EvidenceChoices, type EvidenceChoice, useCampaigns } from '../reports/airtime-report';
+import { ComplianceReport } from '../reports/compliance-report';
+import { DownloadButtons } from '../reports/downloads';
+import { districtChoices, type EvidenceFilter, fileName } from '../reports/evidence';
+import { presetRange } from '../reports/ranges';
 
 /** The most GET /proofs answers as JSON (its cap); the CSV export has no limit: it streams every row. */
 const LIMIT = 10_000;
@@ -22,12 +28,62 @@ interface Filter {
 }
 
 /** Query string for GET /proofs: local days, `to` inclusive, as UTC instants. */
-function proofQuery(f: Filter, format: 'json' | 'csv'): string {
-  const q = new URLSearchParams(format === 'csv' ? { format } : { format, limit: String(LIMIT) });
+function proofQuery(f: Filter, format: 'json' | 'csv' | 'xlsx'): string {
+  const q = new URLSearchParams(format === 'json' ? { format, limit: String(LIMIT) } : { format });
   if (f.deviceId) q.set('deviceId', f.deviceId);
   if (f.from) q.set('from', new Date(localDayStart(f.from)).toISOString());
   if (f.to) q.set('to', new Date(localDayStart(addDays(f.to, 1))).toISOString());
   return q.toString();
+}
+
+/**
+ * The evidence a leader asks for first (issue 11): the campaign's minutes in a district over a period,
+ * planned vs delivered with causes, whether the proofs are intact, each downloadable as xlsx or CSV.
+ */
+function EvidenceReports() {
+  const { t } = useI18n();
+  const user = useUser();
+  const groups = useGroups();
+  const campaigns = useCampaigns();
+  const today = localDayOf(Date.now());
+  const [choice, setChoice] = useState<EvidenceChoice>({
+    campaignId: '',
+    groupId: '',
+    preset: 'today',
+    custom: { from: addDays(today, -6), to: today },
+  });
+  const districts = useMemo(() => districtChoices(groups.data ?? []), [groups.data]);
+  // Editors see their district only (the API scopes them; the choice does not pretend otherwise).
+  const allowAll = user.role !== 'editor';
+  const groupId = allowAll || choice.groupId ? choice.groupId : (districts[0]?.id ?? '');
+  const range = presetRange(choice.preset, today, choice.custom);
+  const filter = useMemo<EvidenceFilter>(
+    () => ({ campaignId: choice.campaignId, groupId, from: range.from, to: range.to }),
+    [choice.campaignId, groupId, range.from, range.to],
+  );
+  const campaignLabel =
+    choice.campaignId === ''
+      ? t('air.allCampaigns')
+      : choice.campaignId === 'none'
+        ? t('air.noCampaign')
+        : (campaigns.data?.find((c) => c.id === choice.campaignId)?.name ?? '…');
+  const districtLabel = groupId ? (districts.find((g) => g.id === groupId)?.name ?? '…') : t('air.allDistricts');
+  return (
+    <>
+      <div className="card">
+        <EvidenceChoices
+          value={{ ...choice, groupId }}
+          onChange={setChoice}
+          campaigns={campaigns.data ?? []}
+          districts={districts}
+          allowAllDistricts={allowAll}
+          error={null}
+        />
+      </div>
+      <AirtimeReport filter={filter} campaignLabel={campaignLabel} districtLabel={districtLabel} />
+      <ComplianceReport filter={filter} />
+    </>
+  );
 }
 
 export default function ReportsScreen() {
@@ -78,6 +134,8 @@ export default function ReportsScreen() {
   return (
     <section aria-labelledby="rep-title">
       <h1 id="rep-title">{t('reports.title')}</h1>
+      <EvidenceReports />
+      <h2>{t('reports.proofs')}</h2>
       <form className="card row" onSubmit={submit}>
         <Field label={t('reports.field.device')} error={fieldError(t, err, 'deviceId')}>
           <select value={draft.deviceId} onChange={(e) => setDraft({ ...draft, deviceId: e.target.value })}>
@@ -101,6 +159,15 @@ export default function ReportsScreen() {
         <button type="button" onClick={() => void csv()} disabled={csvBusy}>
           {csvBusy ? t('reports.csvBusy') : t('reports.csv')}
         </button>
+        <DownloadButtons
+          items={[
+            {
+              label: t('proofs.xlsx'),
+              path: `/proofs?${proofQuery(filter, 'xlsx')}`,
+              filename: fileName('luot-phat', filter, 'xlsx'),
+            },
+          ]}
+        />
       </form>
       <FormError message={formError(t, err, ['deviceId', 'from', 'to'])} />
       {csvError ? <FormError message={errorText(t, csvError)} /> : null}
