@@ -26,14 +26,11 @@ let ui: AdminUi;
 
 beforeAll(async () => {
   // An English browser: the dates must still read dd/mm/yyyy (native date inputs would say mm/dd/yyyy).
+  // bypassCSP: the test injects axe-core as an inline script, which the app's CSP (script-src 'self')
+  // rightly refuses; the app's own scripts are unaffected.
   ui = await startAdminUi({
     name: 'ui-findings',
-    browser: {
-      locale: 'en-US',
-      extraArgs: ['--lang=en-US'],
-      // axe is injected as a script tag, which the admin app's CSP (script-src 'self') rightly refuses.
-      bypassCSP: true,
-    },
+    browser: { locale: 'en-US', extraArgs: ['--lang=en-US'], bypassCSP: true },
   });
   const slogan = await ui.api.post<{ id: string }>('/content', { type: 'slogan', text: 'Tham gia BHYT hộ gia đình' });
   const pl = await ui.api.post<{ id: string }>('/playlists', {
@@ -52,6 +49,14 @@ beforeAll(async () => {
     status: 'draft',
   });
   expect(c.status, c.text).toBe(201);
+  const district = await ui.api.post<{ id: string }>('/groups', { name: 'Núi Thành', kind: 'district' });
+  const sch = await ui.api.post('/schedules', {
+    playlistId: pl.body.id,
+    target: { groupIds: [district.body.id] },
+    recurrence: { kind: 'weekly', days: [1, 2, 3, 4, 5], dayparts: [{ start: '07:00', end: '17:00' }] },
+    weight: 2,
+  });
+  expect(sch.status, sch.text).toBe(201);
   await ui.open();
   await ui.login();
 }, 90_000);
@@ -108,5 +113,61 @@ describe('admin UI as a new user finds it', () => {
     expect(['2026-12-03', '2026-12-02T17:00:00.000Z']).toContain(new URL((await asked).url()).searchParams.get('from'));
     await reportFrom.fill('12/31/2026');
     expect(await reportFrom.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('says things plainly, with the technical word in a tooltip; English mode reads English', async () => {
+    const page = ui.page;
+    await ui.open('/schedules');
+    const weight = page.locator('label', { hasText: 'Tỉ lệ phát khi trùng giờ' });
+    expect(await weight.getAttribute('title')).toBe('Trọng số (weight)');
+    await page.getByRole('cell', { name: 'Thứ Hai–Thứ Sáu, 07:00–17:00' }).waitFor();
+    await page.getByRole('cell', { name: /tỉ lệ phát ×2/ }).waitFor();
+    // "Lặp lại": each radio button sits right beside its label's text.
+    const gaps = await page.locator('fieldset.recurrence label.check').evaluateAll((labels) =>
+      labels.map((l) => {
+        const radio = l.querySelector('input')!.getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(l);
+        const text = [...range.getClientRects()].filter((r) => r.left >= radio.right - 1);
+        return Math.min(...text.map((r) => r.left)) - radio.right;
+      }),
+    );
+    expect(gaps.length).toBe(4);
+    for (const g of gaps) expect(g).toBeLessThan(16);
+    expect(await page.locator('body').textContent()).not.toMatch(/Trọng số|Biểu thức cron/);
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('cell', { name: 'Monday–Friday, 07:00–17:00' }).waitFor();
+    expect(await page.getByRole('main').textContent()).not.toMatch(/Thứ Hai|trọng số/);
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await page.getByRole('cell', { name: 'Thứ Hai–Thứ Sáu, 07:00–17:00' }).waitFor();
+  });
+
+  it("uploads through a Vietnamese 'Chọn tệp…' control, never the browser's 'Choose File'", async () => {
+    const page = ui.page;
+    await ui.open('/content');
+    const picker = page.locator('.file-picker');
+    await picker.getByText('Chọn tệp…').waitFor();
+    await picker.getByText('Chưa chọn tệp').waitFor();
+    const input = page.getByLabel('Tệp ảnh hoặc video');
+    expect(await input.getAttribute('type')).toBe('file');
+    // The native control (which speaks the browser's language, English here) is not drawn.
+    expect((await input.boundingBox())!.width).toBeLessThanOrEqual(1);
+    await input.setInputFiles({ name: 'áp-phích.png', mimeType: 'image/png', buffer: Buffer.from('x') });
+    await picker.getByText('áp-phích.png').waitFor();
+  });
+
+  it('draws the playlist preview transport icons as SVG, not font symbols', async () => {
+    const page = ui.page;
+    await ui.open('/playlists');
+    await page.getByLabel('Thêm nội dung').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Thêm vào danh sách' }).click();
+    await page.getByRole('button', { name: 'Xem thử', exact: true }).click();
+    const controls = page.locator('.pl-preview-controls');
+    for (const icon of ['prev', 'pause', 'next']) {
+      const box = await controls.locator(`svg[data-icon="${icon}"]`).boundingBox();
+      expect(box!.width, icon).toBeGreaterThan(8);
+    }
+    expect(await controls.textContent()).not.toMatch(/[⏮⏸⏭▶]/u);
   });
 });

@@ -239,7 +239,7 @@ describe('admin UI: urgent messages, campaigns, media', () => {
     // Overlapping slots are refused, and the message sits beside the second slot.
     await ui.page.getByLabel('Từ giờ (khung 2)').fill('07:30');
     await ui.page.getByLabel('Đến giờ (khung 2)').fill('19:00');
-    await ui.page.getByLabel('Trọng số').fill('2');
+    await ui.page.getByLabel('Tỉ lệ phát khi trùng giờ').fill('2');
     await ui.page.getByRole('checkbox', { name: 'Không phát vào Tết Đinh Mùi 2027 (4 ngày)' }).check();
     await ui.page.getByRole('button', { name: 'Lưu' }).click();
     await ui.page
@@ -251,7 +251,7 @@ describe('admin UI: urgent messages, campaigns, media', () => {
     await ui.page.getByLabel('Từ giờ (khung 2)').fill('17:00');
     await ui.page.getByRole('button', { name: 'Lưu' }).click();
     await ui.page.getByText('Đã lên lịch.').waitFor();
-    await ui.page.getByRole('cell', { name: /trọng số 2/ }).waitFor();
+    await ui.page.getByRole('cell', { name: /tỉ lệ phát ×2/ }).waitFor();
     const saved = (await ui.api.get<{ recurrence: unknown; weight: number; holidayListIds: string[] }[]>('/schedules'))
       .body;
     const weekly = saved.find((x) => x.weight === 2)!;
@@ -295,7 +295,7 @@ describe('admin UI: urgent messages, campaigns, media', () => {
     const board = stored.outputs?.find((o) => o.id === 'led:cong-cho');
     expect(board?.state).not.toBe('online');
     const cell = row.locator('[data-output="led:cong-cho"]');
-    await cell.getByText(board?.state === 'error' ? 'led:cong-cho: lỗi' : 'led:cong-cho: mất kết nối').waitFor();
+    await cell.getByText(board?.state === 'error' ? 'Bảng cong-cho: lỗi' : 'Bảng cong-cho: mất kết nối').waitFor();
     if (board?.lastError) await cell.getByText(board.lastError.code).waitFor();
 
     await panel.getByRole('button', { name: 'Nhận diện (hiện tên trên màn hình)' }).click();

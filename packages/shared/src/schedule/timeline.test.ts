@@ -372,6 +372,24 @@ describe('describeRecurrence', () => {
     );
     expect(describeRecurrence(undefined).normalize('NFC')).toBe(describeRecurrence(undefined));
   });
+
+  it('says it in English for the English admin UI, times still 24-hour', () => {
+    expect(describeRecurrence(weekdays as never, 'en')).toBe('Monday–Friday, 07:00–11:30 and 13:30–17:00');
+    expect(
+      describeRecurrence({ kind: 'weekly', days: [6, 7], dayparts: [{ start: '22:00', end: '06:00' }] }, 'en'),
+    ).toBe('Saturday and Sunday, 22:00–06:00 (next day)');
+    expect(
+      describeRecurrence(
+        { kind: 'weekly', days: [1, 2, 3, 4, 5, 6, 7], dayparts: [{ start: '00:00', end: '24:00' }] },
+        'en',
+      ),
+    ).toBe('Every day, 00:00–24:00');
+    expect(describeRecurrence({ kind: 'cron', expression: '0 7 * * 1-5', durationMs: 5_400_000 }, 'en')).toBe(
+      'By the cron rule “0 7 * * 1-5”, 1 h 30 min each time',
+    );
+    expect(describeRecurrence(undefined, 'en')).toBe('Always (within the validity period)');
+    expect(describeRecurrence({ kind: 'once' }, 'en')).not.toMatch(/[ạ-ỹđ]/iu);
+  });
 });
 
 describe('bundleHorizon', () => {

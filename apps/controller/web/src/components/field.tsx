@@ -4,16 +4,20 @@ import { cloneElement } from 'react';
 /**
  * A labelled control with its error beside it. The control is cloned with `id`,
  * `aria-invalid` and `aria-describedby`, so screen readers read the error with the field.
+ * `term` is the technical word behind a plain label ("Trọng số" behind "Tỉ lệ phát khi trùng giờ"):
+ * a tooltip, so staff who know it (or a manual that uses it) can still find the field.
  */
 export function Field({
   label,
   error,
   hint,
+  term,
   children,
 }: {
   label: ReactNode;
   error?: string | null;
   hint?: ReactNode;
+  term?: string;
   children: ReactElement<Record<string, unknown>>;
 }) {
   const id = useId();
@@ -22,7 +26,9 @@ export function Field({
   const describedBy = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id} title={term}>
+        {label}
+      </label>
       {cloneElement(children, { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
       {hint ? (
         <div className="hint" id={hintId}>

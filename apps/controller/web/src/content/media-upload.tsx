@@ -1,10 +1,11 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n/i18n';
 import { uploadMedia } from '../api/client';
 import { keys } from '../api/queries';
 import { fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
+import { FilePicker } from '../components/file-picker';
 import { setContentAudio } from './audio-toggle';
 
 const ACCEPT = 'image/jpeg,image/png,image/webp,video/mp4,video/webm';
@@ -13,12 +14,12 @@ const ACCEPT = 'image/jpeg,image/png,image/webp,video/mp4,video/webm';
 export function MediaUpload() {
   const { t, number } = useI18n();
   const qc = useQueryClient();
-  const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [title, setTitle] = useState('');
   const [audio, setAudio] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [resets, setResets] = useState(0);
 
   const upload = useMutation({
     mutationFn: async () => {
@@ -35,7 +36,7 @@ export function MediaUpload() {
       setFile(null);
       setTitle('');
       setAudio(false);
-      if (input.current) input.current.value = '';
+      setResets((n) => n + 1); // a fresh picker: no file, no name shown
       void qc.invalidateQueries({ queryKey: keys.content });
     },
     onError: () => setProgress(null),
@@ -55,12 +56,11 @@ export function MediaUpload() {
           error={fieldError(t, upload.error, 'file')}
           hint={t('content.upload.hint')}
         >
-          <input
-            ref={input}
-            type="file"
+          <FilePicker
+            key={resets}
             accept={ACCEPT}
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
+            onFile={(f) => {
+              setFile(f);
               setProgress(null);
             }}
           />

@@ -2,13 +2,14 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { BX_CARD_MODELS, LED_PROTOCOLS, type LedBoardSpec } from '@bangtin/shared';
 import { useI18n } from '../i18n/i18n';
-import { request } from '../api/client';
+import { request, type OutputView } from '../api/client';
 import { keys } from '../api/queries';
 import { fieldError, formError } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
 import { LedPreview } from '../led/led-preview';
 import { PREVIEW_BOARDS } from '../led/boards';
 import { boardSizesKey, useBoardSizes } from '../led/fleet-boards';
+import { outputLabel } from './output-label';
 import { BAUD_RATES, boardSpec, type BoardDraft, fromConfig, keptKeys, newBoard, toConfig } from './board-config-model';
 
 /** `GET/PUT /devices/:id/outputs`: boards as configured (any fields the controller keeps) and their status. */
@@ -23,8 +24,11 @@ const FIELDS = ['name', 'protocol', 'port', 'baud', 'size', 'address', 'colour']
  * The LED boards wired to a device: list, add, edit, remove, and save them all at once (the API takes
  * the whole list). Fields this form does not know (added to the schema later) ride along unchanged.
  */
-export function BoardConfig({ deviceId }: { deviceId: string }) {
+export function BoardConfig({ deviceId, reported }: { deviceId: string; reported?: readonly OutputView[] }) {
   const { t } = useI18n();
+  // Boards set up on the player itself (its --output flags or config file) are not in this list, but
+  // the player reports them: saying "no board" beside a board listed as working would contradict it.
+  const reportedBoards = (reported ?? []).filter((o) => o.kind === 'led');
   const qc = useQueryClient();
   const outputs = useQuery({
     queryKey: ['device-outputs', deviceId],
@@ -83,7 +87,13 @@ export function BoardConfig({ deviceId }: { deviceId: string }) {
       <FormError message={formError(t, outputs.error, [])} />
       {boards !== null ? (
         <form onSubmit={submit} noValidate>
-          {list.length === 0 ? <p>{t('boards.empty')}</p> : null}
+          {list.length === 0 ? (
+            <p data-testid="boards-empty">
+              {reportedBoards.length
+                ? t('boards.reported', { boards: reportedBoards.map((o) => outputLabel(t, o)).join(', ') })
+                : t('boards.empty')}
+            </p>
+          ) : null}
           {list.map((b, i) => (
             <BoardFields
               key={b.key}

@@ -10,6 +10,7 @@ import { GroupOptions } from '../components/group-options';
 import { flattenTree } from '../schedules/tree';
 import { parseTags } from './tags';
 import { BoardConfig } from './board-config';
+import { outputLabel } from './output-label';
 
 /** LED boards and screens of a device, with their state and last error. */
 export function OutputsCell({ outputs }: { outputs: readonly OutputView[] | undefined }) {
@@ -21,8 +22,9 @@ export function OutputsCell({ outputs }: { outputs: readonly OutputView[] | unde
         <li key={o.id} data-output={o.id}>
           <span
             className={`status status-${o.state === 'online' ? 'online' : o.state === 'error' ? 'offline' : 'stale'}`}
+            title={o.id}
           >
-            {o.id}: {t(`output.${o.state}`)}
+            {outputLabel(t, o)}: {t(`output.${o.state}`)}
           </span>
           {o.lastError ? (
             <span className="hint" title={o.lastError.message}>
@@ -191,7 +193,7 @@ export function DeviceManager({
       ) : null}
       <h3>{t('devices.outputs')}</h3>
       <OutputsCell outputs={device.outputs} />
-      <BoardConfig deviceId={device.id} />
+      <BoardConfig deviceId={device.id} reported={device.outputs} />
       <h3>{t('devices.cache')}</h3>
       <CacheCell deviceId={device.id} />
     </div>

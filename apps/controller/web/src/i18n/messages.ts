@@ -6,6 +6,7 @@ import { enMore, viMore } from './messages-more';
 import { enReenrol, viReenrol } from './messages-reenrol';
 import { enStaff, viStaff } from './messages-staff';
 import { enEdit, viEdit } from './messages-edit';
+import { enEvidence, viEvidence } from './messages-evidence';
 
 export const vi = {
   'app.title': 'Bảng tin BHXH',
@@ -76,7 +77,8 @@ export const vi = {
   'dashboard.col.status': 'Trạng thái',
   'dashboard.col.nowPlaying': 'Đang phát',
   'dashboard.col.lastSeen': 'Liên lạc gần nhất',
-  'dashboard.col.outbox': 'Bằng chứng chờ gửi',
+  'dashboard.col.outbox': 'Lượt phát chưa báo về',
+  'dashboard.col.outboxTerm': 'Bằng chứng phát (proof) còn trong hàng đợi gửi (outbox) của máy phát',
   'dashboard.since': 'từ {time}',
 
   'status.online': 'Trực tuyến',
@@ -107,7 +109,8 @@ export const vi = {
   'content.mode.static': 'đứng yên',
   'content.mode.paged': 'lật trang',
   'content.mode.scroll': 'chạy chữ',
-  'content.fitDetail': 'Kiểu {mode}, phông {font}×{scale}, {lines} dòng, {frames} khung hình',
+  'content.fitDetail': 'Kiểu {mode}, chữ cao {height} điểm sáng, {lines} dòng',
+  'content.fitDetailTerm': 'Phông {font}×{scale}, {frames} khung hình',
   'content.pause': 'Tạm dừng',
   'content.play': 'Chạy',
   'content.readonly': 'Vai trò xem báo cáo không tạo được nội dung.',
@@ -247,6 +250,7 @@ export const vi = {
   ...viReenrol,
   ...viStaff,
   ...viEdit,
+  ...viEvidence,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -320,7 +324,8 @@ export const en = {
   'dashboard.col.status': 'Status',
   'dashboard.col.nowPlaying': 'Now playing',
   'dashboard.col.lastSeen': 'Last seen',
-  'dashboard.col.outbox': 'Proofs waiting',
+  'dashboard.col.outbox': 'Plays not yet reported',
+  'dashboard.col.outboxTerm': 'Playback proofs still in the player’s outbox',
   'dashboard.since': 'since {time}',
 
   'status.online': 'Online',
@@ -351,7 +356,8 @@ export const en = {
   'content.mode.static': 'static',
   'content.mode.paged': 'paged',
   'content.mode.scroll': 'scrolling',
-  'content.fitDetail': '{mode}, font {font}×{scale}, {lines} lines, {frames} frames',
+  'content.fitDetail': '{mode}, letters {height} LEDs high, {lines} lines',
+  'content.fitDetailTerm': 'Font {font}×{scale}, {frames} frames',
   'content.pause': 'Pause',
   'content.play': 'Play',
   'content.readonly': 'Viewers cannot create content.',
@@ -491,6 +497,7 @@ export const en = {
   ...enReenrol,
   ...enStaff,
   ...enEdit,
+  ...enEvidence,
 } satisfies Record<MessageKey, string>;
 
 export type Locale = 'vi' | 'en';

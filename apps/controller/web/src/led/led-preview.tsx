@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { renderSlogan, type LedBoardSpec, type RenderResult } from '@bangtin/shared';
+import { LED_FONTS, renderSlogan, type LedBoardSpec, type RenderResult } from '@bangtin/shared';
 import { useI18n } from '../i18n/i18n';
 import { drawBitmap, ledPitch, litCount } from './draw';
 
@@ -11,6 +11,12 @@ function tryRender(text: string, board: LedBoardSpec): { result: RenderResult | 
   } catch (e) {
     return { result: null, error: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** How many LED rows one letter takes: what "phông unifont-8x16×1" means to someone at the board. */
+function letterHeight(fontId: string, scale: number, boardHeight: number): number {
+  const font = LED_FONTS.find((f) => f.id === fontId);
+  return font ? font.height * scale : boardHeight;
 }
 
 export function LedPreview({
@@ -72,13 +78,14 @@ export function LedPreview({
       {fit ? (
         <div className="fit">
           <p>{t('content.fit', { message: locale === 'vi' ? fit.message : fit.messageEn })}</p>
-          <p className="hint">
+          <p
+            className="hint"
+            title={t('content.fitDetailTerm', { font: fit.fontId, scale: fit.scale, frames: result.frames.length })}
+          >
             {t('content.fitDetail', {
               mode: t(`content.mode.${fit.mode}`),
-              font: fit.fontId,
-              scale: fit.scale,
+              height: letterHeight(fit.fontId, fit.scale, board.height),
               lines: fit.lines,
-              frames: result.frames.length,
             })}
           </p>
           {fit.warnings.length ? (

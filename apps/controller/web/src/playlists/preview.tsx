@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Icon } from '../components/icon';
 import type { ContentView } from '../api/client';
 import { Field } from '../components/field';
 import { KioskFrame } from '../components/kiosk-frame';
@@ -93,14 +94,13 @@ export default function PlaylistPreview({
       <p className="hint">{t('plPreview.hint')}</p>
       <div className="row pl-preview-controls">
         <button type="button" onClick={() => step(-1)} disabled={!pos}>
-          <span aria-hidden="true">⏮</span> {t('plPreview.prev')}
+          <Icon name="prev" /> {t('plPreview.prev')}
         </button>
         <button type="button" className="primary" onClick={toggle} disabled={!pos} aria-pressed={!clock.playing}>
-          <span aria-hidden="true">{clock.playing ? '⏸' : '▶'}</span>{' '}
-          {clock.playing ? t('plPreview.pause') : t('plPreview.play')}
+          <Icon name={clock.playing ? 'pause' : 'play'} /> {clock.playing ? t('plPreview.pause') : t('plPreview.play')}
         </button>
         <button type="button" onClick={() => step(1)} disabled={!pos}>
-          <span aria-hidden="true">⏭</span> {t('plPreview.next')}
+          <Icon name="next" /> {t('plPreview.next')}
         </button>
         <Field label={t('plPreview.board')}>
           <select value={board.id} onChange={(e) => setBoardId(e.target.value)}>

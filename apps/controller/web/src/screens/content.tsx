@@ -281,7 +281,11 @@ export default function ContentScreen() {
                   {c.type === 'slogan' ? c.text : null}
                   {(c.type === 'image' || c.type === 'video') && c.sha256 ? (
                     <span className="media-cell">
-                      <MediaThumb sha256={c.sha256} alt={t('content.thumbOf', { title: c.title ?? c.type })} />
+                      <MediaThumb
+                        sha256={c.sha256}
+                        type={c.type}
+                        alt={t('content.thumbOf', { title: c.title ?? c.type })}
+                      />
                       <span className="hint">
                         {c.width && c.height ? `${c.width}×${c.height}` : ''}
                         {c.type === 'video' && c.durationMs ? ` · ${formatDuration(c.durationMs)}` : ''}

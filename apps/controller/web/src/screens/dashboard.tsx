@@ -166,7 +166,7 @@ export function DashboardScreen() {
         <span>{t('dashboard.col.boards')}</span>
         <span>{t('dashboard.col.nowPlaying')}</span>
         <span>{t('dashboard.col.lastSeen')}</span>
-        <span>{t('dashboard.col.outbox')}</span>
+        <span title={t('dashboard.col.outboxTerm')}>{t('dashboard.col.outbox')}</span>
       </div>
       <div ref={scroller} className="device-scroller" role="list" aria-label={t('dashboard.title')}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>

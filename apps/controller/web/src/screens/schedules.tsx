@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { DeviceView } from '@bangtin/shared';
+import { describeRecurrence, type DeviceView, type Recurrence } from '@bangtin/shared';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { isoToLocalInput, localInputToIso } from '../i18n/format';
@@ -20,7 +20,7 @@ function toggle(list: string[], id: string, on: boolean): string[] {
 }
 
 export default function SchedulesScreen() {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, locale } = useI18n();
   const user = useUser();
   const qc = useQueryClient();
   const playlists = usePlaylists();
@@ -176,7 +176,10 @@ export default function SchedulesScreen() {
 
   const targetError = fieldError(t, create.error, 'target');
   const windowText = (s: ScheduleView) => {
-    const rule = s.recurrence && s.recurrence.kind !== 'always' ? (s.recurrenceText ?? '') : '';
+    // Described here rather than taken from the API's `recurrenceText` (Vietnamese, for exports and
+    // older clients): English mode must read English. The controller sends recurrences it validated.
+    const rule =
+      s.recurrence && s.recurrence.kind !== 'always' ? describeRecurrence(s.recurrence as Recurrence, locale) : '';
     if (!s.startsAt && !s.endsAt) return rule || t('schedules.always');
     return [
       rule,
@@ -263,7 +266,7 @@ export default function SchedulesScreen() {
           <fieldset className="recurrence">
             <legend>{t('schedules.recurrence')}</legend>
             {(['always', 'weekly', 'once', 'cron'] as const).map((k) => (
-              <label key={k} className="check">
+              <label key={k} className="check" title={k === 'cron' ? t('schedules.kind.cronTerm') : undefined}>
                 <input
                   type="radio"
                   name="recurrence-kind"
@@ -345,6 +348,7 @@ export default function SchedulesScreen() {
               <div className="row">
                 <Field
                   label={t('schedules.cron')}
+                  term={t('schedules.cronTerm')}
                   hint={t('schedules.cronHint')}
                   error={fieldError(t, create.error, 'recurrence.expression')}
                 >
@@ -367,6 +371,7 @@ export default function SchedulesScreen() {
             <div className="row">
               <Field
                 label={t('schedules.weight')}
+                term={t('schedules.weightTerm')}
                 hint={t('schedules.weightHint')}
                 error={fieldError(t, create.error, 'weight')}
               >

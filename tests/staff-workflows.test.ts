@@ -11,7 +11,8 @@ import { startPlayerProcess, tmpDir, waitFor } from './support/processes';
  * Editing and approval in Debian's Chromium against a real controller, with a real LED player on a
  * socat pty and a board simulator: an admin's slogan edit reaches the board; an editor's edit waits
  * off the board (the old version airing) until an admin approves it in "Chờ duyệt"; a rejection
- * shows its reason to the editor; a campaign's weekday hours drive the device's timeline.
+ * shows its reason to the editor; a campaign's weekday hours drive the device's timeline; a password
+ * change and disabling a user end that user's open sessions; the audit log holds each of these steps.
  */
 
 const EDITOR = { username: 'bientap.tamky', password: 'mat-khau-bien-tap' };
@@ -165,5 +166,60 @@ describe('admin UI: editing and approval before airing', () => {
     expect(campaign.map((s) => [s.start, s.end])).toEqual(
       [1, 2, 3, 4, 5].map((d) => [`2027-03-0${d}T00:00:00.000Z`, `2027-03-0${d}T04:00:00.000Z`]),
     );
+  });
+
+  it("ends a user's open sessions when their password changes or they are disabled", async () => {
+    const { api } = ui;
+    const user = { username: 'xem.baocao', password: 'mat-khau-xem-bao-cao' };
+    const made = await api.post<{ id: string }>('/users', { ...user, role: 'viewer' });
+    expect(made.status, made.text).toBe(201);
+    const page = await ui.context.newPage();
+    await page.goto(ui.controller.url);
+    await loginThroughUi(page, user.username, user.password);
+    // The user changes their own password on "Đổi mật khẩu": this tab stays signed in.
+    await page.getByRole('navigation').getByRole('link', { name: 'Đổi mật khẩu', exact: true }).click();
+    await page.getByLabel('Mật khẩu hiện tại').fill(user.password);
+    await page.getByLabel('Mật khẩu mới', { exact: true }).fill('doi-mat-khau-moi-2026');
+    await page.getByLabel('Nhập lại mật khẩu mới').fill('doi-mat-khau-moi-2026');
+    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+    await page.getByText('Đã đổi mật khẩu.', { exact: false }).waitFor();
+
+    // An admin resets it: the user's tab is signed out (its next request is refused).
+    const reset = await api.request('PATCH', `/users/${made.body.id}`, { password: 'quan-tri-dat-lai-2026' });
+    expect(reset.status, reset.text).toBe(200);
+    await page.reload();
+    await page.getByRole('button', { name: 'Đăng nhập' }).waitFor();
+    await loginThroughUi(page, user.username, 'quan-tri-dat-lai-2026');
+
+    const disabled = await api.request('PATCH', `/users/${made.body.id}`, { disabled: true });
+    expect(disabled.status, disabled.text).toBe(200);
+    await page.reload();
+    await page.getByRole('button', { name: 'Đăng nhập' }).waitFor();
+    await page.getByLabel('Tên đăng nhập').fill(user.username);
+    await page.getByLabel('Mật khẩu').fill('quan-tri-dat-lai-2026');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.locator('[role="alert"]').first().waitFor();
+    expect(await page.getByRole('button', { name: 'Đăng xuất' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('has an audit entry for each of these steps, with who did it', async () => {
+    const r = await ui.api.get<{ action: string; entity: string; entityId: string; username: string }[]>('/audit');
+    expect(r.status, r.text).toBe(200);
+    const has = (action: string, username: string, entityId?: string) =>
+      r.body.some((e) => e.action === action && e.username === username && (!entityId || e.entityId === entityId));
+    const expected: [string, string, string?][] = [
+      ['content.update', 'admin', contentId],
+      ['content.update', EDITOR.username, contentId],
+      ['content.approve', 'admin', contentId],
+      ['content.reject', 'admin', contentId],
+      ['campaigns.create', 'admin'],
+      ['auth.password', 'xem.baocao'],
+      ['users.password-reset', 'admin'],
+      ['users.disable', 'admin'],
+      ['auth.login', EDITOR.username],
+    ];
+    const missing = expected.filter(([a, u, id]) => !has(a, u, id));
+    expect(missing, JSON.stringify(r.body.map((e) => `${e.action} ${e.username}`))).toEqual([]);
   });
 });
