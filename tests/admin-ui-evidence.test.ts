@@ -54,6 +54,7 @@ let ui: AdminUi;
 const sockets: PlayerSocket[] = [];
 let campaignId = '';
 let firstProofA = '';
+let earlySeconds = 300;
 const groupIds: string[] = [];
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
 const vi1 = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
@@ -179,9 +180,12 @@ beforeAll(async () => {
   const a = await connect(tokens[0]!);
   const b = await connect(tokens[1]!);
   const t = Date.now();
-  // A: five minutes earlier today, and one play running from just before its bundle to half an hour on.
+  // A: five minutes earlier today (less just after midnight: it stays in today), and one play running
+  // from just before its bundle to half an hour on.
+  const earlyStart = Math.max(t - 10 * 60_000, Date.parse(`${today}T00:00:00+07:00`));
+  earlySeconds = Math.max(1, Math.min(300, Math.floor((t - 3000 - earlyStart) / 1000)));
   [firstProofA = ''] = await upload(a, c.body.id, [
-    [campaignSchedule, t - 10 * 60_000, t - 5 * 60_000],
+    [campaignSchedule, earlyStart, earlyStart + earlySeconds * 1000],
     [campaignSchedule, t - 2000, t + 30 * 60_000],
   ]);
   // B: only the routine slogan, over the same time: the campaign was pre-empted there.
@@ -222,8 +226,8 @@ describe('admin UI: evidence reports (issue 11)', () => {
     );
     expect(r.body.rows).toHaveLength(1);
     expect(r.body.total.plays).toBe(2);
-    // 5 minutes + 30 minutes 2 seconds.
-    expect(r.body.total.airtimeSeconds).toBe(300 + 1802);
+    // 5 minutes (or what of today came before) + 30 minutes 2 seconds.
+    expect(r.body.total.airtimeSeconds).toBe(earlySeconds + 1802);
     const row = card.getByTestId('airtime-table').locator(`tr[data-row="${LED_DL}"]`);
     await row.waitFor();
     expect(await row.locator('td').allTextContents()).toEqual(['2', minutes(r.body.total.airtimeSeconds)]);

@@ -160,7 +160,8 @@ describe('admin UI', () => {
     await waitFor(async () => (await ui.api.get<unknown[]>('/proofs')).body.length >= 2, 'proofs to arrive', 30_000);
     await ui.nav('Báo cáo', 'Báo cáo phát sóng');
     await ui.page.getByRole('button', { name: 'Xem báo cáo' }).click();
-    await ui.page.locator('.summary', { hasText: /[1-9]\d* lượt phát/ }).waitFor({ timeout: 15_000 });
+    // The proof list's summary (the airtime card above has its own, data-testid=airtime-summary).
+    await ui.page.getByText(/^[1-9]\d* lượt phát, tổng/).waitFor({ timeout: 15_000 });
     await ui.page.getByRole('cell', { name: 'Bảng LED Duy Xuyên' }).first().waitFor();
     await ui.shot('07-reports');
     const [download] = await Promise.all([

@@ -83,7 +83,8 @@ describe('scheduling end to end: real controller, headless player, timeline and 
       recurrence: {
         kind: 'weekly',
         days: [isoWeekdayOfDay(dayOfPart)],
-        dayparts: [{ start: hhmm(end - 10), end: hhmm(end) }],
+        // Just after midnight the daypart starts at 00:00 (a daypart never spans two days).
+        dayparts: [{ start: hhmm(Math.max(0, end - 10)), end: hhmm(end) }],
       },
     });
     // Highest priority, but today (and tomorrow, should the test cross midnight) is an exception.
