@@ -200,7 +200,7 @@ describe('admin UI: urgent messages, campaigns, media', () => {
     expect(edited?.priority).toBe(70);
   });
 
-  it("gives a slogan's playlist item its scroll time on the smallest board in use, and warns when set shorter", async () => {
+  it("gives a slogan's playlist item its scroll time on the smallest board in use, warns when set shorter, and says in Vietnamese why a playlist in use cannot be deleted", async () => {
     const page = ui.page;
     const text = 'Tham gia bảo hiểm xã hội tự nguyện để được hưởng lương hưu khi về già, ổn định cuộc sống';
     const slogan = await ui.api.post<{ id: string }>('/content', { type: 'slogan', text });
@@ -229,6 +229,13 @@ describe('admin UI: urgent messages, campaigns, media', () => {
       .waitFor();
     await duration.fill(String(seconds));
     await item.locator('.warning').waitFor({ state: 'detached' });
+
+    // The campaign above holds the playlist: deleting it is refused in Vietnamese, naming the campaign.
+    await page.locator(`[data-playlist="${PLAYLIST}"]`).getByRole('button', { name: 'Xoá' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Không xoá được' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(`Không xoá được: danh sách đang được dùng bởi “${CAMPAIGN}”`);
+    expect(await refusal.textContent()).not.toMatch(/used by|campaign "/);
   });
 
   it('uploads a PNG with a progress bar and lists it with its thumbnail', async () => {

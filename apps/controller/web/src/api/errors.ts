@@ -46,6 +46,17 @@ export function errorText(t: T, err: unknown): string {
 }
 
 /**
+ * An `in-use` refusal in the UI language: `key` takes {names}, the things that hold the item, which the
+ * API quotes in its message (`used by campaign "Tháng BHXH", schedule "Thứ Hai–Thứ Sáu …"`). Other
+ * errors as `errorText` says them.
+ */
+export function inUseText(t: T, err: unknown, key: 'content.inUse' | 'playlists.inUse'): string {
+  if (!(err instanceof ApiError) || err.code !== 'in-use') return errorText(t, err);
+  const names = [...err.message.matchAll(/"([^"]+)"/g)].map((m) => `“${m[1]}”`);
+  return t(key, { names: names.join(', ') });
+}
+
+/**
  * The message to show beside the form field `name`: the API names fields by dotted path
  * (`items.2.durationMs`, `target.groupIds.0`), so a field also owns errors on its sub-paths.
  */
