@@ -224,7 +224,12 @@ describe('an in-use refusal', () => {
       'Không xoá được: danh sách đang được dùng bởi “Tháng BHXH”, “Thứ Hai–Thứ Sáu, 07:00–17:00 · Tam Kỳ”.',
     );
     expect(inUseText(tr('en'), playlist, 'playlists.inUse')).toMatch(/^Cannot delete: the playlist is used by “Tháng/);
-    // Any other error reads as errorText says it.
+    // Any other error reads as errorText says it: the other 409s in the UI language, never the API's English.
+    for (const code of ['not-pending', 'group-cycle', 'group-level', 'group-not-empty', 'device-revoked']) {
+      const text = errorText(t, new ApiError(409, code, 'status: the content is approved, not pending', 'status'));
+      expect(text).not.toMatch(/not pending|status:/);
+      expect(text).toBe(t(`error.${code}` as MessageKey));
+    }
     const offline = new ApiError(409, 'device-offline', 'id: the device is not connected now', 'id');
     expect(inUseText(t, offline, 'playlists.inUse')).toBe(errorText(t, offline));
   });

@@ -21,6 +21,12 @@ export function errorText(t: T, err: unknown): string {
     case 'campaign-closed':
     case 'campaign-published':
     case 'device-offline':
+    case 'not-pending':
+    case 'group-cycle':
+    case 'group-level':
+    case 'group-not-empty':
+    case 'reenrolment-rejected':
+    case 'device-revoked':
     case 'file-too-large':
     case 'unsupported-media-type':
     case 'unsupported-codec':
