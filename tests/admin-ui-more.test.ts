@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { renderSlogan } from '@bangtin/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminUi, startAdminUi } from './support/admin-ui';
 import { encodePng } from './support/png';
@@ -197,6 +198,44 @@ describe('admin UI: urgent messages, campaigns, media', () => {
       (c) => c.name === CAMPAIGN,
     );
     expect(edited?.priority).toBe(70);
+  });
+
+  it("gives a slogan's playlist item its scroll time on the smallest board in use, warns when set shorter, and says in Vietnamese why a playlist in use cannot be deleted", async () => {
+    const page = ui.page;
+    const text = 'Tham gia bảo hiểm xã hội tự nguyện để được hưởng lương hưu khi về già, ổn định cuộc sống';
+    const slogan = await ui.api.post<{ id: string }>('/content', { type: 'slogan', text });
+    expect(slogan.status).toBe(201);
+    // The boards in use, as the playlist editor reads them; the slogan scrolls longest on the smallest.
+    const boards = (await ui.api.get<{ width: number; height: number }[]>('/boards')).body;
+    expect(boards.length).toBeGreaterThan(0);
+    const smallest = [...boards].sort((a, b) => a.width * a.height - b.width * b.height)[0]!;
+    const showMs = renderSlogan(text, { width: smallest.width, height: smallest.height }).frames.reduce(
+      (ms, f) => ms + f.durationMs,
+      0,
+    );
+    const seconds = Math.max(1, Math.ceil(showMs / 1000));
+    expect(seconds, 'distinct from the 10 s used when no board is known').not.toBe(10);
+
+    await ui.open('/playlists');
+    await page.getByLabel('Thêm nội dung').selectOption(slogan.body.id);
+    await page.getByRole('button', { name: 'Thêm vào danh sách' }).click();
+    const item = page.locator('ol.playlist-items li').last();
+    const duration = item.getByLabel(/^Thời lượng mục \d+ \(giây\)$/);
+    expect(await duration.inputValue()).toBe(String(seconds));
+    expect(await item.locator('.warning').count()).toBe(0);
+    await duration.fill(String(seconds - 1));
+    await item
+      .getByText(`Ngắn hơn thời gian chạy hết chữ trên bảng nhỏ nhất (${seconds} giây)`, { exact: false })
+      .waitFor();
+    await duration.fill(String(seconds));
+    await item.locator('.warning').waitFor({ state: 'detached' });
+
+    // The campaign above holds the playlist: deleting it is refused in Vietnamese, naming the campaign.
+    await page.locator(`[data-playlist="${PLAYLIST}"]`).getByRole('button', { name: 'Xoá' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Không xoá được' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(`Không xoá được: danh sách đang được dùng bởi “${CAMPAIGN}”`);
+    expect(await refusal.textContent()).not.toMatch(/used by|campaign "/);
   });
 
   it('uploads a PNG with a progress bar and lists it with its thumbnail', async () => {

@@ -6,7 +6,7 @@ import type { ContentRecord } from '../store/content';
 import type { Hub } from '../hub/hub';
 import { HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
-import { scheduleView } from './schedules';
+import { schedulesInUse, scheduleView } from './schedules';
 import { creatorScope, targetInScope } from './targets';
 
 const IdParams = z.object({ id: IdSchema });
@@ -170,12 +170,10 @@ export function registerContentEditRoutes(app: FastifyInstance, store: Store, hu
       .list()
       .filter((c) => c.playlistIds.includes(p.id) && c.status !== 'ended' && c.status !== 'cancelled');
     if (schedules.length + campaigns.length > 0) {
-      const names = [
-        ...campaigns.map((c) => `campaign "${c.name}"`),
-        ...(schedules.length > 0 ? [`${schedules.length} schedule${schedules.length > 1 ? 's' : ''}`] : []),
-      ];
+      const inUse = schedulesInUse(store, schedules);
+      const names = [...campaigns.map((c) => `campaign "${c.name}"`), ...inUse.map((s) => `schedule "${s.name}"`)];
       throw new HttpError(409, 'in-use', `id: the playlist is used by ${names.join(', ')}`, 'id', {
-        schedules: schedules.map((s) => ({ id: s.id, campaignId: s.campaignId })),
+        schedules: inUse,
         campaigns: campaigns.map((c) => ({ id: c.id, name: c.name })),
       });
     }

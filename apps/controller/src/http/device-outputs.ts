@@ -70,7 +70,8 @@ export function registerDeviceOutputs(app: FastifyInstance, store: Store, hub: (
       throw new HttpError(
         409,
         'device-offline',
-        'the device is not connected; it resends on its next connection anyway',
+        'id: the device is not connected; it resends on its next connection anyway',
+        'id',
       );
     return reply.code(202).send({ requested: true, from: body.from, to: body.to });
   });

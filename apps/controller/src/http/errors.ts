@@ -20,7 +20,9 @@ export class HttpError extends Error {
 
 export const notFound = (what: string, field: string | null = null) =>
   new HttpError(404, 'not-found', `${what} not found`, field);
-export const forbidden = (message = 'your role does not allow this') => new HttpError(403, 'forbidden', message);
+/** 403; `field` names the input that reaches too far (a target, a group), null for a role refusal. */
+export const forbidden = (message = 'your role does not allow this', field: string | null = null) =>
+  new HttpError(403, 'forbidden', message, field);
 
 /** Parses untrusted input with a zod schema, or throws a 400 that names the offending field. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown, code = 'invalid-input'): z.output<S> {

@@ -5,6 +5,7 @@ import type { Store } from '../store';
 import type { Hub } from '../hub/hub';
 import { HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
+import { schedulesInUse } from './schedules';
 
 const IdParams = z.object({ id: IdSchema });
 
@@ -47,7 +48,14 @@ export function registerHolidayRoutes(app: FastifyInstance, store: Store, hub: (
     const h = get(parse(IdParams, req.params).id);
     const users = usedBy(h.id);
     if (users.length > 0) {
-      throw new HttpError(409, 'in-use', `${users.length} schedule(s) use this list; remove it from them first`, 'id');
+      const schedules = schedulesInUse(store, users);
+      throw new HttpError(
+        409,
+        'in-use',
+        `id: ${users.length} schedule(s) use this list (${schedules.map((s) => `"${s.name}"`).join(', ')}); remove it from them first`,
+        'id',
+        { schedules },
+      );
     }
     store.holidays.delete(h.id);
     return reply.status(204).send();

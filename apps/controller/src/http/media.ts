@@ -526,7 +526,7 @@ export function registerMedia(
     if (!d || !inScope(scopeOf(store, user), d.groupId)) throw notFound('device');
     const command = parse(DeviceCommandSchema, req.body);
     const sockets = (await hub().io.fetchSockets()).filter((s) => s.data.deviceId === id);
-    if (sockets.length === 0) throw new HttpError(409, 'device-offline', 'the device is not connected now');
+    if (sockets.length === 0) throw new HttpError(409, 'device-offline', 'id: the device is not connected now', 'id');
     for (const s of sockets) s.emit('device:command', command);
     return reply.status(202).send({ delivered: sockets.length });
   });

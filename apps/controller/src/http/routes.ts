@@ -159,7 +159,8 @@ export function registerRoutes(
     const body = parse(CreateDeviceBodySchema, req.body);
     const groupId = body.groupId ?? null;
     if (groupId && !store.groups.get(groupId)) throw notFound('group', 'groupId');
-    if (!inScope(scopeOf(store, user), groupId)) throw forbidden('you can only enrol devices in your own district');
+    if (!inScope(scopeOf(store, user), groupId))
+      throw forbidden('groupId: you can only enrol devices in your own district', 'groupId');
     const { device, token } = store.devices.create({ name: body.name, kind: body.kind, groupId });
     hub().requestRefresh();
     auditChange(req, {

@@ -10,7 +10,7 @@ import {
 import type { Store } from '../store';
 import type { ScheduleRecord } from '../store/schedules';
 import type { Hub } from '../hub/hub';
-import { HttpError, notFound, parse } from './errors';
+import { forbidden, HttpError, notFound, parse } from './errors';
 import { requireRole, requireUser } from './auth';
 import { checkTargetsExist, creatorScope, requireTargetInScope, targetInScope } from './targets';
 import { auditChange } from './audit';
@@ -46,6 +46,24 @@ export function scheduleView(s: ScheduleRecord) {
 }
 
 /**
+ * A schedule as staff recognise it, for errors that list schedules (they have no name of their own):
+ * its campaign, when it runs and where, e.g. `Chiến dịch BHXH tự nguyện · Thứ Hai–Thứ Sáu, 07:00–17:00 · Tam Kỳ`.
+ */
+export function scheduleLabel(store: Store, s: ScheduleRecord): string {
+  const campaign = s.campaignId ? store.campaigns.get(s.campaignId)?.name : undefined;
+  const where = [
+    ...s.target.groupIds.map((id) => store.groups.get(id)?.name ?? id),
+    ...s.target.deviceIds.map((id) => store.devices.get(id)?.name ?? id),
+    ...s.target.tags.map((t) => `#${t}`),
+  ];
+  return [campaign, describeRecurrence(s.recurrence ?? undefined), where.join(', ')].filter(Boolean).join(' · ');
+}
+
+/** The `schedules` of an `in-use` error: id, campaign and label of each schedule that keeps a thing in use. */
+export const schedulesInUse = (store: Store, list: ScheduleRecord[]) =>
+  list.map((s) => ({ id: s.id, campaignId: s.campaignId, name: scheduleLabel(store, s) }));
+
+/**
  * Checks the ids a schedule names (404 with the field) and the user's reach (403), for a schedule
  * bound to `scopeGroupId` (see `creatorScope`).
  */
@@ -66,8 +84,11 @@ export function checkScheduleRefs(
   (s.holidayListIds ?? []).forEach((id, i) => {
     if (!store.holidays.get(id)) throw notFound('holiday list', `holidayListIds.${i}`);
   });
-  const target = s.target ?? (s.campaignId ? store.campaigns.get(s.campaignId)?.target : undefined);
-  if (target) requireTargetInScope(store, req, target, scopeGroupId);
+  if (s.target) return requireTargetInScope(store, req, s.target, scopeGroupId);
+  // No targets of its own: the entry reaches the campaign's, so the campaign is the field to blame.
+  const inherited = s.campaignId ? store.campaigns.get(s.campaignId)?.target : undefined;
+  if (inherited && !targetInScope(store, req, inherited, scopeGroupId))
+    throw forbidden('campaignId: the campaign reaches beyond your district; give targets of your own', 'campaignId');
 }
 
 /**

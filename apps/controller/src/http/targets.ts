@@ -55,16 +55,19 @@ export function requireTargetInScope(
   req: FastifyRequest,
   t: Partial<TargetSet>,
   scopeGroupId: string | null = null,
+  prefix = 'target',
 ): void {
-  if (!targetInScope(store, req, t, scopeGroupId)) {
-    const tagsOnly =
-      (t.tags ?? []).length > 0 && targetInScope(store, req, { deviceIds: t.deviceIds, groupIds: t.groupIds });
-    throw forbidden(
-      tagsOnly
-        ? 'a tag reaches every district: an editor needs a district of their own to target tags in it'
-        : 'you can only target devices of your own district',
-    );
-  }
+  if (targetInScope(store, req, t, scopeGroupId)) return;
+  const scope = scopeOf(store, requireUser(req));
+  // The first target outside the district, named as the form names it (`target.groupIds.1`).
+  const group = (t.groupIds ?? []).findIndex((g) => !scope.groupIds.has(g));
+  const device = (t.deviceIds ?? []).findIndex((d) => !inScope(scope, store.devices.get(d)?.groupId ?? null));
+  const field = group >= 0 ? `${prefix}.groupIds.${group}` : device >= 0 ? `${prefix}.deviceIds.${device}` : null;
+  if (field) throw forbidden(`${field}: you can only target devices of your own district`, field);
+  throw forbidden(
+    `${prefix}.tags: a tag reaches every district: an editor needs a district of their own to target tags in it`,
+    `${prefix}.tags`,
+  );
 }
 
 /** The devices (not revoked) a target reaches right now, inside the subtree of `scopeGroupId` if set. */

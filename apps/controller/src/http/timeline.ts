@@ -70,7 +70,7 @@ export function registerTimelineRoutes(app: FastifyInstance, store: Store, hub: 
     const body = parse(UpdateDeviceBodySchema, req.body);
     if (body.groupId && !store.groups.get(body.groupId)) throw notFound('group', 'groupId');
     if (body.groupId !== undefined && !inScope(scopeOf(store, user), body.groupId)) {
-      throw forbidden('you can only move devices within your own district');
+      throw forbidden('groupId: you can only move devices within your own district', 'groupId');
     }
     const u = store.devices.update(d.id, body)!;
     if (body.groupId !== undefined || body.tags !== undefined || body.timeZone !== undefined) hub().requestRefresh();

@@ -11,7 +11,7 @@ import {
 import { translate } from '../i18n/format';
 import type { Locale, MessageKey } from '../i18n/messages';
 import { ApiError } from './client';
-import { errorText, fieldError, fieldLabel, formError } from './errors';
+import { errorText, fieldError, fieldLabel, formError, inUseText } from './errors';
 
 const tr = (locale: Locale) => (key: MessageKey, params?: Record<string, string | number>) =>
   translate(locale, key, params);
@@ -200,5 +200,37 @@ describe('errorText for a full server disk', () => {
     );
     expect(errorText(t, err)).toBe('Ổ đĩa máy chủ đã đầy: không lưu được thay đổi. Hãy giải phóng dung lượng.');
     expect(errorText(tr('en'), err)).toBe('The server disk is full: changes cannot be saved. Free some space.');
+  });
+});
+
+describe('an in-use refusal', () => {
+  it('names what holds the item in the UI language, whatever English the API wrapped the names in', () => {
+    const content = new ApiError(
+      409,
+      'in-use',
+      'id: the content is in playlists "Cổng UBND", "Sảnh chính"; remove it there first',
+      'id',
+    );
+    expect(inUseText(t, content, 'content.inUse')).toBe(
+      'Không xoá được: nội dung đang nằm trong danh sách phát “Cổng UBND”, “Sảnh chính”.',
+    );
+    const playlist = new ApiError(
+      409,
+      'in-use',
+      'id: the playlist is used by campaign "Tháng BHXH", schedule "Thứ Hai–Thứ Sáu, 07:00–17:00 · Tam Kỳ"',
+      'id',
+    );
+    expect(inUseText(t, playlist, 'playlists.inUse')).toBe(
+      'Không xoá được: danh sách đang được dùng bởi “Tháng BHXH”, “Thứ Hai–Thứ Sáu, 07:00–17:00 · Tam Kỳ”.',
+    );
+    expect(inUseText(tr('en'), playlist, 'playlists.inUse')).toMatch(/^Cannot delete: the playlist is used by “Tháng/);
+    // Any other error reads as errorText says it: the other 409s in the UI language, never the API's English.
+    for (const code of ['not-pending', 'group-cycle', 'group-level', 'group-not-empty', 'device-revoked']) {
+      const text = errorText(t, new ApiError(409, code, 'status: the content is approved, not pending', 'status'));
+      expect(text).not.toMatch(/not pending|status:/);
+      expect(text).toBe(t(`error.${code}` as MessageKey));
+    }
+    const offline = new ApiError(409, 'device-offline', 'id: the device is not connected now', 'id');
+    expect(inUseText(t, offline, 'playlists.inUse')).toBe(errorText(t, offline));
   });
 });

@@ -21,6 +21,12 @@ export function errorText(t: T, err: unknown): string {
     case 'campaign-closed':
     case 'campaign-published':
     case 'device-offline':
+    case 'not-pending':
+    case 'group-cycle':
+    case 'group-level':
+    case 'group-not-empty':
+    case 'reenrolment-rejected':
+    case 'device-revoked':
     case 'file-too-large':
     case 'unsupported-media-type':
     case 'unsupported-codec':
@@ -43,6 +49,17 @@ export function errorText(t: T, err: unknown): string {
       // Validation errors (`invalid-input`, `invalid-output`, …) name a field: say it in the UI language.
       return validationText(t, err.field, err.message) ?? err.message;
   }
+}
+
+/**
+ * An `in-use` refusal in the UI language: `key` takes {names}, the things that hold the item, which the
+ * API quotes in its message (`used by campaign "Tháng BHXH", schedule "Thứ Hai–Thứ Sáu …"`). Other
+ * errors as `errorText` says them.
+ */
+export function inUseText(t: T, err: unknown, key: 'content.inUse' | 'playlists.inUse'): string {
+  if (!(err instanceof ApiError) || err.code !== 'in-use') return errorText(t, err);
+  const names = [...err.message.matchAll(/"([^"]+)"/g)].map((m) => `“${m[1]}”`);
+  return t(key, { names: names.join(', ') });
 }
 
 /**

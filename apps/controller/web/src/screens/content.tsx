@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n/i18n';
 import { api, type ContentType } from '../api/client';
 import { keys, useContent } from '../api/queries';
-import { errorText, fieldError, formError } from '../api/errors';
+import { errorText, fieldError, formError, inUseText } from '../api/errors';
 import { Field, FormError, Notice } from '../components/field';
 import { LedPreview } from '../led/led-preview';
 import { previewBoards, useBoardSizes } from '../led/fleet-boards';
@@ -15,7 +15,7 @@ import { AudioToggle, hasSound } from '../content/audio-toggle';
 import { VideoLength } from '../content/video-length';
 import { ContentStatus } from '../content/status-badge';
 import { fromLocalInput, toLocalInput } from '../content/validity';
-import { ApiError, type ContentView } from '../api/client';
+import type { ContentView } from '../api/client';
 
 // Kiosk pages and streams are made less often than slogans: their editors load when opened.
 const PageEditor = lazy(() => import('../content/page-editor'));
@@ -93,14 +93,7 @@ export default function ContentScreen() {
     },
     onError: () => setListNotice(null),
   });
-  const removeError = (() => {
-    const e = remove.error;
-    if (e instanceof ApiError && e.code === 'in-use') {
-      const names = [...e.message.matchAll(/"([^"]+)"/g)].map((m) => `“${m[1]}”`);
-      return t('content.inUse', { names: names.join(', ') });
-    }
-    return e ? errorText(t, e) : null;
-  })();
+  const removeError = remove.error ? inUseText(t, remove.error, 'content.inUse') : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n/i18n';
 import { api } from '../api/client';
 import { keys, useContent, usePlaylists } from '../api/queries';
-import { errorText, fieldError, formError } from '../api/errors';
+import { errorText, fieldError, formError, inUseText } from '../api/errors';
 import { DataTable } from '../components/data-table';
 import { Field, FormError, Notice } from '../components/field';
 import { moveItem, secondsToMs, totalMs } from '../playlists/order';
@@ -226,7 +226,7 @@ export default function PlaylistsScreen() {
       {playlists.error ? <p className="error">{errorText(t, playlists.error)}</p> : null}
       {listError ? (
         <p className="error" role="alert">
-          {errorText(t, listError)}
+          {inUseText(t, listError, 'playlists.inUse')}
         </p>
       ) : null}
       <Notice message={listNotice} />
