@@ -2,6 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ComplianceGroupRow } from '../apps/controller/src/reports/compliance';
 import { count, minutes, percent } from '../apps/controller/src/reports/print';
 import { type AdminUi, startAdminUi } from './support/admin-ui';
 import { type ChainedPlayer, connectChainedPlayer } from './support/chained-player';
@@ -39,17 +40,8 @@ interface AirRow {
   plays: number;
   airtimeSeconds: number;
 }
-interface ComplianceRow {
-  groupName: string | null;
-  deviceName?: string;
-  devices: number;
-  plannedSeconds: number;
-  deliveredSeconds: number;
-  percent: number | null;
-  shortfallSeconds: number;
-  causes: { offline: number; boardError: number; preempted: number; unexplained: number };
-  level: 'green' | 'amber' | 'red' | null;
-}
+/** As GET /reports/compliance answers a row (groupBy=device adds the device's name). */
+type ComplianceRow = ComplianceGroupRow & { deviceName?: string };
 const LEVEL = { green: 'Đạt', amber: 'Cần theo dõi', red: 'Không đạt' } as const;
 
 let ui: AdminUi;
