@@ -3,12 +3,16 @@
  * in the same run. Fixture: N devices in 20 districts, D days of rolled-up proofs (proof_daily) and one
  * open day of raw proofs, most rolled up by the minute job and a tail not yet.
  *   node --import tsx scripts/bench-reports.ts [--devices 10000] [--days 30] [--raw 40] [--smoke]
- * Reports are entries of REPORTS below; add the next one (compliance) as another entry.
+ * Reports are entries of REPORTS below. For compliance every device held its district's compiled
+ * bundle (the campaign all day, every day) from before the month, re-acknowledged mid-month, and the
+ * open day's campaign proofs name the campaign's schedule.
  */
 import { performance } from 'node:perf_hooks';
 import { openStore, type Store } from '@bangtin/controller';
-import { formatLocalDay, localDayOf, newId, TIMEZONE } from '@bangtin/shared';
+import { type Bundle, dayStartUtc, formatLocalDay, localDayOf, newId, TIMEZONE } from '@bangtin/shared';
+import { compileAll } from '../apps/controller/src/bundles';
 import { airtimeReport } from '../apps/controller/src/reports/airtime';
+import { deviceCompliance } from '../apps/controller/src/reports/compliance';
 import { NameBook } from '../apps/controller/src/reports/names';
 import { arg, SMOKE, tmpDir } from './bench/common';
 
@@ -20,6 +24,7 @@ interface Fixture {
   store: Store;
   today: number;
   campaignId: string;
+  scheduleId: string;
 }
 
 function build(): Fixture {
@@ -29,6 +34,12 @@ function build(): Fixture {
   const districts = Array.from({ length: 20 }, (_, i) =>
     store.groups.create({ name: `Huyện ${i + 1}`, kind: 'district', parentId: null }),
   );
+  const slogan = store.content.createSlogan({ text: 'Tham gia BHXH tự nguyện', title: null, createdBy: null });
+  const playlist = store.content.createPlaylist({
+    name: 'Chiến dịch thử',
+    items: [{ contentId: slogan.id, durationMs: 10_000 }],
+    createdBy: null,
+  });
   const campaignId = store.campaigns.create({
     name: 'Chiến dịch thử',
     description: '',
@@ -36,9 +47,26 @@ function build(): Fixture {
     startsOn: formatLocalDay(today - daysN),
     endsOn: formatLocalDay(today),
     priority: 30,
-    target: { deviceIds: [], groupIds: [], tags: [] },
-    playlistIds: [],
+    target: { deviceIds: [], groupIds: districts.map((d) => d.id), tags: [] },
+    playlistIds: [playlist.id],
     createdBy: null,
+    status: 'running',
+  }).id;
+  const scheduleId = store.schedules.create({
+    playlistId: playlist.id,
+    target: { deviceIds: [], groupIds: [], tags: [] },
+    startsAt: null,
+    endsAt: null,
+    priority: 30,
+    createdBy: null,
+    recurrence: null,
+    timeZone: null,
+    exceptions: [],
+    holidayListIds: [],
+    weight: 1,
+    campaignId,
+    scopeGroupId: null,
+    priorityFromCampaign: true,
   }).id;
   const insDevice = db.prepare(
     `INSERT INTO devices (id, name, kind, group_id, token_hash, created_at) VALUES (?, ?, 'led', ?, ?, ?)`,
@@ -50,8 +78,8 @@ function build(): Fixture {
     `INSERT INTO proofs (id, device_id, content_id, playlist_id, schedule_id, started_at, ended_at, received_at,
        device_started_at, clock_offset_ms, end_reason, output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'completed', 'main')`,
   );
-  const contents = [newId(), newId(), newId()];
-  const schedule = newId();
+  const contents = [slogan.id, newId(), newId()];
+  const routine = newId();
   const now = Date.now();
   db.transaction(() => {
     for (let i = 0; i < devicesN; i++) {
@@ -66,11 +94,24 @@ function build(): Fixture {
       }
       for (let k = 0; k < rawPerDevice; k++) {
         const t = now - (k + 1) * 30_000;
-        insProof.run(newId(), id, contents[k % 3], newId(), schedule, t, t + 10_000, t, t);
+        const c = k % 3;
+        insProof.run(newId(), id, contents[c], newId(), c === 0 ? scheduleId : routine, t, t + 10_000, t, t);
       }
     }
   })();
-  return { store, today, campaignId };
+  // The bundles the devices held: one compiled body per district, acknowledged before the month began
+  // and again in the middle of it (a re-compile that changed nothing the campaign plays).
+  const bodies = compileAll(store, now);
+  store.evidence.keepBundles([...new Set(bodies.values())].map((b) => ({ ...b, version: 1 }) as Bundle));
+  const insHeld = db.prepare('INSERT INTO device_bundle_history (device_id, held_from, hash) VALUES (?, ?, ?)');
+  const monthStart = dayStartUtc(TIMEZONE, today - daysN);
+  db.transaction(() => {
+    for (const [deviceId, b] of bodies) {
+      insHeld.run(deviceId, monthStart - 3_600_000, b.hash);
+      insHeld.run(deviceId, monthStart + (daysN / 2) * 86_400_000, b.hash);
+    }
+  })();
+  return { store, today, campaignId, scheduleId };
 }
 
 interface ReportBench {
@@ -106,6 +147,33 @@ const REPORTS: ReportBench[] = [
         }
       ).s,
   },
+  {
+    name: 'compliance of one campaign, a month',
+    run: (f) =>
+      deviceCompliance(f.store, {
+        campaignId: f.campaignId,
+        from: dayStartUtc(TIMEZONE, f.today - daysN),
+        to: dayStartUtc(TIMEZONE, f.today + 1),
+        deviceIds: null,
+      }).reduce((n, r) => n + r.deliveredMs, 0),
+    // The delivered side summed plainly: the campaign's proofs in the month (one output per device here).
+    baseline: (f) =>
+      (
+        f.store.db
+          .prepare(
+            `SELECT COALESCE(SUM(MIN(ended_at, ?) - MAX(started_at, ?)), 0) AS s FROM proofs
+             WHERE schedule_id = ? AND started_at >= ? AND started_at < ? AND ended_at > ?`,
+          )
+          .get(
+            Math.min(Date.now(), dayStartUtc(TIMEZONE, f.today + 1)),
+            dayStartUtc(TIMEZONE, f.today - daysN),
+            f.scheduleId,
+            dayStartUtc(TIMEZONE, f.today - daysN) - 86_400_000,
+            Math.min(Date.now(), dayStartUtc(TIMEZONE, f.today + 1)),
+            dayStartUtc(TIMEZONE, f.today - daysN),
+          ) as { s: number }
+      ).s,
+  },
 ];
 
 const time = <T>(fn: () => T): [T, number] => {
@@ -138,8 +206,13 @@ console.log(`open-day rollup of ${rolled} proofs: ${rollMs.toFixed(0)} ms; unrol
 let failed = false;
 for (const r of REPORTS) {
   r.run(f); // warm the page cache and statement cache like a controller that has been running
-  const [value, ms] = time(() => r.run(f));
-  const [expected, baseMs] = time(() => r.baseline(f));
+  // The median of three, each report run beside its baseline: a busy 2-core machine swings single runs 2×.
+  const runs = [0, 1, 2].map(() => [time(() => r.run(f)), time(() => r.baseline(f))] as const);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[1]!;
+  const ms = median(runs.map(([[, t]]) => t));
+  const baseMs = median(runs.map(([, [, t]]) => t));
+  const value = runs[0]![0][0];
+  const expected = runs[0]![1][0];
   const ok = value === expected;
   if (!ok) failed = true;
   console.log(

@@ -1,21 +1,10 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Bundle,
-  CHAIN_GENESIS,
-  type ChainedProof,
-  type ControllerToPlayerEvents,
-  newId,
-  type PlayerToControllerEvents,
-  proofCanonicalForm,
-  PROTOCOL_VERSION,
-} from '@bangtin/shared';
 import { type AdminUi, startAdminUi } from './support/admin-ui';
+import { type ChainedPlayer, connectChainedPlayer } from './support/chained-player';
 import { ROOT, tmpDir } from './support/processes';
 
 /**
@@ -42,7 +31,6 @@ const DX = 'Huyện Duy Xuyên';
 const LED_DL = 'Bảng LED Đại Lộc';
 const LED_DX = 'Bảng LED Duy Xuyên';
 
-type PlayerSocket = Socket<ControllerToPlayerEvents, PlayerToControllerEvents>;
 interface AirRow {
   key: string | null;
   name: string;
@@ -51,7 +39,7 @@ interface AirRow {
 }
 
 let ui: AdminUi;
-const sockets: PlayerSocket[] = [];
+const players: ChainedPlayer[] = [];
 let campaignId = '';
 let firstProofA = '';
 let earlySeconds = 300;
@@ -59,52 +47,6 @@ const groupIds: string[] = [];
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
 const vi1 = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
 const minutes = (s: number) => vi1.format(Math.round(s / 6) / 10);
-
-/** Connects like a player, acknowledges the first bundle and reports an empty outbox. */
-async function connect(token: string): Promise<PlayerSocket> {
-  const s: PlayerSocket = io(ui.controller.url, {
-    auth: { token, protocol: PROTOCOL_VERSION, playerVersion: 'test' },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  sockets.push(s);
-  const bundle = await new Promise<Bundle>((resolve) => s.once('bundle', resolve));
-  s.emit('bundle:ack', { version: bundle.version, hash: bundle.hash });
-  s.emit('heartbeat', {
-    nowPlaying: null,
-    bundleVersion: bundle.version,
-    outboxSize: 0,
-    uptimeMs: 1000,
-    clockOffsetMs: 0,
-  });
-  return s;
-}
-
-/** Chains and uploads plays (`[scheduleId, start, end]`) the way a player does: seq 1…n, prevHash. */
-async function upload(s: PlayerSocket, contentId: string, plays: [string, number, number][]): Promise<string[]> {
-  let prev = CHAIN_GENESIS;
-  const proofs: ChainedProof[] = plays.map(([scheduleId, startedAt, endedAt], i) => {
-    const p: ChainedProof = {
-      id: newId(),
-      contentId,
-      playlistId: newId(),
-      scheduleId,
-      startedAt,
-      endedAt,
-      deviceStartedAt: startedAt,
-      clockOffsetMs: 0,
-      endReason: 'completed',
-      output: 'main',
-      seq: i + 1,
-      prevHash: prev,
-    };
-    prev = crypto.createHash('sha256').update(proofCanonicalForm(p), 'utf8').digest('hex');
-    return p;
-  });
-  const res = (await s.timeout(5000).emitWithAck('proofs:upload', { proofs })) as { acked: string[] };
-  expect(res.acked).toHaveLength(proofs.length);
-  return proofs.map((p) => p.id);
-}
 
 const workbook = async (file: string) => {
   const wb = new ExcelJS.Workbook();
@@ -177,26 +119,26 @@ beforeAll(async () => {
   const dx = devices.find((d) => d.name === LED_DX)!.id;
   const routine = await api.scheduleSlogan(dx, 'Khẩu hiệu thường ngày Duy Xuyên', 5000, { priority: 10 });
 
-  const a = await connect(tokens[0]!);
-  const b = await connect(tokens[1]!);
+  const [a, b] = await Promise.all(tokens.map((token) => connectChainedPlayer(ui.controller.url, token)));
+  players.push(a!, b!);
   const t = Date.now();
   // A: five minutes earlier today (less just after midnight: it stays in today), and one play running
   // from just before its bundle to half an hour on.
   const earlyStart = Math.max(t - 10 * 60_000, Date.parse(`${today}T00:00:00+07:00`));
   earlySeconds = Math.max(1, Math.min(300, Math.floor((t - 3000 - earlyStart) / 1000)));
-  [firstProofA = ''] = await upload(a, c.body.id, [
+  [firstProofA = ''] = await a!.upload(c.body.id, [
     [campaignSchedule, earlyStart, earlyStart + earlySeconds * 1000],
     [campaignSchedule, t - 2000, t + 30 * 60_000],
   ]);
   // B: only the routine slogan, over the same time: the campaign was pre-empted there.
-  await upload(b, routine.contentId, [[routine.scheduleId, t - 2000, t + 30 * 60_000]]);
+  await b!.upload(routine.contentId, [[routine.scheduleId, t - 2000, t + 30 * 60_000]]);
 
   await ui.open();
   await ui.login();
 }, 90_000);
 
 afterAll(async () => {
-  for (const s of sockets) s.close();
+  for (const p of players) p.close();
   await ui?.close();
 });
 

@@ -109,10 +109,15 @@ h3 { font-size: 11pt; margin: 4mm 0 1.5mm; break-after: avoid; page-break-after:
 dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 6mm; margin: 0; }
 dl.summary dt { font-weight: 600; }
 dl.summary dd { margin: 0; }
-table { border-collapse: collapse; width: 100%; margin: 0 0 2mm; }
-th, td { border: 0.3mm solid #999; padding: 1mm 1.6mm; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; margin: 0 0 2mm; font-size: 9.5pt; }
+th, td { border: 0.3mm solid #999; padding: 1mm 1.4mm; text-align: left; vertical-align: top; }
 th { background: #eef1f5; font-weight: 600; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+/* Headers wrap and names break anywhere: eight columns must fit 186 mm, or the printer cuts them off. */
+td:first-child { overflow-wrap: anywhere; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { white-space: nowrap; }
+td.pct { white-space: normal; }
+td.pct span { white-space: nowrap; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 tfoot td { font-weight: 600; }
@@ -132,11 +137,11 @@ const num = (s: string) => `<td class="n">${s}</td>`;
 
 function complianceCells(c: PrintCompliance | null): string {
   if (!c) return '<td class="n">—</td>'.repeat(4);
-  const level = c.level ? ` class="n ${c.level}"` : ' class="n"';
+  // The level in words may go to a second line; the number and its unit stay together.
   return (
     num(minutes(c.plannedSeconds)) +
     num(minutes(c.deliveredSeconds)) +
-    `<td${level}>${percent(c.percent)}${c.level ? ` (${LEVEL[c.level]})` : ''}</td>` +
+    `<td class="n pct${c.level ? ` ${c.level}` : ''}"><span>${percent(c.percent)}</span>${c.level ? ` <span>(${LEVEL[c.level]})</span>` : ''}</td>` +
     num(minutes(c.shortfallSeconds))
   );
 }
@@ -211,7 +216,7 @@ export function renderCampaignReport(r: CampaignReport): string {
     .join('');
   const perDistrict = r.districts
     .map(
-      (d) => `<section class="district"><h3>${esc(d.name)}</h3>
+      (d) => `<section class="district" data-district="${esc(d.name)}"><h3>${esc(d.name)}</h3>
 <table><thead><tr><th>Thiết bị</th><th class="n">Lượt phát</th><th class="n">Số phút</th><th class="n">Kế hoạch (phút)</th><th class="n">Thực tế (phút)</th><th class="n">Tỷ lệ</th><th class="n">Thiếu (phút)</th></tr></thead>
 <tbody>${d.devices.map((v) => `<tr><td>${esc(v.name)}</td>${num(count(v.plays))}${num(minutes(v.airtimeSeconds))}${complianceCells(v.compliance)}</tr>`).join('')}</tbody>
 <tfoot><tr><td>Cộng ${esc(d.name)}</td>${num(count(d.plays))}${num(minutes(d.airtimeSeconds))}${complianceCells(d.compliance)}</tr></tfoot></table></section>`,
@@ -221,7 +226,7 @@ export function renderCampaignReport(r: CampaignReport): string {
   const breaks =
     v.breaks.length === 0
       ? ''
-      : `<table><thead><tr><th>Thiết bị</th><th class="n">Số thứ tự</th><th>Loại</th><th>Thời điểm phát</th></tr></thead><tbody>${v.breaks
+      : `<table data-table="breaks"><thead><tr><th>Thiết bị</th><th class="n">Số thứ tự</th><th>Loại</th><th>Thời điểm phát</th></tr></thead><tbody>${v.breaks
           .slice(0, 50)
           .map(
             (b) =>
@@ -257,14 +262,14 @@ ${r.scope ? `<dt>Phạm vi</dt><dd>${esc(r.scope)}</dd>` : ''}
 ${
   r.districts.length === 0
     ? '<p>Chưa có số liệu trong khoảng này.</p>'
-    : `<table><thead><tr><th>Huyện</th><th class="n">Thiết bị</th><th class="n">Lượt phát</th><th class="n">Số phút</th><th class="n">Kế hoạch (phút)</th><th class="n">Thực tế (phút)</th><th class="n">Tỷ lệ</th><th class="n">Thiếu (phút)</th></tr></thead>
+    : `<table data-table="districts"><thead><tr><th>Huyện</th><th class="n">Thiết bị</th><th class="n">Lượt phát</th><th class="n">Số phút</th><th class="n">Kế hoạch (phút)</th><th class="n">Thực tế (phút)</th><th class="n">Tỷ lệ</th><th class="n">Thiếu (phút)</th></tr></thead>
 <tbody>${districtRows}</tbody>
 <tfoot><tr><td>Tổng cộng</td>${num(count(r.districts.reduce((n, d) => n + d.devices.length, 0)))}${num(count(r.total.plays))}${num(minutes(r.total.airtimeSeconds))}${complianceCells(c)}</tr></tfoot></table>`
 }
 <h2>Thời lượng thiếu theo nguyên nhân</h2>
 ${
   causeRows
-    ? `<table><thead><tr><th>Huyện</th><th class="n">Thiếu (phút)</th><th class="n">Mất kết nối, máy phát không chạy</th><th class="n">Bảng lỗi</th><th class="n">Bị thay bởi tin khẩn hoặc ưu tiên cao hơn</th><th class="n">Chưa rõ nguyên nhân</th></tr></thead><tbody>${causeRows}</tbody></table>`
+    ? `<table data-table="causes"><thead><tr><th>Huyện</th><th class="n">Thiếu (phút)</th><th class="n">Mất kết nối, máy phát không chạy</th><th class="n">Bảng lỗi</th><th class="n">Bị thay bởi tin khẩn hoặc ưu tiên cao hơn</th><th class="n">Chưa rõ nguyên nhân</th></tr></thead><tbody>${causeRows}</tbody></table>`
     : '<p>Không thiếu thời lượng so với kế hoạch.</p>'
 }
 <h2>Chi tiết từng huyện</h2>
