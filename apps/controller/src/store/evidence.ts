@@ -25,6 +25,7 @@ export class EvidenceStore {
   private readonly lastHeldStmt;
   private readonly heldStmt;
   private readonly stateStmt;
+  private readonly heldRangeStmt;
 
   constructor(private readonly db: Database.Database) {
     this.keepStmt = db.prepare(
@@ -39,6 +40,19 @@ export class EvidenceStore {
     this.stateStmt = db.prepare(
       'INSERT OR REPLACE INTO output_status_history (device_id, output_id, at, state) VALUES (?, ?, ?, ?)',
     );
+    this.heldRangeStmt = db
+      .prepare(
+        `WITH d(id) AS (
+           SELECT id FROM devices WHERE @all = 1
+           UNION SELECT value FROM json_each(@ids) WHERE @all = 0)
+         SELECT h.device_id, h.held_from, h.hash FROM d JOIN device_bundle_history h ON h.device_id = d.id
+         WHERE h.held_from >= COALESCE((SELECT MAX(held_from) FROM device_bundle_history x
+                 WHERE x.device_id = d.id AND x.held_from <= @from), -9007199254740991)
+           AND h.held_from <= COALESCE((SELECT MIN(held_from) FROM device_bundle_history y
+                 WHERE y.device_id = d.id AND y.held_from >= @to), 9007199254740991)
+         ORDER BY h.device_id, h.held_from`,
+      )
+      .raw();
   }
 
   keepBundles(bundles: readonly Bundle[], now = Date.now()): void {
@@ -67,19 +81,28 @@ export class EvidenceStore {
     return row ? (JSON.parse(row.body) as Bundle) : null;
   }
 
-  /** Bundles held by these devices at some time in [from, to), in time order per device. */
+  /**
+   * Bundles held by these devices at some time in [from, to), in time order per device. Per device only
+   * the rows that matter are read, through the (device_id, held_from) key: the last ack at or before
+   * `from`, those inside the range, and the first at or after `to` (which ends the one before it). The
+   * history grows by a row per device and bundle change, so a whole-table window would grow with it.
+   */
   heldBetween(deviceIds: readonly string[] | null, from: number, to: number): HeldBundle[] {
-    const rows = this.db
-      .prepare(
-        `SELECT device_id, held_from, hash,
-           LEAD(held_from) OVER (PARTITION BY device_id ORDER BY held_from) AS held_to
-         FROM device_bundle_history`,
-      )
-      .all() as { device_id: string; held_from: number; hash: string; held_to: number | null }[];
-    const want = deviceIds ? new Set(deviceIds) : null;
-    return rows
-      .filter((r) => (!want || want.has(r.device_id)) && r.held_from < to && (r.held_to === null || r.held_to > from))
-      .map((r) => ({ deviceId: r.device_id, from: r.held_from, to: r.held_to, hash: r.hash }));
+    const rows = this.heldRangeStmt.all({
+      from,
+      to,
+      all: deviceIds ? 0 : 1,
+      ids: JSON.stringify(deviceIds ?? []),
+    }) as [string, number, string][];
+    const out: HeldBundle[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const [deviceId, heldFrom, hash] = rows[i]!;
+      if (heldFrom >= to) continue;
+      const next = rows[i + 1];
+      // The first row of a device is its last ack at or before `from`, so every end here is after `from`.
+      out.push({ deviceId, from: heldFrom, to: next && next[0] === deviceId ? next[1] : null, hash });
+    }
+    return out;
   }
 
   /** State changes of these devices' outputs up to `to`, the last one before `from` included. */
