@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
+import { lazyRequire } from '../lazy';
 
 const run = promisify(execFile);
+const sharp = lazyRequire<typeof Sharp>('sharp');
 
 export type SniffedMime = 'image/jpeg' | 'image/png' | 'image/webp' | 'video/mp4' | 'video/webm';
 
@@ -98,7 +100,7 @@ export async function probeMedia(
 ): Promise<ProbeResult> {
   if (isImage(mime)) {
     // A full decode, not just the header: a truncated upload is refused rather than shown half grey.
-    const { info } = await sharp(file, { failOn: 'truncated' }).raw().toBuffer({ resolveWithObject: true });
+    const { info } = await sharp()(file, { failOn: 'truncated' }).raw().toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, durationMs: null, videoCodec: null };
   }
   if (!(await tools.has('ffprobe'))) return { width: null, height: null, durationMs: null, videoCodec: null };
@@ -133,7 +135,7 @@ export async function makeThumbnail(
 ): Promise<boolean> {
   try {
     if (isImage(mime)) {
-      await sharp(file).resize({ width: 320, withoutEnlargement: true }).jpeg({ quality: 80 }).toFile(out);
+      await sharp()(file).resize({ width: 320, withoutEnlargement: true }).jpeg({ quality: 80 }).toFile(out);
       return true;
     }
     if (!(await tools.has('ffmpeg'))) return false;

@@ -1,7 +1,11 @@
-import sanitizeHtml from 'sanitize-html';
-import QRCode from 'qrcode';
+import type SanitizeHtml from 'sanitize-html';
+import type QRCodeLib from 'qrcode';
 import { PAGE_ALLOWED_ATTRIBUTES, PAGE_ALLOWED_TAGS, PAGE_MEDIA_SRC, PAGE_URL_SCHEMES } from '@bangtin/shared';
 import { esc as escapeHtml } from '../reports/print';
+import { lazyRequire } from '../lazy';
+
+const sanitizeHtml = lazyRequire<typeof SanitizeHtml>('sanitize-html');
+const qrcode = lazyRequire<typeof QRCodeLib>('qrcode');
 
 /**
  * Kiosk page HTML as staff write it, made safe to show: a fixed list of text tags, no script, style,
@@ -11,7 +15,7 @@ import { esc as escapeHtml } from '../reports/print';
  */
 export function sanitizePageHtml(html: string): { html: string; media: string[] } {
   const media = new Set<string>();
-  const clean = sanitizeHtml(html.normalize('NFC'), {
+  const clean = sanitizeHtml()(html.normalize('NFC'), {
     allowedTags: [...PAGE_ALLOWED_TAGS],
     allowedAttributes: copyLists(PAGE_ALLOWED_ATTRIBUTES),
     allowedSchemes: [],
@@ -37,7 +41,7 @@ function copyLists(lists: Readonly<Record<string, readonly string[]>>): Record<s
 export async function qrFigures(codes: readonly { url: string; label: string }[]): Promise<string> {
   const parts: string[] = [];
   for (const c of codes) {
-    const svg = await QRCode.toString(c.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+    const svg = await qrcode().toString(c.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
     const src = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
     parts.push(
       `<figure class="qr"><img src="${src}" alt="${escapeHtml(c.label)}"><figcaption>${escapeHtml(c.label)}</figcaption></figure>`,

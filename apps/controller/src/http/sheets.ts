@@ -1,7 +1,10 @@
 import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { csvCell, TIMEZONE, utcToLocal } from '@bangtin/shared';
+import { lazyRequire } from '../lazy';
+
+const excel = lazyRequire<typeof ExcelJS>('exceljs');
 
 /**
  * Spreadsheet exports (xlsx and CSV) described once as columns, for every report: airtime, proofs,
@@ -103,7 +106,7 @@ const columnLetter = (i: number): string => {
 /** Streams a workbook of one or more sheets: bold frozen header, widths, number formats, totals row. */
 export function xlsxStream(sheets: readonly AnySheet[]): Readable {
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new (excel().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'bangtin';
   wb.created = new Date();
   void (async () => {

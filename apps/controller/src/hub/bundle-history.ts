@@ -54,14 +54,35 @@ export class BundleHistory {
    * the rows to insert are returned as one write, for the caller to batch with others (or null: nothing new).
    */
   sent(deviceId: string, bundle: Pick<Bundle, 'schedules' | 'interrupts'>, now = Date.now()): (() => void) | null {
-    const m = this.refs(deviceId);
-    const fresh: [Kind, string][] = [];
-    for (const s of bundle.schedules) if (!m.has(s.id)) fresh.push(['schedule', s.id]);
-    for (const i of bundle.interrupts ?? []) if (!m.has(i.id)) fresh.push(['interrupt', i.id]);
-    if (fresh.length === 0) return null;
-    for (const [kind, id] of fresh) m.set(id, kind);
+    return this.sentToAll([deviceId], bundle, now);
+  }
+
+  /**
+   * `sent` for every device given one bundle (a fan-out), as one write. The new rows go into one flat
+   * list rather than a list and a closure per device: a province-wide change makes 10,000 of them.
+   */
+  sentToAll(
+    deviceIds: readonly string[],
+    bundle: Pick<Bundle, 'schedules' | 'interrupts'>,
+    now = Date.now(),
+  ): (() => void) | null {
+    const rows: string[] = []; // device id, kind, ref id; repeated
+    for (const deviceId of deviceIds) {
+      const m = this.refs(deviceId);
+      for (const s of bundle.schedules)
+        if (!m.has(s.id)) {
+          m.set(s.id, 'schedule');
+          rows.push(deviceId, 'schedule', s.id);
+        }
+      for (const i of bundle.interrupts ?? [])
+        if (!m.has(i.id)) {
+          m.set(i.id, 'interrupt');
+          rows.push(deviceId, 'interrupt', i.id);
+        }
+    }
+    if (rows.length === 0) return null;
     return () => {
-      for (const [kind, id] of fresh) this.insert.run(deviceId, kind, id, now);
+      for (let k = 0; k < rows.length; k += 3) this.insert.run(rows[k], rows[k + 1], rows[k + 2], now);
     };
   }
 

@@ -130,14 +130,19 @@ export function createHub(opts: {
   const awaitingAck = new Map<string, { version: number; sentAt: number }>();
   /** The player holds `version` (acked, or reported at connect with the current hash). */
   function bundleAcked(deviceId: string, version: number, hash: string): void {
-    deferWrite(() => store.devices.setAckedBundle(deviceId, version));
     for (const l of bundleAckListeners) l(deviceId, version);
     const ackedAt = Date.now();
-    deferWrite(() => store.evidence.bundleHeld(deviceId, hash, ackedAt));
+    // One held write for both rows: 10,000 acks arrive after a province-wide change.
+    deferWrite(() => {
+      store.devices.setAckedBundle(deviceId, version);
+      store.evidence.bundleHeld(deviceId, hash, ackedAt);
+    });
   }
-  function sentBundle(deviceId: string, version: number, trigger: 'connect' | 'change'): void {
-    metrics.bundlePushes.inc({ trigger });
-    awaitingAck.set(deviceId, { version, sentAt: performance.now() });
+  /** Bundle `version` went to these devices; they share one record of when, until each acks. */
+  function sentBundle(deviceIds: readonly string[], version: number, trigger: 'connect' | 'change'): void {
+    metrics.bundlePushes.inc({ trigger }, deviceIds.length);
+    const sent = { version, sentAt: performance.now() };
+    for (const id of deviceIds) awaitingAck.set(id, sent);
   }
   metrics.sources.connectedPlayers = () => sockets.size;
   metrics.sources.outboxBacklog = () => {
@@ -271,15 +276,13 @@ export function createHub(opts: {
     for (const { bundle, deviceIds } of changed.values()) {
       const online = deviceIds.filter((id) => sockets.has(id));
       // Into the history before the send: the player may upload proofs of it before any write lands.
-      for (const id of online) {
-        const w = history.sent(id, bundle);
-        if (w) historyWrites.push(w);
-      }
+      const w = history.sentToAll(online, bundle);
+      if (w) historyWrites.push(w);
       // When the change reaches every connected player (a province-wide schedule), the namespace-wide
       // broadcast skips building a set out of 10,000 rooms; the main namespace holds only players.
       if (online.length > 0 && online.length === io.of('/').sockets.size) io.emit('bundle', bundle);
       else if (online.length > 0) io.to(online.map((id) => `device:${id}`)).emit('bundle', bundle);
-      for (const id of online) sentBundle(id, bundle.version, 'change');
+      if (online.length > 0) sentBundle(online, bundle.version, 'change');
     }
     if (historyWrites.length > 0) deferWrite(() => historyWrites.forEach((w) => w()));
     // The versions are recorded right after, in one transaction (a province-wide change must not cost
@@ -468,7 +471,7 @@ export function createHub(opts: {
         bundleAcked(deviceId, cur.version, cur.body.hash);
       } else {
         socket.emit('bundle', toBundle(cur.body, cur.version));
-        sentBundle(deviceId, cur.version, 'connect');
+        sentBundle([deviceId], cur.version, 'connect');
       }
     }
     socket.emit('device:config', { outputs: device?.outputConfig ?? [] });

@@ -14,7 +14,19 @@ export interface StopAck {
  * on the wire, so players of the previous protocol version report stops too.
  */
 export class InterruptStopStore {
-  constructor(private readonly db: Database.Database) {}
+  private readonly pendingStmt;
+  private readonly anyPendingStmt;
+  /**
+   * Whether any stop waits for an ack anywhere: false is known for sure only after a query found none,
+   * and `record` forgets it. Every bundle ack asks (10,000 of them after a province-wide change), and
+   * nearly always nothing is waiting.
+   */
+  private anyPending: boolean | null = null;
+
+  constructor(private readonly db: Database.Database) {
+    this.pendingStmt = db.prepare('SELECT 1 FROM interrupt_stops WHERE device_id = ? AND acked_at IS NULL');
+    this.anyPendingStmt = db.prepare('SELECT 1 FROM interrupt_stops WHERE acked_at IS NULL LIMIT 1');
+  }
 
   /** Records the revision each device must ack; `ackedAt` set for a device already holding it. */
   record(interruptId: string, stops: StopAck[]): void {
@@ -22,6 +34,7 @@ export class InterruptStopStore {
       `INSERT INTO interrupt_stops (interrupt_id, device_id, bundle_version, acked_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (interrupt_id, device_id) DO NOTHING`,
     );
+    this.anyPending = null;
     this.db.transaction(() => {
       for (const s of stops) ins.run(interruptId, s.deviceId, s.bundleVersion, s.ackedAt);
     })();
@@ -35,6 +48,7 @@ export class InterruptStopStore {
          RETURNING interrupt_id`,
       )
       .all(at, deviceId, version) as { interrupt_id: string }[];
+    if (rows.length > 0) this.anyPending = null;
     return rows.map((r) => r.interrupt_id);
   }
 
@@ -50,6 +64,7 @@ export class InterruptStopStore {
 
   /** Cheap check before the UPDATE: most bundle acks have no stop waiting. */
   hasPending(deviceId: string): boolean {
-    return !!this.db.prepare('SELECT 1 FROM interrupt_stops WHERE device_id = ? AND acked_at IS NULL').get(deviceId);
+    this.anyPending ??= this.anyPendingStmt.get() !== undefined;
+    return this.anyPending && this.pendingStmt.get(deviceId) !== undefined;
   }
 }
