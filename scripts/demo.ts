@@ -253,6 +253,7 @@ if (!values['no-players']) {
             rendererPort: 0,
             kiosk: true,
             kioskIdleMs: 30_000,
+            kioskEnglish: false, // Vietnamese only, as a lobby runs by default (--kiosk-english adds English)
             mediaQuotaBytes: 512 * 1024 * 1024,
             transitionMs: 300,
           },

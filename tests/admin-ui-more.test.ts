@@ -205,7 +205,7 @@ describe('admin UI: urgent messages, campaigns, media', () => {
     const text = 'Tham gia bảo hiểm xã hội tự nguyện để được hưởng lương hưu khi về già, ổn định cuộc sống';
     const slogan = await ui.api.post<{ id: string }>('/content', { type: 'slogan', text });
     expect(slogan.status).toBe(201);
-    // The boards in use, as the playlist editor reads them; the slogan scrolls longest on the smallest.
+    // A new playlist is scheduled nowhere yet: the editor times its slogans on the smallest board in use.
     const boards = (await ui.api.get<{ width: number; height: number }[]>('/boards')).body;
     expect(boards.length).toBeGreaterThan(0);
     const smallest = [...boards].sort((a, b) => a.width * a.height - b.width * b.height)[0]!;
@@ -397,5 +397,78 @@ describe('admin UI: urgent messages, campaigns, media', () => {
       `Tỉnh Quảng Nam,${day(2)},12,90.00`,
       `Tỉnh Quảng Nam,${day(1)},12,45.00`,
     ]);
+  });
+
+  it('times a slogan item on the smallest board its playlist is scheduled to, not a smaller board elsewhere', async () => {
+    const page = ui.page;
+    const text = 'Đóng BHXH, BHYT đầy đủ, đúng hạn để bảo vệ quyền lợi của chính mình và gia đình';
+    const slogan = await ui.api.post<{ id: string }>('/content', { type: 'slogan', text });
+    expect(slogan.status).toBe(201);
+    const secondsOn = (width: number, height: number) =>
+      Math.max(
+        1,
+        Math.ceil(renderSlogan(text, { width, height }).frames.reduce((ms, f) => ms + f.durationMs, 0) / 1000),
+      );
+    // A wide board in Tam Kỳ that the playlist is scheduled to, and a smaller one elsewhere that it is not.
+    const board = (name: string, size: string) => ({
+      name,
+      protocol: 'alpha',
+      port: `/dev/ttyBangtin-${name}`,
+      baud: 9600,
+      size,
+      address: '00',
+    });
+    const wide = await ui.api.post<{ id: string }>('/devices', { name: 'Bảng LED lớn Tam Kỳ', kind: 'led' });
+    const tiny = await ui.api.post<{ id: string }>('/devices', { name: 'Bảng LED nhỏ Núi Thành', kind: 'led' });
+    expect((await ui.api.request('PUT', `/devices/${wide.body.id}/outputs`, [board('lon', '192x32')])).status).toBe(
+      200,
+    );
+    expect((await ui.api.request('PUT', `/devices/${tiny.body.id}/outputs`, [board('nho', '32x8')])).status).toBe(200);
+    const onWide = secondsOn(192, 32);
+    const onTiny = secondsOn(32, 8);
+    expect(new Set([onWide, onTiny, secondsOn(96, 16), 10]).size, 'four distinct defaults').toBe(4);
+
+    const name = 'Bảng lớn Tam Kỳ';
+    const short = await ui.api.post<{ id: string }>('/content', { type: 'slogan', text: 'BHXH Tam Kỳ' });
+    const p = await ui.api.post<{ id: string }>('/playlists', {
+      name,
+      items: [{ contentId: short.body.id, durationMs: 5000 }],
+    });
+    expect(p.status).toBe(201);
+    const s = await ui.api.post('/schedules', { playlistId: p.body.id, target: { deviceIds: [wide.body.id] } });
+    expect(s.status, s.text).toBe(201);
+
+    await ui.open('/playlists');
+    await page.locator(`[data-playlist="${name}"]`).getByRole('button', { name: 'Sửa', exact: true }).click();
+    await page
+      .getByTestId('timing-board')
+      .getByText('theo bảng 192×32, bảng nhỏ nhất mà danh sách này được lên lịch phát tới', { exact: false })
+      .waitFor();
+    await page.getByLabel('Thêm nội dung').selectOption(slogan.body.id);
+    await page.getByRole('button', { name: 'Thêm vào danh sách' }).click();
+    const item = page.locator('ol.playlist-items li').last();
+    const duration = item.getByLabel(/^Thời lượng mục \d+ \(giây\)$/);
+    expect(await duration.inputValue()).toBe(String(onWide));
+    // The warning follows the same board: below the wide board's time, not the tiny one's.
+    await duration.fill(String(onWide - 1));
+    await item.getByText(`(${onWide} giây)`, { exact: false }).waitFor();
+    await duration.fill(String(onWide));
+    await item.locator('.warning').waitFor({ state: 'detached' });
+
+    // A new playlist is not scheduled anywhere yet: the smallest board in use, the tiny one.
+    await page.getByRole('button', { name: 'Tạo danh sách mới' }).click();
+    await page
+      .getByTestId('timing-board')
+      .getByText('theo bảng 32×8, bảng nhỏ nhất đang dùng', { exact: false })
+      .waitFor();
+    await page.getByLabel('Thêm nội dung').selectOption(slogan.body.id);
+    await page.getByRole('button', { name: 'Thêm vào danh sách' }).click();
+    expect(
+      await page
+        .locator('ol.playlist-items li')
+        .last()
+        .getByLabel(/^Thời lượng mục \d+ \(giây\)$/)
+        .inputValue(),
+    ).toBe(String(onTiny));
   });
 });

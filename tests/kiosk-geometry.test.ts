@@ -12,6 +12,7 @@ import { ROOT, tmpDir, waitFor } from './support/processes';
  * 1920×1080, in Chromium against a real controller and player: on every kiosk screen (loop, menu,
  * information page, survey) each button lies inside the window and no two overlap; the touch hint
  * does not cover the loop's slogan (the hotline); a long page title is not squeezed one word per line.
+ * The player runs with `--kiosk-english`, the fuller layout: each English line lies under its Vietnamese.
  */
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts/player');
@@ -63,6 +64,47 @@ function expectLaidOut(boxes: Box[], width: number, height: number, where: strin
       expect(overlap(boxes[i]!, boxes[j]!), `${where}: ${boxes[i]!.what} overlaps ${boxes[j]!.what}`).toBe(false);
 }
 
+/**
+ * Each English line of the kiosk layer with the Vietnamese it belongs to (the element before it): a
+ * button's or the hint's `.vi` span, else the heading just above.
+ */
+const englishPairs = () =>
+  screen.page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('#kiosk .en')].map((en) => {
+      const vi = en.previousElementSibling as HTMLElement | null;
+      const box = (el: HTMLElement) => {
+        const r = el.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+      };
+      return {
+        vi: vi?.textContent ?? null,
+        en: en.textContent,
+        lang: en.lang,
+        viBox: vi ? box(vi) : null,
+        enBox: box(en),
+        screen: { width: innerWidth, height: innerHeight },
+      };
+    }),
+  );
+
+/** The English lines asked for are there, each on screen and under (never beside or above) its Vietnamese. */
+async function expectEnglishUnder(where: string, want: [vi: string, en: string][]): Promise<void> {
+  const pairs = await englishPairs();
+  for (const [vi, en] of want)
+    expect(
+      pairs.some((p) => p.vi === vi && p.en === en),
+      `${where}: "${en}" under "${vi}" in ${JSON.stringify(pairs)}`,
+    ).toBe(true);
+  for (const p of pairs) {
+    expect(p.lang, `${where}: ${p.en}`).toBe('en');
+    expect(p.viBox, `${where}: ${p.en} without Vietnamese before it`).not.toBeNull();
+    expect(p.enBox.top, `${where}: "${p.en}" under "${p.vi}"`).toBeGreaterThanOrEqual(p.viBox!.bottom - 0.5);
+    const inside =
+      p.enBox.left >= -0.5 && p.enBox.right <= p.screen.width + 0.5 && p.enBox.bottom <= p.screen.height + 0.5;
+    expect(inside, `${where}: "${p.en}" at ${JSON.stringify(p.enBox)} on the screen`).toBe(true);
+  }
+}
+
 const kioskState = () => screen.page.evaluate(() => document.body.dataset.kiosk ?? 'loop');
 
 beforeAll(async () => {
@@ -71,7 +113,7 @@ beforeAll(async () => {
     work: tmpDir('kiosk-geometry'),
     device: { name: 'Ki-ốt sảnh Tam Kỳ', kind: 'kiosk' },
     // Long enough that the kiosk never falls back to the loop in the middle of a check.
-    playerArgs: ['--kiosk', '--kiosk-idle-ms', '60000'],
+    playerArgs: ['--kiosk', '--kiosk-idle-ms', '60000', '--kiosk-english'],
     browser: { viewport: { width: 1080, height: 1920 }, hasTouch: true },
   });
   const survey = await screen.api.request('PUT', '/surveys/config', {
@@ -127,11 +169,12 @@ describe('kiosk geometry in portrait and landscape (real controller, player and 
           hint: r(document.querySelector('#kiosk .hint')!),
           text: r(document.querySelector('.layer.visible .slogan > span')!),
           main: document.querySelector('#kiosk .hint .vi')?.textContent,
-          lang: document.querySelector('#kiosk .hint .en')?.getAttribute('lang'),
         };
       });
       expect(loop.main).toBe('Chạm vào màn hình để xem thông tin');
-      expect(loop.lang).toBe('en');
+      await expectEnglishUnder(`${name} loop`, [
+        ['Chạm vào màn hình để xem thông tin', 'Touch the screen for information'],
+      ]);
       expect(overlap(loop.hint, loop.text), `hint ${JSON.stringify(loop.hint)} over ${JSON.stringify(loop.text)}`).toBe(
         false,
       );
@@ -142,6 +185,15 @@ describe('kiosk geometry in portrait and landscape (real controller, player and 
       await page.locator(`[data-testid="page-${pageId}"]`).waitFor();
       expect(await kioskState()).toBe('menu');
       expectLaidOut(await interactiveBoxes(), width, height, `${name} menu`);
+      await expectEnglishUnder(`${name} menu`, [
+        ['Thông tin bảo hiểm xã hội', 'Social insurance information'],
+        ['Chọn nội dung cần xem', 'Choose what to read'],
+        ['Đánh giá mức độ hài lòng', 'Rate our service'],
+        ['Quay lại', 'Back'],
+      ]);
+      // The page's own title is the controller's text: Vietnamese only.
+      expect(await page.locator(`[data-testid="page-${pageId}"] .en`).count()).toBe(0);
+      await page.screenshot({ path: path.join(ARTIFACTS, `kiosk-${name}-menu.png`) });
       await page.waitForTimeout(600); // the kiosk ignores taps for 0.5 s after waking
 
       await page.tap(`[data-testid="page-${pageId}"]`);
@@ -166,7 +218,7 @@ describe('kiosk geometry in portrait and landscape (real controller, player and 
       await waitFor(async () => (await kioskState()) === 'thanks', 'thanks screen');
       const thanks = await page.locator('#kiosk h1').textContent();
       expect(thanks).toBe('Cảm ơn ông/bà đã góp ý!');
-      expect(await page.locator('#kiosk h2').getAttribute('lang')).toBe('en');
+      await expectEnglishUnder(`${name} thanks`, [['Cảm ơn ông/bà đã góp ý!', 'Thank you for your feedback.']]);
     });
   }
 });

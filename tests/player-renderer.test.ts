@@ -254,9 +254,17 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     await waitFor(async () => (await showing()) === loop.body.id, 'kiosk loop');
     const touchedProof = await screen.page.evaluate(() => document.documentElement.dataset.proof);
 
+    // Without --kiosk-english the kiosk speaks Vietnamese only: no English line anywhere.
+    const english = () => screen.page.locator('#kiosk .en, #kiosk [lang="en"]').count();
+    expect(await screen.page.locator('#kiosk .hint').textContent()).toBe('Chạm vào màn hình để xem thông tin');
+    expect(await english()).toBe(0);
+
     await screen.page.touchscreen.tap(480, 270);
     await screen.page.waitForSelector(`[data-testid="page-${info.body.id}"]`, { timeout: 10_000 });
     expect(await screen.page.evaluate(() => document.body.dataset.kiosk)).toBe('menu');
+    expect(await screen.page.locator('#kiosk h1').textContent()).toBe('Thông tin bảo hiểm xã hội');
+    expect(await screen.page.locator('[data-testid="open-survey"]').textContent()).toBe('Đánh giá mức độ hài lòng');
+    expect(await english()).toBe(0);
     await shot('kiosk-menu');
     // The kiosk ignores taps for 0.5 s after waking (the waking touch must not press a button).
     await screen.page.waitForTimeout(600);
@@ -282,6 +290,8 @@ describe('player renderer in browser mode (real controller, player and Chromium)
     expect(await screen.page.locator('#kiosk h1').textContent()).toBe('Ông/bà chờ bao lâu?');
     await screen.page.tap('[data-testid="choice-duoi-15-phut"]');
     expect(await screen.page.evaluate(() => document.body.dataset.kiosk)).toBe('thanks');
+    expect(await screen.page.locator('#kiosk h1').textContent()).toBe('Cảm ơn ông/bà đã góp ý!');
+    expect(await english()).toBe(0);
 
     const answers = await waitFor(async () => {
       const r =

@@ -26,7 +26,13 @@ function kioskScreen() {
     send: (m: RuntimeToRenderer) => void (m.type === 'config' && configs.push(m.kiosk)),
     onMessage: (_l: (m: RendererToRuntime) => void) => () => undefined,
   };
-  const output = createScreenOutput({ channel, cache: null, mediaBase: '/media/', kiosk: { idleMs: 60_000 }, log });
+  const output = createScreenOutput({
+    channel,
+    cache: null,
+    mediaBase: '/media/',
+    kiosk: { idleMs: 60_000, english: false },
+    log,
+  });
   return { output, configs, survey: () => configs.at(-1)?.survey ?? null };
 }
 

@@ -12,7 +12,8 @@ import { startPlayerProcess, tmpDir, waitFor } from './support/processes';
  * socat pty and a board simulator: an admin's slogan edit reaches the board; an editor's edit waits
  * off the board (the old version airing) until an admin approves it in "Chờ duyệt"; a rejection
  * shows its reason to the editor; a campaign's weekday hours drive the device's timeline; a password
- * change and disabling a user end that user's open sessions; the audit log holds each of these steps.
+ * change and disabling a user end that user's open sessions; the audit log holds each of these steps;
+ * an editor follows urgent messages but only the admin sees the controls to send and stop them.
  */
 
 const EDITOR = { username: 'bientap.tamky', password: 'mat-khau-bien-tap' };
@@ -221,5 +222,36 @@ describe('admin UI: editing and approval before airing', () => {
     ];
     const missing = expected.filter(([a, u, id]) => !has(a, u, id));
     expect(missing, JSON.stringify(r.body.map((e) => `${e.action} ${e.username}`))).toEqual([]);
+  });
+
+  it("shows an editor the urgent messages of their district without the admin's send and stop controls", async () => {
+    const text = 'Tạm ngừng tiếp dân 14:00–15:00 do mất điện';
+    const sent = await ui.api.post<{ id: string }>('/interrupts', { text, target: { deviceIds: [deviceId] } });
+    expect(sent.status, sent.text).toBe(201);
+    try {
+      const open = async (page: Page) => {
+        await page.getByRole('navigation').getByRole('link', { name: 'Tin khẩn', exact: true }).click();
+        await page.getByRole('heading', { level: 1, name: 'Tin khẩn cấp', exact: true }).waitFor();
+        await page
+          .getByRole('row', { name: new RegExp(text) })
+          .getByRole('button', { name: 'Xem' })
+          .click();
+        await page.getByRole('heading', { name: 'Tình trạng nhận tin' }).waitFor();
+      };
+      // The editor reads the message and its deliveries, and is told who sends and stops.
+      await open(editorPage);
+      await editorPage.locator('[data-delivery="Bảng LED sảnh"]').waitFor();
+      await editorPage.getByText('Chỉ quản trị viên cấp tỉnh gửi và dừng được tin khẩn', { exact: false }).waitFor();
+      expect(await editorPage.getByRole('button', { name: 'Gửi tin khẩn…' }).count()).toBe(0);
+      expect(await editorPage.getByLabel('Nội dung tin khẩn').count()).toBe(0);
+      expect(await editorPage.getByRole('button', { name: 'Dừng tin khẩn' }).count()).toBe(0);
+      // The same message on the admin's screen: both controls are there.
+      await open(ui.page);
+      await ui.page.getByRole('button', { name: 'Dừng tin khẩn' }).waitFor();
+      expect(await ui.page.getByRole('button', { name: 'Gửi tin khẩn…' }).count()).toBe(1);
+      expect(await ui.page.getByTestId('urgent-admin-only').count()).toBe(0);
+    } finally {
+      await ui.api.post(`/interrupts/${sent.body.id}/cancel`);
+    }
   });
 });

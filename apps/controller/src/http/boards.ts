@@ -3,16 +3,21 @@
  * boards it may reach rather than on a fixed guess. A board counts when the controller configured it
  * (`PUT /devices/:id/outputs`) or when its player reports it in the heartbeat's board status (boards
  * given by the player's own `--output` flags are known only that way).
+ *
+ * `GET /api/v1/playlists/:id/boards`: the board sizes a playlist reaches through the schedules and
+ * campaigns that use it, so the playlist editor times a slogan item on the smallest board it will
+ * really scroll on.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { BoardSizeSchema, type LedOutputConfig, type OutputStatus } from '@bangtin/shared';
+import { BoardSizeSchema, IdSchema, type LedOutputConfig, type OutputStatus } from '@bangtin/shared';
 import type { Store } from '../store';
 import type { Hub } from '../hub/hub';
 import { ancestorsByGroup } from '../store/groups';
 import { requireUser } from './auth';
-import { parse } from './errors';
+import { notFound, parse } from './errors';
 import { inScope, scopeOf } from './scope';
+import { devicesForTarget } from './targets';
 
 export type BoardColour = 'mono' | 'tri' | 'rgb';
 
@@ -51,7 +56,61 @@ export function boardsOfDevice(config: readonly LedOutputConfig[], status: reado
   return [...byName.values()];
 }
 
+/** One board size a playlist reaches: `96x16` and its columns and rows. */
+export interface PlaylistBoardView {
+  size: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * The devices (not revoked) a playlist reaches now or later: through each schedule that plays it and has
+ * not ended (a campaign entry without targets of its own takes its campaign's), and through each
+ * campaign that lists it and is neither ended nor cancelled (drafts count: they show where the
+ * playlist is going). An editor's schedule reaches its district only (`scopeGroupId`), as in bundles.
+ */
+export function devicesReachedByPlaylist(store: Store, playlistId: string, now = Date.now()): Set<string> {
+  const campaigns = new Map(store.campaigns.list().map((c) => [c.id, c]));
+  const live = (status: string) => status !== 'ended' && status !== 'cancelled';
+  const out = new Set<string>();
+  for (const s of store.schedules.list()) {
+    if (s.playlistId !== playlistId || (s.endsAt !== null && s.endsAt <= now)) continue;
+    const campaign = s.campaignId ? campaigns.get(s.campaignId) : undefined;
+    if (s.campaignId && (!campaign || !live(campaign.status))) continue;
+    const own = s.target;
+    const empty = own.deviceIds.length + own.groupIds.length + own.tags.length === 0;
+    const target = empty && campaign ? campaign.target : own;
+    for (const d of devicesForTarget(store, target, s.scopeGroupId ?? null)) out.add(d);
+  }
+  for (const c of campaigns.values()) {
+    if (!c.playlistIds.includes(playlistId) || !live(c.status)) continue;
+    for (const d of devicesForTarget(store, c.target)) out.add(d);
+  }
+  return out;
+}
+
+const PlaylistParams = z.object({ id: IdSchema });
+
 export function registerBoards(app: FastifyInstance, store: Store, hub: () => Hub): void {
+  app.get('/api/v1/playlists/:id/boards', async (req): Promise<PlaylistBoardView[]> => {
+    // Like GET /playlists/:id: anyone signed in; an editor counts only the boards of their district.
+    const scope = scopeOf(store, requireUser(req));
+    const { id } = parse(PlaylistParams, req.params);
+    parse(Query, req.query);
+    if (!store.content.getPlaylist(id)) throw notFound('playlist');
+    const reached = devicesReachedByPlaylist(store, id);
+    const sizes = new Map<string, PlaylistBoardView>();
+    for (const d of store.devices.list()) {
+      if (!reached.has(d.id) || d.revokedAt !== null || !inScope(scope, d.groupId)) continue;
+      for (const b of boardsOfDevice(d.outputConfig, hub().outputStatus(d.id) ?? d.outputs)) {
+        const [width = 0, height = 0] = b.size.split('x').map(Number);
+        sizes.set(b.size, { size: b.size, width, height });
+      }
+    }
+    // Smallest first: the board a slogan scrolls longest on.
+    return [...sizes.values()].sort((a, b) => a.width * a.height - b.width * b.height || a.width - b.width);
+  });
+
   app.get('/api/v1/boards', async (req) => {
     const scope = scopeOf(store, requireUser(req));
     parse(Query, req.query);

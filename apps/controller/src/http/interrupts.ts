@@ -7,7 +7,7 @@ import type { Hub } from '../hub/hub';
 import { notFound, parse } from './errors';
 import { SkippedRows, storedInstant } from '../store/quarantine';
 import { requireRole, requireUser } from './auth';
-import { checkTargetsExist, creatorScope, devicesForTarget, requireTargetInScope, targetInScope } from './targets';
+import { checkTargetsExist, devicesForTarget, targetInScope } from './targets';
 import { auditChange } from './audit';
 import { recordStops } from '../hub/stop-acks';
 
@@ -61,15 +61,14 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
     return m;
   };
 
+  // Sending and stopping are the province's (admin) call alone (issue 10): an urgent message overrides
+  // every schedule on the boards it reaches. Editors and viewers still read those within their reach.
   app.post('/api/v1/interrupts', async (req, reply) => {
-    const user = requireRole(req, 'admin', 'editor');
+    const user = requireRole(req, 'admin');
     const body = parse(CreateInterruptBodySchema, req.body);
     if (body.contentId && !store.content.get(body.contentId)) throw notFound('content', 'contentId');
     if (body.campaignId && !store.campaigns.get(body.campaignId)) throw notFound('campaign', 'campaignId');
     checkTargetsExist(store, body.target);
-    // An editor's message is bound to their district: a tag then reaches that tag there only.
-    const scopeGroupId = creatorScope(req);
-    requireTargetInScope(store, req, body.target, scopeGroupId);
     const now = Date.now();
     const m = store.interrupts.create(
       {
@@ -81,9 +80,11 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
         campaignId: body.campaignId ?? null,
         target: body.target,
         createdBy: user.id,
-        scopeGroupId,
+        // An admin's message reaches its whole target. Messages editors sent before this rule keep
+        // their district binding (`scopeGroupId`), which reading and bundle resolution still honour.
+        scopeGroupId: null,
       },
-      devicesForTarget(store, body.target, scopeGroupId),
+      devicesForTarget(store, body.target, null),
       now,
     );
     // Synchronously, not coalesced: the boards must switch within a second of this answer.
@@ -100,7 +101,7 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
         endsAt: iso(m.endsAt),
         devices: store.interrupts.deliveries(m.id).length,
       },
-      groupId: scopeGroupId,
+      groupId: null,
     });
     return reply.status(201).send(view(m, now));
   });
@@ -131,7 +132,7 @@ export function registerInterruptRoutes(app: FastifyInstance, store: Store, hub:
   app.get('/api/v1/interrupts/:id', async (req) => view(visible(req, parse(IdParams, req.params).id)));
 
   const cancel = async (req: FastifyRequest) => {
-    const user = requireRole(req, 'admin', 'editor');
+    const user = requireRole(req, 'admin');
     const m = visible(req, parse(IdParams, req.params).id);
     if (m.cancelledAt !== null) {
       req.auditEntries = []; // a second stop changes nothing, so the trail records nothing new

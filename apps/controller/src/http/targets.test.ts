@@ -1,6 +1,7 @@
 /**
  * Editors targeting tags on a real controller (port 0, SQLite in a temp folder): a tag spans every
  * district, so what an editor sends to a tag is bound to their district and reaches that tag there only.
+ * Urgent messages are the admin's to send; one an editor sent before that rule keeps its district.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './test-harness';
@@ -99,21 +100,48 @@ describe('editors targeting tags', () => {
     expect(outside.status).toBe(403);
   });
 
-  it('an urgent message to a tag reaches, and waits for acks from, the district only', async () => {
+  it("urgent messages: the admin's reach a tag everywhere; one an editor sent before they became admin-only stays in the district", async () => {
     const s = await setup();
     const { h } = s;
-    const m = await h.call(s.tamKyEditor, 'POST', '/interrupts', {
-      text: 'Mất điện lúc 14:00',
-      target: { tags: [TAG] },
-    });
+    // Editors no longer send urgent messages (issue 10): refused on the role, whatever the target.
+    expect((await h.call(s.tamKyEditor, 'POST', '/interrupts', { text: 'Khẩn', target: { tags: [TAG] } })).status).toBe(
+      403,
+    );
+    const m = await h.call(h.admin, 'POST', '/interrupts', { text: 'Bão số 9', target: { tags: [TAG] } });
     expect(m.status, JSON.stringify(m.body)).toBe(201);
-    expect(m.body.pendingDeviceIds).toEqual([s.tamKyOutdoor]);
-    await expect.poll(() => scheduledOn(h, s.tamKyOutdoor)).toEqual([m.body.id]);
+    expect([...m.body.pendingDeviceIds].sort()).toEqual([s.tamKyOutdoor, s.hoiAnOutdoor].sort());
+    // A tag message reaches other districts too, so it is beyond either editor's reading reach.
+    for (const editor of [s.tamKyEditor, s.hoiAnEditor]) {
+      expect((await h.call(editor, 'GET', `/interrupts/${m.body.id}`)).status).toBe(404);
+      const seen = (await h.call(editor, 'GET', '/interrupts')).body as { id: string }[];
+      expect(seen.map((x) => x.id)).not.toContain(m.body.id);
+    }
+    expect((await h.call(h.admin, 'POST', `/interrupts/${m.body.id}/cancel`)).status).toBe(200);
+
+    // A message a Tam Kỳ editor sent to the tag under the old rule, as the database holds it: it still
+    // reaches, and waits for acks from, Tam Kỳ only, and only Tam Kỳ's editor reads it.
+    const old = h.c.store.interrupts.create(
+      {
+        contentId: null,
+        text: 'Mất điện lúc 14:00',
+        startsAt: Date.now(),
+        endsAt: null,
+        itemDurationMs: 10_000,
+        campaignId: null,
+        target: { deviceIds: [], groupIds: [], tags: [TAG] },
+        createdBy: h.c.store.users.credentials('bt-tamky')!.user.id,
+        scopeGroupId: s.tamKy.id,
+      },
+      [s.tamKyOutdoor],
+    );
+    h.c.hub.refresh();
+    expect((await h.call(h.admin, 'GET', `/interrupts/${old.id}`)).body.pendingDeviceIds).toEqual([s.tamKyOutdoor]);
+    await expect.poll(() => scheduledOn(h, s.tamKyOutdoor)).toEqual([old.id]);
     expect(await scheduledOn(h, s.hoiAnOutdoor)).toEqual([]);
-    expect((await h.call(s.hoiAnEditor, 'GET', `/interrupts/${m.body.id}`)).status).toBe(404);
-    expect((await h.call(s.hoiAnEditor, 'POST', `/interrupts/${m.body.id}/cancel`)).status).toBe(404);
-    const seen = (await h.call(s.hoiAnEditor, 'GET', '/interrupts')).body as { id: string }[];
-    expect(seen.map((x) => x.id)).not.toContain(m.body.id);
-    expect((await h.call(s.tamKyEditor, 'GET', `/interrupts/${m.body.id}`)).status).toBe(200);
+    expect((await h.call(s.hoiAnEditor, 'GET', `/interrupts/${old.id}`)).status).toBe(404);
+    expect((await h.call(s.tamKyEditor, 'GET', `/interrupts/${old.id}`)).status).toBe(200);
+    // Reading is all an editor may do: stopping even their own old message is the admin's.
+    expect((await h.call(s.tamKyEditor, 'POST', `/interrupts/${old.id}/cancel`)).status).toBe(403);
+    expect((await h.call(h.admin, 'GET', `/interrupts/${old.id}`)).body.cancelledAt).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, powerSaveBlocker, screen, session } from 'electron';
 import pino from 'pino';
-import { readPlayerConfig } from '../runtime/config';
+import { kioskOptions, readPlayerConfig } from '../runtime/config';
 import { startPlayer } from '../runtime/player';
 import type { RendererChannel } from '../runtime/browser-mode';
 import { startScreenRuntime } from '../runtime/screen-runtime';
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
       channel: ipcChannel(win, appUrl),
       cache: rt.cache,
       mediaBase: `${appUrl}media/`,
-      kiosk: screenConfig.kiosk ? { idleMs: screenConfig.kioskIdleMs } : null,
+      kiosk: kioskOptions(screenConfig),
       transitionMs: screenConfig.transitionMs,
       log: log.child({ module: 'screen', window: i + 1 }),
     }),

@@ -8,6 +8,7 @@ export const DEFAULT_SCREEN: ScreenConfig = {
   rendererPort: 0,
   kiosk: false,
   kioskIdleMs: 60_000,
+  kioskEnglish: false,
   mediaQuotaBytes: 20_000 * 1024 * 1024,
   transitionMs: 0,
 };

@@ -13,6 +13,8 @@ export type RenderItem = ContentItem & { src?: string | null };
 export interface KioskConfig {
   /** Back to the attract loop after this long without a touch. */
   idleMs: number;
+  /** `--kiosk-english`: the kiosk's own texts get an English line under the Vietnamese (default off). */
+  english: boolean;
   survey: SurveyDefinition;
 }
 

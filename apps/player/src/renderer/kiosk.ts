@@ -5,10 +5,36 @@ import type { Stage } from './stage';
 type PageItem = Extract<RenderItem, { type: 'page' }>;
 export type KioskState = 'loop' | 'menu' | 'page' | 'survey' | 'thanks';
 
-function button(label: string, onClick: () => void, opts: { secondary?: boolean; testId?: string } = {}) {
-  const b = document.createElement('button');
+/**
+ * The kiosk's own words in Vietnamese, with the English line that goes under them when the player runs
+ * with `--kiosk-english` (null: none). Texts from the controller (pages, survey) are shown as written.
+ */
+interface Words {
+  vi: string;
+  en: string | null;
+}
+
+/** The English line: smaller, always under the Vietnamese, `lang="en"` for screen readers. */
+function englishLine(tag: 'span' | 'p', text: string) {
+  const line = document.createElement(tag);
+  line.className = 'en';
+  line.lang = 'en';
+  line.textContent = text;
+  return line;
+}
+
+function withEnglish<E extends HTMLElement>(el: E, w: Words): E {
+  const main = document.createElement('span');
+  main.className = 'vi';
+  main.textContent = w.vi;
+  el.append(main);
+  if (w.en !== null) el.append(englishLine('span', w.en));
+  return el;
+}
+
+function button(label: Words, onClick: () => void, opts: { secondary?: boolean; testId?: string } = {}) {
+  const b = withEnglish(document.createElement('button'), label);
   b.type = 'button';
-  b.textContent = label;
   if (opts.secondary) b.className = 'secondary';
   if (opts.testId) b.dataset.testid = opts.testId;
   b.addEventListener('click', (e) => {
@@ -18,25 +44,11 @@ function button(label: string, onClick: () => void, opts: { secondary?: boolean;
   return b;
 }
 
-/** Vietnamese first; the English line under it is smaller and optional (`lang="en"` for screen readers). */
-function bilingual(className: string, vi: string, en: string) {
-  const box = document.createElement('div');
-  box.className = className;
-  const main = document.createElement('span');
-  main.className = 'vi';
-  main.textContent = vi;
-  const second = document.createElement('span');
-  second.className = 'en';
-  second.lang = 'en';
-  second.textContent = en;
-  box.append(main, second);
-  return box;
-}
-
-function heading(tag: 'h1' | 'h2', text: string) {
+/** A heading; its English, when on, is a line of its own right under it (not part of the heading). */
+function heading(tag: 'h1' | 'h2', w: Words): HTMLElement[] {
   const h = document.createElement(tag);
-  h.textContent = text;
-  return h;
+  h.textContent = w.vi;
+  return w.en === null ? [h] : [h, englishLine('p', w.en)];
 }
 
 /**
@@ -74,6 +86,16 @@ export class Kiosk {
       { capture: true },
     );
     this.render();
+  }
+
+  /** Vietnamese, and the English under it when this kiosk shows English. */
+  private words(vi: string, en: string): Words {
+    return { vi, en: this.config.english ? en : null };
+  }
+
+  /** A text from the controller (a page title, the survey): Vietnamese only, as written. */
+  private static asIs(vi: string): Words {
+    return { vi, en: null };
   }
 
   update(config: KioskConfig, mediaBase: string): void {
@@ -124,29 +146,40 @@ export class Kiosk {
     root.className = this.state;
     root.replaceChildren();
     if (this.state === 'loop') {
-      root.append(bilingual('hint', 'Chạm vào màn hình để xem thông tin', 'Touch for information'));
+      const hint = withEnglish(
+        document.createElement('div'),
+        this.words('Chạm vào màn hình để xem thông tin', 'Touch the screen for information'),
+      );
+      hint.className = 'hint';
+      root.append(hint);
       return;
     }
     const panel = document.createElement('section');
     panel.className = 'panel';
     root.append(panel);
     if (this.state === 'menu') {
-      panel.append(heading('h1', 'Thông tin bảo hiểm xã hội'), heading('h2', 'Chọn nội dung cần xem'));
+      panel.append(
+        ...heading('h1', this.words('Thông tin bảo hiểm xã hội', 'Social insurance information')),
+        ...heading('h2', this.words('Chọn nội dung cần xem', 'Choose what to read')),
+      );
       const grid = document.createElement('div');
       grid.className = 'buttons';
-      for (const p of this.pages) grid.append(button(p.title, () => this.go('page', p), { testId: `page-${p.id}` }));
+      for (const p of this.pages)
+        grid.append(button(Kiosk.asIs(p.title), () => this.go('page', p), { testId: `page-${p.id}` }));
       grid.append(
-        button('Đánh giá mức độ hài lòng', () => this.go('survey'), { testId: 'open-survey' }),
-        button('Quay lại', () => this.go('loop'), { secondary: true, testId: 'back-to-loop' }),
+        button(this.words('Đánh giá mức độ hài lòng', 'Rate our service'), () => this.go('survey'), {
+          testId: 'open-survey',
+        }),
+        button(this.words('Quay lại', 'Back'), () => this.go('loop'), { secondary: true, testId: 'back-to-loop' }),
       );
       panel.append(grid);
     } else if (this.state === 'page' && page) {
       const bar = document.createElement('div');
       bar.className = 'toolbar';
       bar.append(
-        button('‹ Quay lại', () => this.go('menu'), { secondary: true, testId: 'back-to-menu' }),
-        heading('h1', page.title),
-        button('Đánh giá', () => this.go('survey'), { testId: 'open-survey' }),
+        button(this.words('‹ Quay lại', 'Back'), () => this.go('menu'), { secondary: true, testId: 'back-to-menu' }),
+        ...heading('h1', Kiosk.asIs(page.title)),
+        button(this.words('Đánh giá', 'Rate'), () => this.go('survey'), { testId: 'open-survey' }),
       );
       const frame = document.createElement('iframe');
       frame.className = 'page-frame';
@@ -158,10 +191,7 @@ export class Kiosk {
     } else if (this.state === 'survey') {
       this.renderSurvey(panel);
     } else if (this.state === 'thanks') {
-      const en = heading('h2', 'Thank you for your feedback.');
-      en.lang = 'en';
-      en.className = 'en';
-      panel.append(heading('h1', 'Cảm ơn ông/bà đã góp ý!'), en);
+      panel.append(...heading('h1', this.words('Cảm ơn ông/bà đã góp ý!', 'Thank you for your feedback.')));
       setTimeout(() => this.state === 'thanks' && this.go('loop'), 3000);
     }
   }
@@ -169,7 +199,7 @@ export class Kiosk {
   private renderSurvey(panel: HTMLElement): void {
     const s = this.config.survey;
     if (this.rating === null) {
-      panel.append(heading('h1', s.question));
+      panel.append(...heading('h1', Kiosk.asIs(s.question)));
       const grid = document.createElement('div');
       grid.className = 'buttons rating';
       // The scale and its labels come from the controller (`survey:config`), worst first. The CSS lays
@@ -178,7 +208,7 @@ export class Kiosk {
       s.ratingLabels.forEach((label, i) =>
         grid.append(
           button(
-            `${i + 1} · ${label}`,
+            Kiosk.asIs(`${i + 1} · ${label}`),
             () => {
               this.rating = i + 1;
               if (s.choiceQuestion) this.render();
@@ -190,16 +220,19 @@ export class Kiosk {
       );
       panel.append(
         grid,
-        button('Quay lại', () => this.go('menu'), { secondary: true }),
+        button(this.words('Quay lại', 'Back'), () => this.go('menu'), { secondary: true }),
       );
       return;
     }
     const q = s.choiceQuestion!;
-    panel.append(heading('h1', q.question));
+    panel.append(...heading('h1', Kiosk.asIs(q.question)));
     const grid = document.createElement('div');
     grid.className = 'buttons';
-    for (const o of q.options) grid.append(button(o.label, () => this.submit(o.key), { testId: `choice-${o.key}` }));
-    grid.append(button('Bỏ qua', () => this.submit(null), { secondary: true, testId: 'choice-skip' }));
+    for (const o of q.options)
+      grid.append(button(Kiosk.asIs(o.label), () => this.submit(o.key), { testId: `choice-${o.key}` }));
+    grid.append(
+      button(this.words('Bỏ qua', 'Skip'), () => this.submit(null), { secondary: true, testId: 'choice-skip' }),
+    );
     panel.append(grid);
   }
 

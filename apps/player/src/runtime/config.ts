@@ -33,6 +33,11 @@ export interface ScreenConfig {
   /** Kiosk mode: touch menu and survey; back to the loop after `kioskIdleMs` without a touch. */
   kiosk: boolean;
   kioskIdleMs: number;
+  /**
+   * `--kiosk-english`: an English line under the kiosk's own Vietnamese texts (hint, menu, buttons,
+   * thanks). Off by default: a lobby reads Vietnamese; pages and survey are shown as the controller wrote them.
+   */
+  kioskEnglish: boolean;
   /** Media cache quota in bytes. */
   mediaQuotaBytes: number;
   transitionMs: number;
@@ -42,6 +47,7 @@ const ScreenFlagsSchema = z.object({
   rendererPort: z.coerce.number().int().min(0).max(65535),
   kiosk: z.boolean(),
   kioskIdleMs: z.coerce.number().int().min(3000).max(3_600_000).default(60_000),
+  kioskEnglish: z.boolean(),
   mediaQuotaMb: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
   transitionMs: z.coerce.number().int().min(0).max(5000).default(0),
 });
@@ -168,6 +174,7 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
         'renderer-port': { type: 'string' },
         kiosk: { type: 'boolean' },
         'kiosk-idle-ms': { type: 'string' },
+        'kiosk-english': { type: 'boolean' },
         'media-quota-mb': { type: 'string' },
         'transition-ms': { type: 'string' },
         'ca-file': { type: 'string' },
@@ -207,6 +214,7 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
       rendererPort: values['renderer-port'],
       kiosk: values.kiosk ?? false,
       kioskIdleMs: values['kiosk-idle-ms'],
+      kioskEnglish: values['kiosk-english'] ?? false,
       mediaQuotaMb: values['media-quota-mb'],
       transitionMs: values['transition-ms'],
     });
@@ -220,12 +228,20 @@ export function readPlayerConfig(argv: string[], env: NodeJS.ProcessEnv): Player
   } else if (values.kiosk) {
     throw new PlayerConfigError('--kiosk: needs --renderer-port (the kiosk is a screen served to a browser)');
   }
+  // Said at once rather than ignored: without the kiosk there is no kiosk text to put English under.
+  if (values['kiosk-english'] && !values.kiosk)
+    throw new PlayerConfigError("--kiosk-english: needs --kiosk (it adds English under the kiosk's own texts)");
   return {
     ...r.data,
     outputs,
     screen,
     tls: readTrust(values['ca-file'] ?? env.BANGTIN_CA_FILE, values.insecure ?? false, env.NODE_EXTRA_CA_CERTS),
   };
+}
+
+/** What a screen output needs of the kiosk settings; null when the screen is not a kiosk. */
+export function kioskOptions(screen: ScreenConfig): { idleMs: number; english: boolean } | null {
+  return screen.kiosk ? { idleMs: screen.kioskIdleMs, english: screen.kioskEnglish } : null;
 }
 
 /**

@@ -24,7 +24,7 @@ export interface ScreenOutputOptions {
   cache: MediaCache | null;
   /** Base URL the renderer loads cached media from (browser mode: `/media/`). */
   mediaBase: string;
-  kiosk: { idleMs: number } | null;
+  kiosk: { idleMs: number; english: boolean } | null;
   transitionMs?: number;
   deviceName?: string | null;
   log: Logger;
@@ -71,7 +71,9 @@ export function createScreenOutput(opts: ScreenOutputOptions): ScreenOutput {
   function sendConfig(): void {
     // The controller's survey (cached for offline starts), else the built-in default.
     const survey = player?.surveyConfig() ?? DEFAULT_SURVEY_CONFIG;
-    const kiosk: KioskConfig | null = opts.kiosk ? { idleMs: opts.kiosk.idleMs, survey } : null;
+    const kiosk: KioskConfig | null = opts.kiosk
+      ? { idleMs: opts.kiosk.idleMs, english: opts.kiosk.english, survey }
+      : null;
     channel.send({
       type: 'config',
       output: id,

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { MediaCache } from '../cache/media-cache';
 import type { Player } from './player';
 import { type BrowserMode, startBrowserMode } from './browser-mode';
-import type { ScreenConfig } from './config';
+import { kioskOptions, type ScreenConfig } from './config';
 import type { TlsTrust } from './tls-trust';
 import { createScreenOutput, type ScreenOutput } from './screen-output';
 
@@ -71,7 +71,7 @@ export async function startScreenRuntime(opts: {
         channel: browser,
         cache,
         mediaBase: `${browser.url}media/`,
-        kiosk: opts.screen.kiosk ? { idleMs: opts.screen.kioskIdleMs } : null,
+        kiosk: kioskOptions(opts.screen),
         transitionMs: opts.screen.transitionMs,
         log: opts.log.child({ module: 'screen' }),
       }),

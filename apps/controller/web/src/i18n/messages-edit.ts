@@ -50,6 +50,12 @@ export const viEdit = {
   'playlists.editing': 'Đang sửa: {name}',
   'playlists.newInstead': 'Tạo danh sách mới',
   'playlists.tooShort': 'Ngắn hơn thời gian chạy hết chữ trên bảng nhỏ nhất ({seconds} giây): chữ sẽ bị cắt.',
+  'playlists.timing.targeted':
+    'Thời lượng mặc định của khẩu hiệu tính theo bảng {size}, bảng nhỏ nhất mà danh sách này được lên lịch phát tới.',
+  'playlists.timing.inUse':
+    'Thời lượng mặc định của khẩu hiệu tính theo bảng {size}, bảng nhỏ nhất đang dùng (danh sách chưa được lên lịch phát tới bảng LED nào).',
+  'playlists.timing.common':
+    'Thời lượng mặc định của khẩu hiệu tính theo bảng {size}, một cỡ bảng thông dụng (chưa có bảng LED nào).',
   'schedules.edit': 'Sửa',
   'schedules.duplicate': 'Nhân bản',
   'schedules.editing': 'Đang sửa lịch phát',
@@ -115,6 +121,12 @@ export const enEdit = {
   'playlists.editing': 'Editing: {name}',
   'playlists.newInstead': 'New playlist',
   'playlists.tooShort': 'Shorter than the scroll time on the smallest board ({seconds} s): the text will be cut.',
+  'playlists.timing.targeted':
+    "A slogan's default duration follows the {size} board, the smallest this playlist is scheduled to reach.",
+  'playlists.timing.inUse':
+    "A slogan's default duration follows the {size} board, the smallest in use (this playlist is not scheduled to any LED board yet).",
+  'playlists.timing.common':
+    "A slogan's default duration follows the {size} board, a common size (no LED board is known yet).",
   'schedules.edit': 'Edit',
   'schedules.duplicate': 'Duplicate',
   'schedules.editing': 'Editing schedule',

@@ -8,6 +8,7 @@ export const viMore = {
 
   'urgent.title': 'Tin khẩn cấp',
   'urgent.new': 'Soạn tin khẩn',
+  'urgent.adminOnly': 'Chỉ quản trị viên cấp tỉnh gửi và dừng được tin khẩn; ở đây bạn theo dõi các tin đã gửi.',
   'urgent.field.text': 'Nội dung tin khẩn',
   'urgent.field.minutes': 'Thời gian phát (phút)',
   'urgent.field.minutesHint': 'Để trống: phát cho đến khi dừng.',
@@ -562,6 +563,8 @@ export const enMore = {
 
   'urgent.title': 'Urgent message',
   'urgent.new': 'Compose an urgent message',
+  'urgent.adminOnly':
+    'Only province administrators can send and stop urgent messages; here you can follow the messages sent.',
   'urgent.field.text': 'Urgent message text',
   'urgent.field.minutes': 'Show for (minutes)',
   'urgent.field.minutesHint': 'Leave empty to show until stopped.',

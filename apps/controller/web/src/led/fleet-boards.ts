@@ -14,6 +14,21 @@ export interface BoardSizeView {
   districts: string[];
 }
 
+/** One board size a playlist reaches (`GET /playlists/:id/boards`), smallest first. */
+export interface PlaylistBoardView {
+  size: string;
+  width: number;
+  height: number;
+}
+
+/** The boards a saved playlist reaches through its schedules and campaigns; idle for a new one (null). */
+export const usePlaylistBoards = (playlistId: string | null) =>
+  useQuery({
+    queryKey: ['playlists', playlistId, 'boards'],
+    queryFn: () => request<PlaylistBoardView[]>('GET', `/playlists/${playlistId}/boards`),
+    enabled: playlistId !== null,
+  });
+
 /** A board to preview on: a size in use (`fleet` set) or one of the common sizes. */
 export type PreviewBoard = LedBoardSpec & { id: string; size: string; fleet: BoardSizeView | null };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderSlogan } from '@bangtin/shared';
-import { defaultSeconds, sloganShowMs } from './slogan-duration';
+import { defaultSeconds, sloganShowMs, smallestBoard, timingBoards } from './slogan-duration';
 
 const small = { width: 64, height: 16 };
 const large = { width: 192, height: 32 };
@@ -20,5 +20,30 @@ describe('a playlist item’s default length for a slogan', () => {
     expect(sloganShowMs('  ', [small])).toBeNull();
     expect(defaultSeconds(null)).toBe(10);
     expect(defaultSeconds(10)).toBe(1);
+  });
+});
+
+describe('the boards a playlist is timed on', () => {
+  const tiny = { width: 32, height: 8 };
+
+  it('are the boards it reaches once scheduled, else every board in use', () => {
+    expect(timingBoards([large], [tiny, small, large])).toEqual({ boards: [large], targeted: true });
+    expect(timingBoards([], [tiny, small])).toEqual({ boards: [tiny, small], targeted: false });
+    expect(timingBoards(undefined, [small])).toEqual({ boards: [small], targeted: false });
+    // So a slogan on a playlist for the large board only is timed there, not on a smaller board elsewhere.
+    const timed = timingBoards([large], [tiny, small, large]).boards;
+    expect(sloganShowMs(LONG, timed)).toBe(sloganShowMs(LONG, [large]));
+    expect(sloganShowMs(LONG, timed)).toBeLessThan(sloganShowMs(LONG, [tiny, small, large])!);
+  });
+
+  it('the smallest is the one with the fewest LEDs', () => {
+    expect(smallestBoard([large, small, tiny])).toBe(tiny);
+    expect(
+      smallestBoard([
+        { width: 64, height: 32 },
+        { width: 128, height: 16 },
+      ]),
+    ).toEqual({ width: 64, height: 32 });
+    expect(smallestBoard([])).toBeNull();
   });
 });

@@ -8,8 +8,8 @@ import { DataTable } from '../components/data-table';
 import { Field, FormError, Notice } from '../components/field';
 import { moveItem, secondsToMs, totalMs } from '../playlists/order';
 import { canEdit, useUser } from '../session';
-import { previewBoards, useBoardSizes } from '../led/fleet-boards';
-import { defaultSeconds, sloganShowMs } from '../playlists/slogan-duration';
+import { previewBoards, useBoardSizes, usePlaylistBoards } from '../led/fleet-boards';
+import { defaultSeconds, sloganShowMs, smallestBoard, timingBoards } from '../playlists/slogan-duration';
 
 interface DraftItem {
   key: number;
@@ -43,16 +43,23 @@ export default function PlaylistsScreen() {
     [items],
   );
   const fleet = useBoardSizes();
-  const boards = useMemo(() => previewBoards(fleet.data), [fleet.data]);
-  /** Each slogan's time to show once on the smallest board in use (ms), for defaults and warnings. */
+  const targeted = usePlaylistBoards(editingId);
+  // A saved playlist's slogans are timed on the boards its schedules and campaigns reach; a new or
+  // unscheduled one's on every board in use.
+  const timing = useMemo(
+    () => timingBoards(editingId ? targeted.data : undefined, previewBoards(fleet.data)),
+    [editingId, targeted.data, fleet.data],
+  );
+  const timedOn = smallestBoard(timing.boards);
+  /** Each slogan's time to show once on the smallest of those boards (ms), for defaults and warnings. */
   const showMs = useMemo(
     () =>
       new Map(
         (content.data ?? [])
           .filter((c) => c.type === 'slogan' && c.text)
-          .map((c) => [c.id, sloganShowMs(c.text!, boards)] as const),
+          .map((c) => [c.id, sloganShowMs(c.text!, timing.boards)] as const),
       ),
-    [content.data, boards],
+    [content.data, timing.boards],
   );
   const titles = useMemo(() => new Map((content.data ?? []).map((c) => [c.id, c.title || c.text])), [content.data]);
 
@@ -147,6 +154,18 @@ export default function PlaylistsScreen() {
             </button>
           </div>
           <h3 id="pl-items">{t('playlists.items')}</h3>
+          {timedOn ? (
+            <p className="hint" data-testid="timing-board">
+              {t(
+                timing.targeted
+                  ? 'playlists.timing.targeted'
+                  : fleet.data?.length
+                    ? 'playlists.timing.inUse'
+                    : 'playlists.timing.common',
+                { size: `${timedOn.width}×${timedOn.height}` },
+              )}
+            </p>
+          ) : null}
           {items.length === 0 ? <p className="hint">{t('playlists.noItems')}</p> : null}
           <ol className="playlist-items" aria-labelledby="pl-items">
             {items.map((it, i) => (

@@ -7,7 +7,7 @@ import { errorText, fieldError, formError } from '../api/errors';
 import { DataTable } from '../components/data-table';
 import { Field, FormError, Notice } from '../components/field';
 import { TargetPicker, targetNames, type Targets } from '../components/target-picker';
-import { canEdit, useUser } from '../session';
+import { useUser } from '../session';
 
 /** Deliveries are polled fast: staff watch the acks arrive within seconds of sending. */
 const DELIVERY_POLL_MS = 1000;
@@ -20,6 +20,8 @@ function interruptState(m: InterruptView): 'active' | 'cancelled' | 'ended' {
 export default function UrgentScreen() {
   const { t, dateTime } = useI18n();
   const user = useUser();
+  // Sending and stopping are the admin's (the API refuses anyone else); others watch and read.
+  const admin = user.role === 'admin';
   const qc = useQueryClient();
   const groups = useGroups();
   const devices = useDevices();
@@ -85,7 +87,7 @@ export default function UrgentScreen() {
   return (
     <section aria-labelledby="urgent-title">
       <h1 id="urgent-title">{t('urgent.title')}</h1>
-      {canEdit(user) ? (
+      {admin ? (
         <form className="card" onSubmit={submit} aria-labelledby="urgent-new">
           <h2 id="urgent-new">{t('urgent.new')}</h2>
           <Field label={t('urgent.field.text')} error={fieldError(t, send.error, 'text')}>
@@ -137,7 +139,11 @@ export default function UrgentScreen() {
             </div>
           </dialog>
         </form>
-      ) : null}
+      ) : (
+        <p className="summary" data-testid="urgent-admin-only">
+          {t('urgent.adminOnly')}
+        </p>
+      )}
 
       {m ? (
         <div className="card" aria-labelledby="urgent-live">
@@ -155,7 +161,7 @@ export default function UrgentScreen() {
               {t('urgent.stopAckCount', { acked: stopAcked, total: m.deliveries.length })}
             </p>
           ) : null}
-          {canEdit(user) && interruptState(m) === 'active' ? (
+          {admin && interruptState(m) === 'active' ? (
             <button
               type="button"
               className="danger"
