@@ -27,5 +27,9 @@ export function splitElectronArgs(argv: readonly string[]): ElectronArgs {
     else if (a === '--start-at-login=false') startAtLogin = false;
     else playerArgs.push(a);
   }
+  // The shell always has a screen: its windows load the runtime's local page. Without this the runtime
+  // would take the shell for a headless player, and refuse `--kiosk` as needing `--renderer-port`.
+  if (!playerArgs.some((a) => a === '--renderer-port' || a.startsWith('--renderer-port=')))
+    playerArgs.push('--renderer-port', '0');
   return { screens: screens.length > 0 ? screens : [{ kind: 'fullscreen', display: 1 }], startAtLogin, playerArgs };
 }

@@ -1,6 +1,7 @@
 // The Electron binary cannot be downloaded or run on these machines (installed with
 // ELECTRON_SKIP_BINARY_DOWNLOAD=1): main.ts delegates every decision to these pure modules, tested here.
 import { describe, expect, it } from 'vitest';
+import { readPlayerConfig } from '../runtime/config';
 import { splitElectronArgs } from './app-args';
 import { isTrustedAppUrl, permissionAllowed } from './trusted-url';
 import { parseScreenSpec, placementOptions, ScreenSpecError } from './window-geometry';
@@ -91,7 +92,11 @@ describe('splitElectronArgs', () => {
       { kind: 'rect', width: 384, height: 192, x: 0, y: 0 },
     ]);
     expect(a.startAtLogin).toBe(true);
-    expect(a.playerArgs).toEqual(['--controller', 'http://10.0.0.5:8080', '--kiosk']);
+    expect(a.playerArgs).toEqual(['--controller', 'http://10.0.0.5:8080', '--kiosk', '--renderer-port', '0']);
+    // What the shell hands the runtime is a screen with its kiosk (it used to be refused for no port).
+    const config = readPlayerConfig([...a.playerArgs, '--token', 'dev_0123456789abcdef0123', '--kiosk-english'], {});
+    expect(config.screen).toMatchObject({ rendererPort: 0, kiosk: true, kioskEnglish: true });
+    expect(splitElectronArgs(['--renderer-port=9000']).playerArgs).toEqual(['--renderer-port=9000']);
   });
   it('defaults to one fullscreen window and leaves the login item alone', () => {
     const a = splitElectronArgs([]);
