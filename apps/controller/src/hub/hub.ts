@@ -33,6 +33,7 @@ import type { StorageMonitor } from '../store/storage';
 import { type BundleBody, compileAll, toBundle } from '../bundles';
 import { DeviceLive } from './device-live';
 import { BundleHistory } from './bundle-history';
+import { DeviceLog } from './device-log';
 import { DEFAULT_PROOF_BUDGET, ProofBudget, type ProofBudgetOptions } from './proof-budget';
 import { PLAYER_MESSAGE_BYTES, PREAUTH_MESSAGE_BYTES, raiseMessageLimit } from './message-limits';
 import { chainHash } from '../store/proof-chain';
@@ -426,7 +427,7 @@ export function createHub(opts: {
 
   io.on('connection', (socket) => {
     const deviceId = socket.data.deviceId;
-    const dlog = log.child({ deviceId, socket: socket.id });
+    const dlog = new DeviceLog(log, deviceId, socket.id);
     // A device is one player: a second connection (e.g. a restarted player whose old socket is
     // not yet timed out) replaces the first.
     // The new socket is registered first, so the old one's disconnect does not end the device's session.
