@@ -18,6 +18,7 @@ import {
   newId,
   NfcText,
   parseByteRange,
+  type PlayerToControllerEvents,
   type ProofUploadResult,
   Sha256Schema,
   SurveyAnswerSchema,
@@ -29,7 +30,7 @@ import {
 } from '@bangtin/shared';
 import { SkippedRows, storedInstant } from '../store/quarantine';
 import type { Store } from '../store';
-import type { Hub } from '../hub/hub';
+import type { Hub, HubSocket } from '../hub/hub';
 import { type MediaRecord, MediaStore, ScreenshotStore, SurveyConfigStore, SurveyStore } from '../store/media';
 import { bearer, requireRole, requireUser } from './auth';
 import { HttpError, notFound, parse } from './errors';
@@ -584,45 +585,55 @@ export function registerMedia(
     return { stored: true as const, ...size };
   }
 
+  // The players' events, one function each for every socket (`this` is the socket): no closures held
+  // per connection (10,000 players).
+  function onSurveysUpload(
+    this: HubSocket,
+    ...[raw, ack]: Parameters<PlayerToControllerEvents['surveys:upload']>
+  ): void {
+    if (typeof ack !== 'function') return;
+    const batch = SurveyBatchSchema.safeParse(raw);
+    if (!batch.success) return ack(apiError('invalid-batch', 'expected { answers: [...] } (1 to 5000)'));
+    const ok: SurveyAnswer[] = [];
+    const res: ProofUploadResult = { acked: [], rejected: [] };
+    for (const a of batch.data.answers) {
+      const r = SurveyAnswerSchema.safeParse(a);
+      if (r.success) ok.push(r.data);
+      else {
+        const id = (a as { id?: unknown } | null)?.id;
+        res.rejected.push({ id: typeof id === 'string' ? id : null, reason: r.error.issues[0]!.message });
+      }
+    }
+    try {
+      res.acked = surveys.ingest(this.data.deviceId, ok);
+    } catch {
+      return ack(apiError('store-failed', 'storing survey answers failed; retry later'));
+    }
+    ack(res);
+  }
+  function onScreenshotUpload(
+    this: HubSocket,
+    ...[raw, ack]: Parameters<PlayerToControllerEvents['screenshot:upload']>
+  ): void {
+    if (typeof ack !== 'function') return;
+    try {
+      ack(storeScreenshot(this.data.deviceId, raw));
+    } catch {
+      ack(apiError('store-failed', 'storing the screenshot failed; retry later'));
+    }
+  }
+  function onMediaProgress(this: HubSocket, ...[raw]: Parameters<PlayerToControllerEvents['media:progress']>): void {
+    const r = MediaProgressSchema.safeParse(raw);
+    if (r.success) progress.set(this.data.deviceId, { ...r.data, at: Date.now() });
+  }
+
   // The hub exists only once the HTTP server is ready; attach the player events when it listens.
   app.addHook('onListen', async () => {
     hub().io.on('connection', (socket) => {
-      const deviceId = socket.data.deviceId;
-      socket.on('surveys:upload', (raw, ack) => {
-        if (typeof ack !== 'function') return;
-        const batch = SurveyBatchSchema.safeParse(raw);
-        if (!batch.success) return ack(apiError('invalid-batch', 'expected { answers: [...] } (1 to 5000)'));
-        const ok: SurveyAnswer[] = [];
-        const res: ProofUploadResult = { acked: [], rejected: [] };
-        for (const a of batch.data.answers) {
-          const r = SurveyAnswerSchema.safeParse(a);
-          if (r.success) ok.push(r.data);
-          else {
-            const id = (a as { id?: unknown } | null)?.id;
-            res.rejected.push({ id: typeof id === 'string' ? id : null, reason: r.error.issues[0]!.message });
-          }
-        }
-        try {
-          res.acked = surveys.ingest(deviceId, ok);
-        } catch {
-          return ack(apiError('store-failed', 'storing survey answers failed; retry later'));
-        }
-        ack(res);
-      });
+      socket.on('surveys:upload', onSurveysUpload);
       socket.emit('survey:config', surveyConfig.get());
-      socket.on('screenshot:upload', (raw, ack) => {
-        if (typeof ack !== 'function') return;
-        try {
-          ack(storeScreenshot(deviceId, raw));
-        } catch {
-          ack(apiError('store-failed', 'storing the screenshot failed; retry later'));
-        }
-      });
-      socket.on('media:progress', (raw) => {
-        const r = MediaProgressSchema.safeParse(raw);
-        if (r.success) progress.set(deviceId, { ...r.data, at: Date.now() });
-      });
-      socket.on('disconnect', () => undefined);
+      socket.on('screenshot:upload', onScreenshotUpload);
+      socket.on('media:progress', onMediaProgress);
     });
   });
 }

@@ -40,7 +40,7 @@ import { chainHash } from '../store/proof-chain';
 import type { ControllerMetrics } from '../metrics';
 
 type HubServer = Server<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
-type HubSocket = Socket<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
+export type HubSocket = Socket<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
 
 const HEALTH_FLUSH_MS = 2000;
 /** Small device writes held in memory while the disk is full; past this the oldest are dropped. */
@@ -425,9 +425,219 @@ export function createHub(opts: {
     next();
   });
 
+  // The players' events, one function each for every socket (`this` is the socket): closures made per
+  // connection cost ~1.7 KB of heap a player, held while it is connected (heap snapshots at 3,000).
+  const deviceLog = (socket: HubSocket) => new DeviceLog(log, socket.data.deviceId, socket.id);
+  function onClockSync(
+    this: HubSocket,
+    ...[_clientSentAt, ack]: Parameters<PlayerToControllerEvents['clock:sync']>
+  ): void {
+    if (typeof ack !== 'function') return;
+    ack(Date.now());
+  }
+
+  function onBundleAck(this: HubSocket, ...[raw]: Parameters<PlayerToControllerEvents['bundle:ack']>): void {
+    const deviceId = this.data.deviceId;
+    const parsed = BundleAckSchema.safeParse(raw);
+    if (!parsed.success) return deviceLog(this).warn({ issue: parsed.error.issues[0] }, 'malformed bundle ack');
+    const version = parsed.data.version;
+    const sent = awaitingAck.get(deviceId);
+    if (sent && sent.version === version) {
+      awaitingAck.delete(deviceId);
+      metrics.bundleAckSeconds.observe((performance.now() - sent.sentAt) / 1000);
+    }
+    bundleAcked(deviceId, version, parsed.data.hash);
+  }
+
+  function onInterruptAck(
+    this: HubSocket,
+    ...[raw, done]: Parameters<PlayerToControllerEvents['interrupt:ack']>
+  ): void {
+    const deviceId = this.data.deviceId;
+    const reply = typeof done === 'function' ? done : () => undefined;
+    const parsed = InterruptAckSchema.safeParse(raw);
+    if (!parsed.success) return reply(fromZodError(parsed.error, 'invalid-interrupt-ack'));
+    const { interruptId, shownAt } = parsed.data;
+    // Only for a message this device was sent (in a bundle, or listed as a delivery when it was made).
+    // One the controller does not know at all (deleted) is answered `recorded: false`, as before.
+    if (
+      !history.sentInterrupt(deviceId, interruptId) &&
+      !store.interrupts.deliveredTo(interruptId, deviceId) &&
+      store.interrupts.get(interruptId)
+    ) {
+      deviceLog(this).warn({ interruptId }, 'ack for an urgent message never sent to this device refused');
+      return reply(
+        apiError('interrupt-not-sent', 'interruptId: this urgent message was never sent to this device', 'interruptId'),
+      );
+    }
+    const at = Date.now();
+    let recorded: boolean;
+    try {
+      storage?.assertWritable();
+      recorded = store.interrupts.ack(interruptId, deviceId, at, shownAt);
+    } catch (err) {
+      if (!storageFailure(err)) {
+        deviceLog(this).error({ err }, 'storing an urgent-message ack failed');
+        return reply(apiError('store-failed', 'the controller could not store the acknowledgement; retry later'));
+      }
+      // The player forgets an ack once answered, so a full disk holds it here until space returns.
+      deferWrite(() => void store.interrupts.ack(interruptId, deviceId, at, shownAt));
+      recorded = true;
+    }
+    if (recorded) for (const l of ackListeners) l(parsed.data.interruptId, deviceId);
+    reply({ recorded });
+  }
+
+  function onHeartbeat(this: HubSocket, ...[raw]: Parameters<PlayerToControllerEvents['heartbeat']>): void {
+    const deviceId = this.data.deviceId;
+    const parsed = HeartbeatSchema.safeParse(raw);
+    if (!parsed.success) return deviceLog(this).warn({ issue: parsed.error.issues[0] }, 'malformed heartbeat');
+    const hb = parsed.data;
+    noteHealth(deviceId, { nowPlaying: hb.nowPlaying, outboxSize: hb.outboxSize, clockOffsetMs: hb.clockOffsetMs });
+    if (hb.outputs) {
+      const prevOutputs = outputStatus.get(deviceId);
+      const changedStates = hb.outputs.filter((o) => prevOutputs?.find((p) => p.id === o.id)?.state !== o.state);
+      if (changedStates.length > 0) {
+        const at = Date.now();
+        deferWrite(() => store.evidence.outputStates(deviceId, changedStates, at));
+      }
+      outputStatus.set(deviceId, hb.outputs);
+      noteHealth(deviceId, { outputs: hb.outputs });
+    }
+    live.heartbeat(deviceId, hb);
+    if (sockets.get(deviceId) === this) outboxSizes.set(deviceId, hb.outboxSize);
+  }
+
+  function onMediaProgress(this: HubSocket, ...[raw]: Parameters<PlayerToControllerEvents['media:progress']>): void {
+    const deviceId = this.data.deviceId;
+    const parsed = MediaProgressSchema.safeParse(raw);
+    if (parsed.success) live.setMedia(deviceId, parsed.data);
+  }
+
+  // Stored by the media routes' own listener, which runs after this one: the row changes after it.
+  function onScreenshotUpload(this: HubSocket): void {
+    const deviceId = this.data.deviceId;
+    setImmediate(() => live.changed(deviceId, false));
+  }
+
+  function onProofsUpload(this: HubSocket, ...[raw, ack]: Parameters<PlayerToControllerEvents['proofs:upload']>): void {
+    const deviceId = this.data.deviceId;
+    if (typeof ack !== 'function') return;
+    const valid: Proof[] = [];
+    const rejected: ProofUploadResult['rejected'] = [];
+    if (raw && typeof raw === 'object' && 'columns' in raw) {
+      // Column-wise batches are checked column by column; one bad column refuses the whole batch
+      // and the player re-sends it as objects to learn which proof is at fault.
+      const cols = ProofColumnsSchema.safeParse(raw.columns);
+      if (!cols.success) {
+        metrics.proofsRejected.inc({ reason: 'invalid-batch' }, batchLength(raw.columns, 'id'));
+        return ack(fromZodError(cols.error, 'invalid-proof-batch', 'columns'));
+      }
+      valid.push(...decodeProofColumns(cols.data));
+    } else {
+      const batch = ProofBatchSchema.safeParse(raw);
+      if (!batch.success) {
+        metrics.proofsRejected.inc({ reason: 'invalid-batch' }, batchLength(raw, 'proofs'));
+        return ack(fromZodError(batch.error, 'invalid-proof-batch'));
+      }
+      for (const p of batch.data.proofs) {
+        const parsed = ProofSchema.safeParse(p);
+        if (parsed.success) valid.push(parsed.data);
+        else {
+          const id = typeof (p as { id?: unknown })?.id === 'string' ? (p as { id: string }).id : null;
+          rejected.push({ id, reason: fromZodError(parsed.error, 'invalid-proof').error.message });
+        }
+      }
+    }
+    // A device writes plays only of what it was sent: not another district's schedule.
+    const knownCache = new Map<string, boolean>();
+    let outOfScope = 0;
+    const inScope: Proof[] = [];
+    for (const p of valid) {
+      const why = history.proofProblem(deviceId, p.scheduleId, p.startedAt, knownCache);
+      if (why) {
+        rejected.push({ id: p.id, reason: why });
+        outOfScope++;
+      } else inScope.push(p);
+    }
+    // The ingest budget: what is over it is neither acked nor rejected, so it stays in the player's
+    // outbox; with nothing left the batch is refused with when to come back (the player backs off).
+    const grant = budget.take(deviceId, inScope.length);
+    if (grant.granted < inScope.length) {
+      metrics.proofsRejected.inc({ reason: 'budget' }, inScope.length - grant.granted);
+      if (grant.granted === 0 && rejected.length === 0) {
+        const per = grant.exhausted === 'day' ? `${budget.opts.perDay} a day` : `${budget.opts.perMinute} a minute`;
+        deviceLog(this).warn({ retryAfterMs: grant.retryAfterMs, budget: grant.exhausted }, 'proof budget exceeded');
+        const e = apiError(
+          'proof-budget-exceeded',
+          `proofs: this device sent more than ${per}; keep them and retry in ${Math.ceil(grant.retryAfterMs / 1000)} s`,
+          'proofs',
+        );
+        return ack({ error: { ...e.error, retryAfterMs: grant.retryAfterMs } });
+      }
+    }
+    const toStore = grant.granted < inScope.length ? inScope.slice(0, grant.granted) : inScope;
+    let already: string[];
+    const stored = { inserted: 0 };
+    try {
+      storage?.assertWritable();
+      const hashes = toStore.map(chainHash);
+      const receivedAt = Date.now();
+      already = store.proofs.insertBatch(deviceId, toStore, receivedAt, stored, hashes);
+      if (hashes.some((h) => h !== null)) {
+        const chain = store.proofChain.noteBatch(deviceId, toStore, hashes, already, receivedAt);
+        if (chain.conflicts > 0 || chain.unlinked > 0) {
+          deviceLog(this).warn(chain, 'proofs do not continue their chain (reused seq or wrong prevHash)');
+        }
+      }
+    } catch (err) {
+      if (storageFailure(err)) {
+        return ack(
+          apiError('store-failed', `the controller could not store proofs (${storage!.message()}); retry later`),
+        );
+      }
+      deviceLog(this).error({ err }, 'storing proofs failed');
+      metrics.proofsRejected.inc({ reason: 'store-failed' }, toStore.length);
+      return ack(apiError('store-failed', 'the controller could not store proofs; retry later'));
+    }
+    // A replay is acked again; an id that another device already used is a forgery or a bug, and
+    // is refused (the stored proof is never overwritten).
+    const clash = new Set<string>();
+    if (already.length > 0) {
+      for (const [id, owner] of store.proofs.ownersOf(already)) if (owner !== deviceId) clash.add(id);
+    }
+    for (const id of clash) rejected.push({ id, reason: 'id: already used by another device' });
+    const invalid = rejected.length - clash.size - outOfScope;
+    if (invalid > 0) metrics.proofsRejected.inc({ reason: 'invalid' }, invalid);
+    if (outOfScope > 0) metrics.proofsRejected.inc({ reason: 'out-of-scope' }, outOfScope);
+    if (clash.size > 0) metrics.proofsRejected.inc({ reason: 'id-clash' }, clash.size);
+    const replays = toStore.length - stored.inserted - clash.size;
+    if (replays > 0) metrics.proofsDuplicate.inc(replays);
+    // Resending what is already stored (a lost ack, a restore) costs no budget.
+    budget.refund(deviceId, replays);
+    if (stored.inserted > 0) metrics.proofsIngested.inc(stored.inserted);
+    if (rejected.length > 0)
+      deviceLog(this).warn({ rejected: rejected.slice(0, 5), count: rejected.length }, 'proofs rejected');
+    noteHealth(deviceId, {});
+    ack({ acked: toStore.filter((p) => !clash.has(p.id)).map((p) => p.id), rejected });
+  }
+
+  function onDisconnect(this: HubSocket, reason: string): void {
+    const deviceId = this.data.deviceId;
+    if (sockets.get(deviceId) === this) {
+      sockets.delete(deviceId);
+      outboxSizes.delete(deviceId);
+      awaitingAck.delete(deviceId);
+      const at = Date.now();
+      deferWrite(() => store.connectivity.disconnected(deviceId, at, stopping ? 'controller-stopped' : 'disconnected'));
+    }
+    noteHealth(deviceId, {});
+    live.heard(deviceId, true);
+    deviceLog(this).debug({ reason }, 'player disconnected');
+  }
+
   io.on('connection', (socket) => {
     const deviceId = socket.data.deviceId;
-    const dlog = new DeviceLog(log, deviceId, socket.id);
     // A device is one player: a second connection (e.g. a restarted player whose old socket is
     // not yet timed out) replaces the first.
     // The new socket is registered first, so the old one's disconnect does not end the device's session.
@@ -444,7 +654,7 @@ export function createHub(opts: {
     void socket.join(`device:${deviceId}`);
     noteHealth(deviceId, {});
     live.heard(deviceId, true);
-    dlog.debug('player connected');
+    deviceLog(socket).debug('player connected');
 
     const device = store.devices.get(deviceId);
     socket.emit('hello', {
@@ -477,204 +687,14 @@ export function createHub(opts: {
     }
     socket.emit('device:config', { outputs: device?.outputConfig ?? [] });
 
-    socket.on('clock:sync', (clientSentAt, ack) => {
-      if (typeof ack !== 'function') return;
-      ack(Date.now());
-    });
-
-    socket.on('bundle:ack', (raw) => {
-      const parsed = BundleAckSchema.safeParse(raw);
-      if (!parsed.success) return dlog.warn({ issue: parsed.error.issues[0] }, 'malformed bundle ack');
-      const version = parsed.data.version;
-      const sent = awaitingAck.get(deviceId);
-      if (sent && sent.version === version) {
-        awaitingAck.delete(deviceId);
-        metrics.bundleAckSeconds.observe((performance.now() - sent.sentAt) / 1000);
-      }
-      bundleAcked(deviceId, version, parsed.data.hash);
-    });
-
-    socket.on('interrupt:ack', (raw, done) => {
-      const reply = typeof done === 'function' ? done : () => undefined;
-      const parsed = InterruptAckSchema.safeParse(raw);
-      if (!parsed.success) return reply(fromZodError(parsed.error, 'invalid-interrupt-ack'));
-      const { interruptId, shownAt } = parsed.data;
-      // Only for a message this device was sent (in a bundle, or listed as a delivery when it was made).
-      // One the controller does not know at all (deleted) is answered `recorded: false`, as before.
-      if (
-        !history.sentInterrupt(deviceId, interruptId) &&
-        !store.interrupts.deliveredTo(interruptId, deviceId) &&
-        store.interrupts.get(interruptId)
-      ) {
-        dlog.warn({ interruptId }, 'ack for an urgent message never sent to this device refused');
-        return reply(
-          apiError(
-            'interrupt-not-sent',
-            'interruptId: this urgent message was never sent to this device',
-            'interruptId',
-          ),
-        );
-      }
-      const at = Date.now();
-      let recorded: boolean;
-      try {
-        storage?.assertWritable();
-        recorded = store.interrupts.ack(interruptId, deviceId, at, shownAt);
-      } catch (err) {
-        if (!storageFailure(err)) {
-          dlog.error({ err }, 'storing an urgent-message ack failed');
-          return reply(apiError('store-failed', 'the controller could not store the acknowledgement; retry later'));
-        }
-        // The player forgets an ack once answered, so a full disk holds it here until space returns.
-        deferWrite(() => void store.interrupts.ack(interruptId, deviceId, at, shownAt));
-        recorded = true;
-      }
-      if (recorded) for (const l of ackListeners) l(parsed.data.interruptId, deviceId);
-      reply({ recorded });
-    });
-
-    socket.on('heartbeat', (raw) => {
-      const parsed = HeartbeatSchema.safeParse(raw);
-      if (!parsed.success) return dlog.warn({ issue: parsed.error.issues[0] }, 'malformed heartbeat');
-      const hb = parsed.data;
-      noteHealth(deviceId, { nowPlaying: hb.nowPlaying, outboxSize: hb.outboxSize, clockOffsetMs: hb.clockOffsetMs });
-      if (hb.outputs) {
-        const prevOutputs = outputStatus.get(deviceId);
-        const changedStates = hb.outputs.filter((o) => prevOutputs?.find((p) => p.id === o.id)?.state !== o.state);
-        if (changedStates.length > 0) {
-          const at = Date.now();
-          deferWrite(() => store.evidence.outputStates(deviceId, changedStates, at));
-        }
-        outputStatus.set(deviceId, hb.outputs);
-        noteHealth(deviceId, { outputs: hb.outputs });
-      }
-      live.heartbeat(deviceId, hb);
-      if (sockets.get(deviceId) === socket) outboxSizes.set(deviceId, hb.outboxSize);
-    });
-
-    socket.on('media:progress', (raw) => {
-      const parsed = MediaProgressSchema.safeParse(raw);
-      if (parsed.success) live.setMedia(deviceId, parsed.data);
-    });
-    // Stored by the media routes' own listener, which runs after this one: the row changes after it.
-    socket.on('screenshot:upload', () => {
-      setImmediate(() => live.changed(deviceId, false));
-    });
-
-    socket.on('proofs:upload', (raw, ack) => {
-      if (typeof ack !== 'function') return;
-      const valid: Proof[] = [];
-      const rejected: ProofUploadResult['rejected'] = [];
-      if (raw && typeof raw === 'object' && 'columns' in raw) {
-        // Column-wise batches are checked column by column; one bad column refuses the whole batch
-        // and the player re-sends it as objects to learn which proof is at fault.
-        const cols = ProofColumnsSchema.safeParse(raw.columns);
-        if (!cols.success) {
-          metrics.proofsRejected.inc({ reason: 'invalid-batch' }, batchLength(raw.columns, 'id'));
-          return ack(fromZodError(cols.error, 'invalid-proof-batch', 'columns'));
-        }
-        valid.push(...decodeProofColumns(cols.data));
-      } else {
-        const batch = ProofBatchSchema.safeParse(raw);
-        if (!batch.success) {
-          metrics.proofsRejected.inc({ reason: 'invalid-batch' }, batchLength(raw, 'proofs'));
-          return ack(fromZodError(batch.error, 'invalid-proof-batch'));
-        }
-        for (const p of batch.data.proofs) {
-          const parsed = ProofSchema.safeParse(p);
-          if (parsed.success) valid.push(parsed.data);
-          else {
-            const id = typeof (p as { id?: unknown })?.id === 'string' ? (p as { id: string }).id : null;
-            rejected.push({ id, reason: fromZodError(parsed.error, 'invalid-proof').error.message });
-          }
-        }
-      }
-      // A device writes plays only of what it was sent: not another district's schedule.
-      const knownCache = new Map<string, boolean>();
-      let outOfScope = 0;
-      const inScope: Proof[] = [];
-      for (const p of valid) {
-        const why = history.proofProblem(deviceId, p.scheduleId, p.startedAt, knownCache);
-        if (why) {
-          rejected.push({ id: p.id, reason: why });
-          outOfScope++;
-        } else inScope.push(p);
-      }
-      // The ingest budget: what is over it is neither acked nor rejected, so it stays in the player's
-      // outbox; with nothing left the batch is refused with when to come back (the player backs off).
-      const grant = budget.take(deviceId, inScope.length);
-      if (grant.granted < inScope.length) {
-        metrics.proofsRejected.inc({ reason: 'budget' }, inScope.length - grant.granted);
-        if (grant.granted === 0 && rejected.length === 0) {
-          const per = grant.exhausted === 'day' ? `${budget.opts.perDay} a day` : `${budget.opts.perMinute} a minute`;
-          dlog.warn({ retryAfterMs: grant.retryAfterMs, budget: grant.exhausted }, 'proof budget exceeded');
-          const e = apiError(
-            'proof-budget-exceeded',
-            `proofs: this device sent more than ${per}; keep them and retry in ${Math.ceil(grant.retryAfterMs / 1000)} s`,
-            'proofs',
-          );
-          return ack({ error: { ...e.error, retryAfterMs: grant.retryAfterMs } });
-        }
-      }
-      const toStore = grant.granted < inScope.length ? inScope.slice(0, grant.granted) : inScope;
-      let already: string[];
-      const stored = { inserted: 0 };
-      try {
-        storage?.assertWritable();
-        const hashes = toStore.map(chainHash);
-        const receivedAt = Date.now();
-        already = store.proofs.insertBatch(deviceId, toStore, receivedAt, stored, hashes);
-        if (hashes.some((h) => h !== null)) {
-          const chain = store.proofChain.noteBatch(deviceId, toStore, hashes, already, receivedAt);
-          if (chain.conflicts > 0 || chain.unlinked > 0) {
-            dlog.warn(chain, 'proofs do not continue their chain (reused seq or wrong prevHash)');
-          }
-        }
-      } catch (err) {
-        if (storageFailure(err)) {
-          return ack(
-            apiError('store-failed', `the controller could not store proofs (${storage!.message()}); retry later`),
-          );
-        }
-        dlog.error({ err }, 'storing proofs failed');
-        metrics.proofsRejected.inc({ reason: 'store-failed' }, toStore.length);
-        return ack(apiError('store-failed', 'the controller could not store proofs; retry later'));
-      }
-      // A replay is acked again; an id that another device already used is a forgery or a bug, and
-      // is refused (the stored proof is never overwritten).
-      const clash = new Set<string>();
-      if (already.length > 0) {
-        for (const [id, owner] of store.proofs.ownersOf(already)) if (owner !== deviceId) clash.add(id);
-      }
-      for (const id of clash) rejected.push({ id, reason: 'id: already used by another device' });
-      const invalid = rejected.length - clash.size - outOfScope;
-      if (invalid > 0) metrics.proofsRejected.inc({ reason: 'invalid' }, invalid);
-      if (outOfScope > 0) metrics.proofsRejected.inc({ reason: 'out-of-scope' }, outOfScope);
-      if (clash.size > 0) metrics.proofsRejected.inc({ reason: 'id-clash' }, clash.size);
-      const replays = toStore.length - stored.inserted - clash.size;
-      if (replays > 0) metrics.proofsDuplicate.inc(replays);
-      // Resending what is already stored (a lost ack, a restore) costs no budget.
-      budget.refund(deviceId, replays);
-      if (stored.inserted > 0) metrics.proofsIngested.inc(stored.inserted);
-      if (rejected.length > 0) dlog.warn({ rejected: rejected.slice(0, 5), count: rejected.length }, 'proofs rejected');
-      noteHealth(deviceId, {});
-      ack({ acked: toStore.filter((p) => !clash.has(p.id)).map((p) => p.id), rejected });
-    });
-
-    socket.on('disconnect', (reason) => {
-      if (sockets.get(deviceId) === socket) {
-        sockets.delete(deviceId);
-        outboxSizes.delete(deviceId);
-        awaitingAck.delete(deviceId);
-        const at = Date.now();
-        deferWrite(() =>
-          store.connectivity.disconnected(deviceId, at, stopping ? 'controller-stopped' : 'disconnected'),
-        );
-      }
-      noteHealth(deviceId, {});
-      live.heard(deviceId, true);
-      dlog.debug({ reason }, 'player disconnected');
-    });
+    socket.on('clock:sync', onClockSync);
+    socket.on('bundle:ack', onBundleAck);
+    socket.on('interrupt:ack', onInterruptAck);
+    socket.on('heartbeat', onHeartbeat);
+    socket.on('media:progress', onMediaProgress);
+    socket.on('screenshot:upload', onScreenshotUpload);
+    socket.on('proofs:upload', onProofsUpload);
+    socket.on('disconnect', onDisconnect);
   });
 
   return {
