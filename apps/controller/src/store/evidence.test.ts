@@ -22,7 +22,12 @@ afterAll(() => {
 });
 
 /** The plain reading: every row, its end the device's next ack, kept when it overlaps [from, to). */
-function reference(rows: { device: string; at: number; hash: string }[], ids: string[] | null, from: number, to: number) {
+function reference(
+  rows: { device: string; at: number; hash: string }[],
+  ids: string[] | null,
+  from: number,
+  to: number,
+) {
   const out: HeldBundle[] = [];
   const byDevice = new Map<string, { at: number; hash: string }[]>();
   for (const r of rows) {
@@ -46,7 +51,11 @@ describe('EvidenceStore.heldBetween', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(
-          fc.record({ device: fc.constantFrom('a', 'b', 'c'), at: fc.integer({ min: 0, max: 100 }), hash: fc.constantFrom('x', 'y', 'z') }),
+          fc.record({
+            device: fc.constantFrom('a', 'b', 'c'),
+            at: fc.integer({ min: 0, max: 100 }),
+            hash: fc.constantFrom('x', 'y', 'z'),
+          }),
           { selector: (r) => `${r.device}:${r.at}`, maxLength: 20 },
         ),
         fc.integer({ min: -5, max: 105 }),
@@ -54,7 +63,9 @@ describe('EvidenceStore.heldBetween', () => {
         fc.option(fc.subarray(['a', 'b', 'c', 'a']), { nil: null }),
         (rows, from, len, ids) => {
           store.db.prepare('DELETE FROM device_bundle_history').run();
-          const ins = store.db.prepare('INSERT INTO device_bundle_history (device_id, held_from, hash) VALUES (?, ?, ?)');
+          const ins = store.db.prepare(
+            'INSERT INTO device_bundle_history (device_id, held_from, hash) VALUES (?, ?, ?)',
+          );
           for (const r of rows) ins.run(r.device, r.at, r.hash);
           const got = store.evidence.heldBetween(ids, from, from + len);
           expect(got).toEqual(reference(rows, ids, from, from + len));
