@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import {
   arg,
+  checkPlayerCapacity,
   forkWorker,
   login,
   nextMessage,
@@ -22,6 +23,7 @@ import {
 } from './bench/common';
 
 const players = SMOKE ? 40 : arg('players', 10_000);
+checkPlayerCapacity(players);
 const workersN = SMOKE ? 2 : arg('workers', 4);
 const password = 'bench-mat-khau';
 

@@ -14,6 +14,7 @@ import { openStore } from '@bangtin/controller';
 import { DEFAULT_BACKOFF } from '../apps/player/src/runtime/backoff';
 import {
   arg,
+  checkPlayerCapacity,
   askAll,
   forkWorker,
   login,
@@ -25,6 +26,7 @@ import {
 } from './bench/common';
 
 const players = SMOKE ? 40 : arg('players', 10_000);
+checkPlayerCapacity(players);
 const workersN = SMOKE ? 2 : arg('workers', 4);
 const downSeconds = SMOKE ? 1 : arg('down', 5);
 const password = 'bench-mat-khau';

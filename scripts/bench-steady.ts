@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import {
   arg,
+  checkPlayerCapacity,
   askAll,
   cpuSeconds,
   forkWorker,
@@ -26,6 +27,7 @@ import {
 } from './bench/common';
 
 const players = SMOKE ? 40 : arg('players', 10_000);
+checkPlayerCapacity(players);
 const workersN = SMOKE ? 2 : arg('workers', 4);
 const seconds = SMOKE ? 4 : arg('seconds', 120);
 const password = 'bench-mat-khau';

@@ -175,6 +175,31 @@ export function arg(name: string, fallback: number): number {
 
 export const SMOKE = process.argv.includes('--smoke');
 
+/** The soft limit on open files this process (and the controller it starts) runs under, or null. */
+export function openFileLimit(): number | null {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(fs.readFileSync('/proc/self/limits', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Refuses, before anything starts, a player count the controller process cannot hold: one socket a
+ * player plus its database, log and listening sockets. Without this the run dies midway with
+ * "socket hang up" from the players that found no descriptor left.
+ */
+export function checkPlayerCapacity(players: number, limit = openFileLimit()): void {
+  const spare = 200;
+  if (limit !== null && players + spare > limit) {
+    console.error(
+      `--players ${players}: the open-file limit here is ${limit} (ulimit -n), so one controller process can hold at most ${limit - spare} players; raise it (ulimit -n ${players + spare}) or ask for fewer`,
+    );
+    process.exit(2);
+  }
+}
+
 /** A metric's value from the controller's Prometheus text (`BANGTIN_METRICS_TOKEN` must be set at start). */
 export async function scrapeMetric(url: string, name: string): Promise<number> {
   const res = await fetch(`${url}/metrics`, {

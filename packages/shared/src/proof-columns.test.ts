@@ -78,6 +78,14 @@ describe('proof columns', () => {
       [{ output: [3] }, ['output', 0]],
       [{ startedAt: [0] }, ['startedAt', 0]],
       [{ deviceStartedAt: ['1'] }, ['deviceStartedAt', 0]],
+      // Number columns are checked element by element by their rules only: not-numbers still name the row.
+      [{ startedAt: ['1700000000000'] }, ['startedAt', 0]],
+      [{ content: [null] }, ['content', 0]],
+      [{ durationMs: [{}] }, ['durationMs', 0]],
+      [{ endReason: [true] }, ['endReason', 0]],
+      [{ clockOffsetMs: 'zero' }, ['clockOffsetMs']],
+      [{ output: Array(5001).fill(0) }, ['output']],
+      [{ seq: ['1'], prevHash: ['a'.repeat(64)] }, ['seq', 0]],
     ];
     for (const [patch, path] of cases) {
       expect(ProofColumnsSchema.safeParse({ ...cols, ...patch }).error?.issues[0]?.path).toEqual(path);

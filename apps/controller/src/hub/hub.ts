@@ -619,7 +619,7 @@ export function createHub(opts: {
     if (rejected.length > 0)
       deviceLog(this).warn({ rejected: rejected.slice(0, 5), count: rejected.length }, 'proofs rejected');
     noteHealth(deviceId, {});
-    ack({ acked: toStore.filter((p) => !clash.has(p.id)).map((p) => p.id), rejected });
+    ack({ acked: (clash.size > 0 ? toStore.filter((p) => !clash.has(p.id)) : toStore).map((p) => p.id), rejected });
   }
 
   function onDisconnect(this: HubSocket, reason: string): void {

@@ -72,9 +72,8 @@ export class ProofStore {
     let inserted = 0;
     const maybeExisting: string[] = [];
     const args: (string | number | null)[] = [];
-    const index = new Map<Proof, number>();
-    if (hashes) proofs.forEach((p, i) => index.set(p, i));
-    const push = (p: Proof) =>
+    const push = (k: number) => {
+      const p = proofs[k]!;
       args.push(
         p.id,
         deviceId,
@@ -90,13 +89,14 @@ export class ProofStore {
         p.output,
         p.seq ?? null,
         p.prevHash ?? null,
-        hashes?.[index.get(p)!] ?? null,
+        hashes?.[k] ?? null,
       );
+    };
     this.db.transaction(() => {
       let i = 0;
       for (; i + ROWS_PER_INSERT <= proofs.length; i += ROWS_PER_INSERT) {
         args.length = 0;
-        for (let k = i; k < i + ROWS_PER_INSERT; k++) push(proofs[k]!);
+        for (let k = i; k < i + ROWS_PER_INSERT; k++) push(k);
         const changes = this.insertMany.run(...args).changes;
         inserted += changes;
         if (changes < ROWS_PER_INSERT) {
@@ -105,7 +105,7 @@ export class ProofStore {
       }
       for (; i < proofs.length; i++) {
         args.length = 0;
-        push(proofs[i]!);
+        push(i);
         const changes = this.insertOne.run(...args).changes;
         inserted += changes;
         if (changes === 0) maybeExisting.push(proofs[i]!.id);
