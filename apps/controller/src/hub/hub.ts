@@ -70,6 +70,8 @@ export interface Hub {
   /** Coalesces many changes in one tick into one refresh. */
   requestRefresh(): void;
   isOnline(deviceId: string): boolean;
+  /** The device's connected socket, if any (one per device: a newer connection replaces an older one). */
+  socketOf(deviceId: string): HubSocket | undefined;
   /** The bundle the device holds (or is being sent): what the timeline endpoint resolves. */
   bundleFor(deviceId: string): Bundle | null;
   /** Called when a device acks an urgent message (after it is recorded). */
@@ -282,7 +284,8 @@ export function createHub(opts: {
       // When the change reaches every connected player (a province-wide schedule), the namespace-wide
       // broadcast skips building a set out of 10,000 rooms; the main namespace holds only players.
       if (online.length > 0 && online.length === io.of('/').sockets.size) io.emit('bundle', bundle);
-      else if (online.length > 0) io.to(online.map((id) => `device:${id}`)).emit('bundle', bundle);
+      // Every socket is in the room of its own id: no room per device to keep for 10,000 players.
+      else if (online.length > 0) io.to(online.map((id) => sockets.get(id)!.id)).emit('bundle', bundle);
       if (online.length > 0) sentBundle(online, bundle.version, 'change');
     }
     if (historyWrites.length > 0) deferWrite(() => historyWrites.forEach((w) => w()));
@@ -651,7 +654,6 @@ export function createHub(opts: {
       if (lostAt !== null) store.connectivity.endedAt(deviceId, lostAt, connectedAt);
       store.connectivity.connected(deviceId, connectedAt);
     });
-    void socket.join(`device:${deviceId}`);
     noteHealth(deviceId, {});
     live.heard(deviceId, true);
     deviceLog(socket).debug('player connected');
@@ -702,6 +704,7 @@ export function createHub(opts: {
     refresh,
     requestRefresh,
     isOnline: (id) => sockets.has(id),
+    socketOf: (id) => sockets.get(id),
     bundleFor: (id) => {
       const cur = current.get(id);
       return cur && !uncompiled.has(id) ? toBundle(cur.body, cur.version) : null;
@@ -719,8 +722,9 @@ export function createHub(opts: {
     outputStatus: (id) => outputStatus.get(id) ?? null,
     live,
     requestProofResend: (id, from, to) => {
-      if (!sockets.has(id)) return false;
-      io.to(`device:${id}`).emit('proofs:resend', { from, to });
+      const s = sockets.get(id);
+      if (!s) return false;
+      s.emit('proofs:resend', { from, to });
       return true;
     },
     pushDeviceConfig: (id) => {
