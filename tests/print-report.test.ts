@@ -6,6 +6,7 @@ import type { ComplianceGroupRow } from '../apps/controller/src/reports/complian
 import { count, minutes, percent } from '../apps/controller/src/reports/print';
 import { type AdminUi, startAdminUi } from './support/admin-ui';
 import { type ChainedPlayer, connectChainedPlayer } from './support/chained-player';
+import { pdfPages } from './support/pdf-text';
 import { waitFor } from './support/processes';
 
 /**
@@ -33,6 +34,30 @@ const localDate = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: '
 const today = localDate(Date.now());
 const yesterday = localDate(Date.now() - 86_400_000);
 const range = `from=${yesterday}&to=${today}`;
+/** An instant as the report's footer writes it, `dd/mm/yyyy HH:mm` in Vietnam, formatted here by Intl. */
+const vnMinute = (ms: number) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+    .format(ms)
+    .replace(',', '');
+/** A printed PDF's text on one line: a name the layout wrapped reads as it does in the source. */
+const flat = (pages: string[]) => pages.join('\n').replace(/\s+/g, ' ');
+/** The report's section headings (h2), in the order the page prints them. */
+const HEADINGS = [
+  'Tóm tắt',
+  'Số phút phát theo ngày',
+  'Theo huyện',
+  'Thời lượng thiếu theo nguyên nhân',
+  'Chi tiết từng huyện',
+  'Xác minh chuỗi bằng chứng',
+];
 
 interface AirRow {
   key: string | null;
@@ -175,9 +200,17 @@ afterAll(async () => {
 
 describe('printable campaign report in Chromium (issue 11)', () => {
   let tab: Page;
+  /** The clock just before the report was asked for and just after it rendered: its generation time lies between. */
+  let asked = 0;
+  let shown = 0;
+  /** What /proofs/verify counted, and the campaign's totals from /reports/airtime, when the first report was printed. */
+  let checked = 0;
+  let total: AirRow | undefined;
 
   it('shows the numbers GET /reports/airtime and /reports/compliance answer, and the verification', async () => {
+    asked = Date.now();
     tab = await printFromCampaignList();
+    shown = Date.now();
     await tab.emulateMedia({ media: 'print' });
     const { api } = ui;
     const district = await api.get<{ rows: AirRow[]; total: AirRow }>(
@@ -213,6 +246,8 @@ describe('printable campaign report in Chromium (issue 11)', () => {
     expect(compDevice.body.rows.find((r) => r.deviceName === LED_QS)!.causes.preempted).toBeGreaterThan(0);
     expect(compDevice.body.rows.find((r) => r.deviceName === KIOSK_TB)!.causes.unexplained).toBeGreaterThan(0);
     expect(verify.body).toMatchObject({ ok: true, checked: 6 });
+    checked = verify.body.checked;
+    total = district.body.total;
 
     expect(await tab.locator('[data-total-plays]').textContent()).toBe(count(district.body.total.plays));
     expect(await tab.locator('[data-total-minutes]').textContent()).toBe(
@@ -304,16 +339,55 @@ describe('printable campaign report in Chromium (issue 11)', () => {
       expect(Math.abs(w! - 595.3)).toBeLessThan(1.5);
       expect(Math.abs(h! - 841.9)).toBeLessThan(1.5);
     };
-    const a4 = pages(await tab.pdf({ format: 'A4', printBackground: true }));
+    const a4Pdf = await tab.pdf({ format: 'A4', printBackground: true });
+    const a4 = pages(a4Pdf);
     expect(a4.count).toBeGreaterThan(0);
     expect(a4.count).toBeLessThanOrEqual(4);
     expect(a4.boxes).toHaveLength(a4.count);
     for (const box of a4.boxes) expectA4(box);
     // The report's own `@page { size: A4 }` wins over the printer's paper (Letter is 612 × 792 pt).
-    const own = pages(await tab.pdf({ format: 'Letter', preferCSSPageSize: true, printBackground: true }));
+    const ownPdf = await tab.pdf({ format: 'Letter', preferCSSPageSize: true, printBackground: true });
+    const own = pages(ownPdf);
     expect(own.count).toBe(a4.count);
     for (const box of own.boxes) expectA4(box);
     await tab.close();
+
+    // What the leader reads on paper: the PDF's own text, read back by PDF.js through the fonts' Unicode maps.
+    const text = await pdfPages(a4Pdf);
+    expect(text).toHaveLength(a4.count);
+    const paper = flat(text);
+    expect(text[0]!.replace(/\s+/g, ' ')).toContain(`Báo cáo chiến dịch: ${CAMPAIGN}`);
+    expect(paper).toContain(`Chiến dịch ${CAMPAIGN}`);
+    expect(paper).toContain(`Tổng lượt phát ${count(total!.plays)}`);
+    expect(paper).toContain(`Tổng số phút phát ${minutes(total!.airtimeSeconds)} phút`);
+    // Every section heading, in order (a heading that printed twice or out of place would not match).
+    const at = HEADINGS.map((h) => paper.indexOf(h));
+    expect(
+      HEADINGS.filter((_, k) => at[k]! < 0),
+      'headings missing on paper',
+    ).toEqual([]);
+    expect(at).toEqual([...at].sort((x, y) => x - y));
+    /** The paper's text from heading `k` to the next one. */
+    const section = (k: number) => paper.slice(at[k], at[k + 1]);
+    // Both districts in the district table (with its total), the cause table and a section each.
+    for (const k of [2, 3, 4]) for (const d of [TB, QS]) expect(section(k), `${HEADINGS[k]}: ${d}`).toContain(d);
+    expect(section(2)).toContain('Tổng cộng');
+    expect(section(4)).toContain(`Cộng ${TB}`);
+    expect(section(4)).toContain(`Cộng ${QS}`);
+    for (const d of [LED_TB, KIOSK_TB, LED_QS]) expect(section(4), d).toContain(d);
+    expect(paper).toContain(`Đã xác minh ${count(checked)} bằng chứng: không có bằng chứng nào bị sửa hay bị xoá.`);
+    expect(paper).not.toContain('chỗ đứt');
+    // Generated between the click and the render, written in Vietnam's local time.
+    const stamps = new Set([vnMinute(asked), vnMinute(shown)]);
+    const footer = /Lập lúc (\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}) \(giờ Việt Nam\) bởi hệ thống bangtin\./.exec(
+      text.at(-1)!.replace(/\s+/g, ' '),
+    );
+    expect(footer, 'the footer on the last page').not.toBeNull();
+    expect(stamps).toContain(footer![1]);
+    // The screen's "press Ctrl+P" hint is not printed.
+    expect(paper).not.toContain('Ctrl+P');
+    // A4 asked as Letter prints the same text on the same pages.
+    expect(await pdfPages(ownPdf)).toEqual(text);
   });
 
   it('names an edited proof and a deleted one under the next print', async () => {
@@ -345,6 +419,14 @@ describe('printable campaign report in Chromium (issue 11)', () => {
       ].sort(),
     );
     expect(await again.locator('.verification').getAttribute('class')).toContain('bad');
+    // On paper too: the break count and each break, and no claim that the chain holds.
+    const paper = flat(await pdfPages(await again.pdf({ format: 'A4', printBackground: true })));
+    expect(paper).toContain(
+      `Phát hiện 2 chỗ đứt trong chuỗi bằng chứng (đã kiểm tra ${count(v.body.checked)} bằng chứng).`,
+    );
+    expect(paper).toContain(`${LED_QS} 1 nội dung bị sửa`);
+    expect(paper).toContain(`${LED_TB} 2 thiếu bằng chứng (bị xoá hoặc chưa gửi)`);
+    expect(paper).not.toContain('Đã xác minh');
     await again.close();
   });
 });
