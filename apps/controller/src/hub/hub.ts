@@ -6,6 +6,7 @@ import {
   apiError,
   type Bundle,
   BundleAckSchema,
+  readBundleAck,
   type ControllerToPlayerEvents,
   fromZodError,
   HandshakeAuthSchema,
@@ -441,15 +442,18 @@ export function createHub(opts: {
 
   function onBundleAck(this: HubSocket, ...[raw]: Parameters<PlayerToControllerEvents['bundle:ack']>): void {
     const deviceId = this.data.deviceId;
-    const parsed = BundleAckSchema.safeParse(raw);
-    if (!parsed.success) return deviceLog(this).warn({ issue: parsed.error.issues[0] }, 'malformed bundle ack');
-    const version = parsed.data.version;
+    const ack = readBundleAck(raw);
+    if (!ack) {
+      const issue = BundleAckSchema.safeParse(raw).error?.issues[0];
+      return deviceLog(this).warn({ issue }, 'malformed bundle ack');
+    }
+    const version = ack.version;
     const sent = awaitingAck.get(deviceId);
     if (sent && sent.version === version) {
       awaitingAck.delete(deviceId);
       metrics.bundleAckSeconds.observe((performance.now() - sent.sentAt) / 1000);
     }
-    bundleAcked(deviceId, version, parsed.data.hash);
+    bundleAcked(deviceId, version, ack.hash);
   }
 
   function onInterruptAck(
