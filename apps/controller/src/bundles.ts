@@ -46,6 +46,16 @@ export function compileAll(store: Store, now = Date.now()): Map<string, BundleBo
   return compileBodies(loadCompileInput(store, now), now);
 }
 
+/** What a schedule reaches: its own targets, or its campaign's when it is a campaign entry with none. */
+export function scheduleTarget(
+  s: Pick<ScheduleRecord, 'target'>,
+  campaign: Pick<CampaignRecord, 'target'> | undefined,
+): ScheduleRecord['target'] {
+  const own = s.target;
+  const empty = own.deviceIds.length + own.groupIds.length + own.tags.length === 0;
+  return empty && campaign ? campaign.target : own;
+}
+
 /** A campaign's local date range as a half-open UTC window. */
 export function campaignWindow(c: Pick<CampaignRecord, 'startsOn' | 'endsOn'>): { start: number; end: number } {
   return {
@@ -79,11 +89,11 @@ export function compileBodies(input: CompileInput, now = Date.now()): Map<string
   for (const s of sorted) {
     const bs = toBundleSchedule(s, input.campaigns, now);
     if (!bs) continue;
-    const campaign = s.campaignId ? input.campaigns.get(s.campaignId) : undefined;
-    const own = s.target;
-    const empty = own.deviceIds.length + own.groupIds.length + own.tags.length === 0;
     schedules.push(bs);
-    scheduleEntries.push({ target: empty && campaign ? campaign.target : own, reach: reachOf(s.scopeGroupId) });
+    scheduleEntries.push({
+      target: scheduleTarget(s, s.campaignId ? input.campaigns.get(s.campaignId) : undefined),
+      reach: reachOf(s.scopeGroupId),
+    });
   }
   const interrupts: Interrupt[] = [];
   const interruptEntries: Entry[] = [];

@@ -10,10 +10,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { BoardSizeSchema, IdSchema, type LedOutputConfig, type OutputStatus } from '@bangtin/shared';
+import { BoardSizeSchema, bySmallestBoard, IdSchema, type LedOutputConfig, type OutputStatus } from '@bangtin/shared';
 import type { Store } from '../store';
 import type { Hub } from '../hub/hub';
 import { ancestorsByGroup } from '../store/groups';
+import { scheduleTarget } from '../bundles';
 import { requireUser } from './auth';
 import { notFound, parse } from './errors';
 import { inScope, scopeOf } from './scope';
@@ -77,10 +78,7 @@ export function devicesReachedByPlaylist(store: Store, playlistId: string, now =
     if (s.playlistId !== playlistId || (s.endsAt !== null && s.endsAt <= now)) continue;
     const campaign = s.campaignId ? campaigns.get(s.campaignId) : undefined;
     if (s.campaignId && (!campaign || !live(campaign.status))) continue;
-    const own = s.target;
-    const empty = own.deviceIds.length + own.groupIds.length + own.tags.length === 0;
-    const target = empty && campaign ? campaign.target : own;
-    for (const d of devicesForTarget(store, target, s.scopeGroupId ?? null)) out.add(d);
+    for (const d of devicesForTarget(store, scheduleTarget(s, campaign), s.scopeGroupId ?? null)) out.add(d);
   }
   for (const c of campaigns.values()) {
     if (!c.playlistIds.includes(playlistId) || !live(c.status)) continue;
@@ -108,7 +106,7 @@ export function registerBoards(app: FastifyInstance, store: Store, hub: () => Hu
       }
     }
     // Smallest first: the board a slogan scrolls longest on.
-    return [...sizes.values()].sort((a, b) => a.width * a.height - b.width * b.height || a.width - b.width);
+    return [...sizes.values()].sort(bySmallestBoard);
   });
 
   app.get('/api/v1/boards', async (req) => {

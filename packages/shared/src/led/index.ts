@@ -1,5 +1,5 @@
 /** LED text rendering: Vietnamese slogans to board pixels, identical in the admin preview and the drivers. */
-export { renderSlogan, MIN_VIETNAMESE_ROWS } from './render';
+export { bySmallestBoard, renderSlogan, MIN_VIETNAMESE_ROWS } from './render';
 export type {
   LedBoardSpec,
   LedColourMode,

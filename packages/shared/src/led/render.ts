@@ -11,6 +11,14 @@ export interface LedBoardSpec {
   colour?: LedColourMode;
 }
 
+/** Orders boards fewest LEDs first (then narrowest): the first is where a slogan scrolls longest. */
+export function bySmallestBoard(
+  a: Pick<LedBoardSpec, 'width' | 'height'>,
+  b: Pick<LedBoardSpec, 'width' | 'height'>,
+): number {
+  return a.width * a.height - b.width * b.height || a.width - b.width;
+}
+
 export type RenderMode = 'auto' | 'static' | 'paged' | 'scroll';
 export type LedAlign = 'left' | 'center' | 'right';
 

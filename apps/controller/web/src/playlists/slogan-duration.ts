@@ -1,8 +1,8 @@
-import { type LedBoardSpec, renderSlogan } from '@bangtin/shared';
+import { bySmallestBoard, type LedBoardSpec, renderSlogan } from '@bangtin/shared';
 
 /** The board with the fewest LEDs, where a slogan scrolls longest; null for none. */
 export function smallestBoard<B extends LedBoardSpec>(boards: readonly B[]): B | null {
-  return [...boards].sort((a, b) => a.width * a.height - b.width * b.height || a.width - b.width)[0] ?? null;
+  return [...boards].sort(bySmallestBoard)[0] ?? null;
 }
 
 /**
