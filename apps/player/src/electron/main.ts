@@ -22,7 +22,6 @@ import { placementOptions, type ScreenPlacement } from './window-geometry';
 import {
   acceptRendererMessage,
   afterRendererGone,
-  DEFAULT_SCREEN,
   numberDisplays,
   outputId,
   outputWebPreferences,
@@ -105,7 +104,8 @@ async function main(): Promise<void> {
   }
   const args = splitElectronArgs(process.argv.slice(app.isPackaged ? 1 : 2));
   const config = readPlayerConfig(args.playerArgs, process.env);
-  const screenConfig = config.screen ?? DEFAULT_SCREEN;
+  // splitElectronArgs always passes --renderer-port, so the runtime's config has a screen.
+  const screenConfig = config.screen!;
   if (args.startAtLogin !== null)
     app.setLoginItemSettings({ openAtLogin: args.startAtLogin, args: process.argv.slice(1) });
 

@@ -102,6 +102,13 @@ describe('splitElectronArgs', () => {
     const a = splitElectronArgs([]);
     expect(a.screens).toEqual([{ kind: 'fullscreen', display: 1 }]);
     expect(a.startAtLogin).toBeNull();
+    // With no screen flags the runtime gets a plain (non-kiosk) screen on any free port, with a quota.
+    const screen = readPlayerConfig(
+      [...a.playerArgs, '--controller', 'http://10.0.0.5:8080', '--token', 'dev_0123456789abcdef0123'],
+      {},
+    ).screen!;
+    expect(screen).toMatchObject({ rendererPort: 0, kiosk: false, transitionMs: 0 });
+    expect(screen.mediaQuotaBytes).toBeGreaterThan(1024 ** 3);
     expect(splitElectronArgs(['--start-at-login=false']).startAtLogin).toBe(false);
     expect(() => splitElectronArgs(['--screen'])).toThrow(/needs a value/);
   });

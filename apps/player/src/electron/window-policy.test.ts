@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   acceptRendererMessage,
   afterRendererGone,
-  DEFAULT_SCREEN,
   numberDisplays,
   outputId,
   outputWebPreferences,
@@ -71,12 +70,5 @@ describe('afterRendererGone', () => {
   it('lets it go while the app quits', () => {
     expect(afterRendererGone('clean-exit', true).reload).toBe(false);
     expect(afterRendererGone('crashed', true).reload).toBe(false);
-  });
-});
-
-describe('DEFAULT_SCREEN', () => {
-  it('is a plain (non-kiosk) screen on any free loopback port with a quota', () => {
-    expect(DEFAULT_SCREEN).toMatchObject({ rendererPort: 0, kiosk: false, transitionMs: 0 });
-    expect(DEFAULT_SCREEN.mediaQuotaBytes).toBeGreaterThan(1024 ** 3);
   });
 });

@@ -1,17 +1,6 @@
 import type { WebPreferences } from 'electron';
-import type { ScreenConfig } from '../runtime/config';
 import { isTrustedAppUrl } from './trusted-url';
 import type { DisplayInfo } from './window-geometry';
-
-/** Screen settings when the command line names no screen flags (the Electron app always has a screen). */
-export const DEFAULT_SCREEN: ScreenConfig = {
-  rendererPort: 0,
-  kiosk: false,
-  kioskIdleMs: 60_000,
-  kioskEnglish: false,
-  mediaQuotaBytes: 20_000 * 1024 * 1024,
-  transitionMs: 0,
-};
 
 /**
  * The web preferences of every output window. Security: isolated, sandboxed, no Node in the page
