@@ -46,6 +46,8 @@ export type HubSocket = Socket<PlayerToControllerEvents, ControllerToPlayerEvent
 const HEALTH_FLUSH_MS = 2000;
 /** Small device writes held in memory while the disk is full; past this the oldest are dropped. */
 const MAX_HELD_WRITES = 50_000;
+/** Bundle acks held as one write (see `bundleAcked`). */
+const ACK_BATCH = 256;
 
 /** Error passed to socket.io's `next()`: the player sees `err.message` = code and `err.data` = the API error. */
 /** What `newToken('dev')` makes: the prefix and 32 random bytes in base64url. */
@@ -132,16 +134,34 @@ export function createHub(opts: {
   // Metrics: each connected player's last reported outbox size, and the bundle it has not acked yet.
   const outboxSizes = new Map<string, number>();
   const awaitingAck = new Map<string, { version: number; sentAt: number }>();
+  // An acked device's entry is set to this rather than deleted: emptying and refilling a map of 10,000
+  // on every province-wide change rebuilt its table each time.
+  const ACKED = { version: -1, sentAt: 0 };
   /** The player holds `version` (acked, or reported at connect with the current hash). */
   function bundleAcked(deviceId: string, version: number, hash: string): void {
     for (const l of bundleAckListeners) l(deviceId, version);
-    const ackedAt = Date.now();
-    // One held write for both rows: 10,000 acks arrive after a province-wide change.
-    deferWrite(() => {
-      store.devices.setAckedBundle(deviceId, version);
-      store.evidence.bundleHeld(deviceId, hash, ackedAt);
-    });
+    // The controller's own copy of the hash when it is the same: the parsed one is then dropped at once.
+    const cur = current.get(deviceId);
+    if (cur?.body.hash === hash) hash = cur.body.hash;
+    // 10,000 acks arrive after a province-wide change: they are held as flat rows, up to ACK_BATCH acks
+    // a write, rather than a closure each. A batch takes rows only while it is the newest held write, so
+    // writes still land in the order they came; on a full disk each ack is a write of its own, as the
+    // cap on held writes counts writes.
+    if (!ackRows || ackRows.length >= 4 * ACK_BATCH || deferred.at(-1) !== ackWrite || diskFull()) {
+      const rows: (string | number)[] = [];
+      ackRows = rows;
+      ackWrite = () => {
+        for (let k = 0; k < rows.length; k += 4) {
+          store.devices.setAckedBundle(rows[k] as string, rows[k + 1] as number);
+          store.evidence.bundleHeld(rows[k] as string, rows[k + 2] as string, rows[k + 3] as number);
+        }
+      };
+      deferWrite(ackWrite);
+    }
+    ackRows.push(deviceId, version, hash, Date.now());
   }
+  let ackRows: (string | number)[] | null = null;
+  let ackWrite: (() => void) | null = null;
   /** Bundle `version` went to these devices; they share one record of when, until each acks. */
   function sentBundle(deviceIds: readonly string[], version: number, trigger: 'connect' | 'change'): void {
     metrics.bundlePushes.inc({ trigger }, deviceIds.length);
@@ -248,13 +268,13 @@ export function createHub(opts: {
     const compiled = compileAll(store);
     let revision: number | null = null;
     const changed = new Map<string, { bundle: Bundle; deviceIds: string[] }>();
-    const versionWrites: [string, number, string][] = [];
+    const versionWrites: (string | number)[] = []; // device id, revision, hash; repeated
     // On a full disk unchanged bundles are still compiled (so they can be sent), but no revision can be
     // taken for a changed one: that device keeps the bundle it has until the refresh after recovery.
     for (const [deviceId, body] of compiled) {
       const prev = current.get(deviceId);
       if (prev && prev.body.hash === body.hash) {
-        current.set(deviceId, { version: prev.version, body });
+        prev.body = body; // in place: a new record per device and refresh was 10,000 objects of garbage
         uncompiled.delete(deviceId);
         continue;
       }
@@ -266,7 +286,7 @@ export function createHub(opts: {
       revision ??= nextRevision(store.db);
       current.set(deviceId, { version: revision, body });
       uncompiled.delete(deviceId);
-      versionWrites.push([deviceId, revision, body.hash]);
+      versionWrites.push(deviceId, revision, body.hash);
       let group = changed.get(body.hash);
       if (!group) {
         group = { bundle: toBundle(body, revision), deviceIds: [] };
@@ -307,11 +327,19 @@ export function createHub(opts: {
       });
     }
     if (versionWrites.length > 0) {
+      const writeVersions = () => {
+        for (let k = 0; k < versionWrites.length; k += 3)
+          store.devices.setBundle(
+            versionWrites[k] as string,
+            versionWrites[k + 1] as number,
+            versionWrites[k + 2] as string,
+          );
+      };
       setImmediate(() => {
         try {
-          store.db.transaction(() => versionWrites.forEach((w) => store.devices.setBundle(...w)))();
+          store.db.transaction(writeVersions)();
         } catch (err) {
-          if (storageFailure(err)) deferWrite(() => versionWrites.forEach((w) => store.devices.setBundle(...w)));
+          if (storageFailure(err)) deferWrite(writeVersions);
           else log.error({ err }, 'recording bundle versions failed');
         }
       });
@@ -412,7 +440,7 @@ export function createHub(opts: {
         ),
       );
     }
-    const device = store.devices.byToken(auth.data.token);
+    const device = store.devices.authByToken(auth.data.token);
     if (!device) return next(reenrolmentRefusal(auth.data, socket.handshake.address));
     if (device.revokedAt !== null) return next(refusal('revoked', 'this device has been revoked'));
     socket.data.deviceId = device.id;
@@ -450,7 +478,7 @@ export function createHub(opts: {
     const version = ack.version;
     const sent = awaitingAck.get(deviceId);
     if (sent && sent.version === version) {
-      awaitingAck.delete(deviceId);
+      awaitingAck.set(deviceId, ACKED);
       metrics.bundleAckSeconds.observe((performance.now() - sent.sentAt) / 1000);
     }
     bundleAcked(deviceId, version, ack.hash);
@@ -662,7 +690,7 @@ export function createHub(opts: {
     live.heard(deviceId, true);
     deviceLog(socket).debug('player connected');
 
-    const device = store.devices.get(deviceId);
+    const device = store.devices.greeting(deviceId);
     socket.emit('hello', {
       protocol: socket.data.protocol,
       deviceId,

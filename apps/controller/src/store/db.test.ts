@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cachePreparedStatements, openDatabase } from './db';
+import { cachePreparedStatements, openDatabase, SQLITE_CACHE_KIB } from './db';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -61,6 +61,19 @@ describe('prepared statement cache', () => {
     dirs.push(dir);
     const db = openDatabase(dir);
     expect(db.prepare('SELECT COUNT(*) AS n FROM devices')).toBe(db.prepare('SELECT COUNT(*) AS n FROM devices'));
+    db.close();
+  });
+});
+
+describe('openDatabase', () => {
+  it('bounds the page cache at SQLITE_CACHE_KIB, below the 16 MiB better-sqlite3 builds SQLite with', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-db-'));
+    dirs.push(dir);
+    const db = openDatabase(dir);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-SQLITE_CACHE_KIB);
+    const plain = new Database(path.join(dir, 'bangtin.sqlite'));
+    expect(plain.pragma('cache_size', { simple: true })).toBe(-16000);
+    plain.close();
     db.close();
   });
 });

@@ -48,6 +48,10 @@ interface DeviceRow {
   time_zone: string | null;
 }
 
+function parseOutputConfig(json: string | null): LedOutputConfig[] {
+  return json ? (JSON.parse(json) as LedOutputConfig[]) : [];
+}
+
 /** The stored JSON of what plays; text that is not JSON (edited in the file) reads as nothing playing. */
 function parseNowPlaying(json: string | null): NowPlaying | null {
   if (!json) return null;
@@ -76,7 +80,7 @@ function toRecord(r: DeviceRow, tags: string[] = []): DeviceRecord {
     tags,
     status: r.status,
     outputs: r.outputs ? (JSON.parse(r.outputs) as OutputStatus[]) : [],
-    outputConfig: r.output_config ? (JSON.parse(r.output_config) as LedOutputConfig[]) : [],
+    outputConfig: parseOutputConfig(r.output_config),
     timeZone: r.time_zone ?? null,
   };
 }
@@ -102,11 +106,15 @@ export interface DeviceHealth {
 
 export class DeviceStore {
   private readonly byTokenStmt;
+  private readonly authStmt;
+  private readonly greetingStmt;
   private readonly healthStmt;
   private briefStmt: Database.Statement | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.byTokenStmt = db.prepare('SELECT * FROM devices WHERE token_hash = ?');
+    this.authStmt = db.prepare('SELECT id, revoked_at FROM devices WHERE token_hash = ?').raw();
+    this.greetingStmt = db.prepare('SELECT name, output_config FROM devices WHERE id = ?').raw();
     this.healthStmt = db.prepare(
       `UPDATE devices SET last_seen_at = @lastSeenAt,
          now_playing = CASE WHEN @hasNowPlaying THEN @nowPlaying ELSE now_playing END,
@@ -136,6 +144,21 @@ export class DeviceStore {
   byToken(token: string): DeviceRecord | null {
     const row = this.byTokenStmt.get(hashToken(token)) as DeviceRow | undefined;
     return row ? toRecord(row, this.tagsOf(row.id)) : null;
+  }
+
+  /**
+   * Only what a connecting player's handshake needs of its device: `byToken` reads the whole record and
+   * its tags, which 10,000 players reconnecting at once turned into megabytes of garbage.
+   */
+  authByToken(token: string): { id: string; revokedAt: number | null } | null {
+    const row = this.authStmt.get(hashToken(token)) as [string, number | null] | undefined;
+    return row ? { id: row[0], revokedAt: row[1] } : null;
+  }
+
+  /** What the controller tells a player as it connects: its name and configured boards. */
+  greeting(id: string): { name: string; outputConfig: LedOutputConfig[] } | null {
+    const row = this.greetingStmt.get(id) as [string, string | null] | undefined;
+    return row ? { name: row[0], outputConfig: parseOutputConfig(row[1]) } : null;
   }
 
   list(): DeviceRecord[] {
