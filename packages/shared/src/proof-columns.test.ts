@@ -86,6 +86,14 @@ describe('proof columns', () => {
       [{ clockOffsetMs: 'zero' }, ['clockOffsetMs']],
       [{ output: Array(5001).fill(0) }, ['output']],
       [{ seq: ['1'], prevHash: ['a'.repeat(64)] }, ['seq', 0]],
+      // String columns too: only their shape by zod, every element by its own test.
+      [{ id: [5] }, ['id', 0]],
+      [{ id: [] }, ['id']],
+      [{ id: null }, ['id']],
+      [{ refs: 'abc' }, ['refs']],
+      [{ refs: [...cols.refs.slice(0, 2), { toString: () => cols.refs[0] }] }, ['refs', 2]],
+      [{ seq: [2], prevHash: [7] }, ['prevHash', 0]],
+      [{ id: Array(5001).fill(cols.id[0]) }, ['id']],
     ];
     for (const [patch, path] of cases) {
       expect(ProofColumnsSchema.safeParse({ ...cols, ...patch }).error?.issues[0]?.path).toEqual(path);

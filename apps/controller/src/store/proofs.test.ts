@@ -1,24 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { newId, type Proof } from '@bangtin/shared';
-import { openStore, type Store } from './index';
+import type { Store } from './index';
+import { freshStores } from './test-store';
 
-const stores: { store: Store; dir: string }[] = [];
-function fresh(): Store {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-proofs-'));
-  const store = openStore(dir);
-  stores.push({ store, dir });
-  return store;
-}
-afterEach(() => {
-  for (const { store, dir } of stores.splice(0)) {
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+const fresh = freshStores('proofs');
 
 function proof(startedAt: number, id = newId()): Proof {
   return {
@@ -121,5 +107,54 @@ describe('ProofStore.query', () => {
     const store = fresh();
     enrol(store, 1);
     expect([...store.proofs.query({ deviceIds: [], limit: 10 })]).toEqual([]);
+  });
+});
+
+describe('ProofStore.insertBatch', () => {
+  it('stores every column of every row, in full statements and the tail, and reports replays', () => {
+    const store = fresh();
+    const [device] = enrol(store, 1);
+    // 137 proofs: two 50-row statements and 37 single rows; chained ones carry seq, prevHash and hash.
+    const batch = Array.from({ length: 137 }, (_, i) => {
+      const p = proof(1_700_000_000_000 + i * 1000);
+      return i % 3 === 0 ? { ...p, seq: i + 1, prevHash: String(i % 10).repeat(64) } : p;
+    });
+    const hashes = batch.map((p, i) => (p.seq ? String((i + 1) % 10).repeat(64) : null));
+    const counts = { inserted: 0 };
+    expect(store.proofs.insertBatch(device!, batch.slice(0, 60), 42, counts, hashes.slice(0, 60))).toEqual([]);
+    expect(counts.inserted).toBe(60);
+    // Sent again with the rest: the first 60 are replays (in full statements and among single rows).
+    const again = store.proofs.insertBatch(device!, [...batch.slice(100), ...batch], 43, counts, [
+      ...hashes.slice(100),
+      ...hashes,
+    ]);
+    expect(counts.inserted).toBe(77);
+    // At least every replayed id (a many-row statement that stored fewer rows names all of its rows).
+    for (const p of batch.slice(0, 60)) expect(again).toContain(p.id);
+    const rows = store.db.prepare('SELECT * FROM proofs ORDER BY started_at').all() as Record<
+      string,
+      string | number | null
+    >[];
+    expect(rows).toHaveLength(137);
+    rows.forEach((r, i) => {
+      const p = batch[i]!;
+      expect(r).toMatchObject({
+        id: p.id,
+        device_id: device,
+        content_id: p.contentId,
+        playlist_id: p.playlistId,
+        schedule_id: p.scheduleId,
+        started_at: p.startedAt,
+        ended_at: p.endedAt,
+        received_at: i < 60 ? 42 : 43,
+        device_started_at: p.deviceStartedAt,
+        clock_offset_ms: p.clockOffsetMs,
+        end_reason: p.endReason,
+        output: p.output,
+        seq: p.seq ?? null,
+        prev_hash: p.prevHash ?? null,
+        hash: hashes[i],
+      });
+    });
   });
 });

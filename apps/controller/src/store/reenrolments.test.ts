@@ -1,24 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { newId } from '@bangtin/shared';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from './index';
+import { describe, expect, it } from 'vitest';
+import { freshStores } from './test-store';
 import { REENROLMENT_TTL_MS, ReenrolmentStore } from './reenrolments';
 
-const opened: { store: Store; dir: string }[] = [];
-function fresh(): Store {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangtin-reenrol-'));
-  const store = openStore(dir);
-  opened.push({ store, dir });
-  return store;
-}
-afterEach(() => {
-  for (const { store, dir } of opened.splice(0)) {
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+const fresh = freshStores('reenrol');
 
 const claim = (deviceId: string, tokenHash: string) => ({
   tokenHash,
