@@ -2,7 +2,8 @@
  * bench:fanout — N simulated players (socket.io-client, in W separate processes) connected to one real
  * controller process; a schedule change is made over the API and we time until the last player has
  * received (and acked) its new bundle. The baseline, in the same run, is a bare socket.io server
- * broadcasting the same payload to the same clients.
+ * broadcasting the same payload to the same clients: every client holds a connection to each server,
+ * and the two sides' rounds alternate.
  *   node --import tsx scripts/bench-fanout.ts [--players 10000] [--workers 4] [--rounds 3] [--smoke]
  */
 import fs from 'node:fs';
@@ -50,12 +51,12 @@ for (let w = 0; w < workersN; w++) {
   workers.push(forkWorker('scripts/bench/fanout-worker.ts', { BENCH_TOKENS_FILE: file }));
 }
 
-async function connectAll(url: string): Promise<number> {
+async function connectAll(set: 'ours' | 'bare', url: string): Promise<number> {
   const t0 = Date.now();
   const counts = await Promise.all(
     workers.map((w) => {
       const p = nextMessage<{ count: number }>(w, 'connected');
-      w.send({ type: 'connect', url });
+      w.send({ type: 'connect', set, url });
       return p;
     }),
   );
@@ -64,11 +65,14 @@ async function connectAll(url: string): Promise<number> {
   return n;
 }
 
-async function measure(trigger: () => Promise<void>): Promise<{ latencies: number[]; sample: unknown }> {
+async function measure(
+  set: 'ours' | 'bare',
+  trigger: () => Promise<void>,
+): Promise<{ latencies: number[]; sample: unknown }> {
   await Promise.all(
     workers.map((w) => {
       const p = nextMessage(w, 'armed');
-      w.send({ type: 'arm' });
+      w.send({ type: 'arm', set });
       return p;
     }),
   );
@@ -90,43 +94,44 @@ function summary(name: string, l: number[]): { p50: number; p99: number; max: nu
 
 const rounds = SMOKE ? 1 : arg('rounds', 3);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pause = () => new Promise((res) => setTimeout(res, 1000));
 
-// 1. bangtin: a schedule on the province group reaches every player. Each round adds one (a new bundle
-// for every device); the median round is reported, since a 2-core machine's noise moves single runs.
-const connected = await connectAll(controller.url);
+// Both servers hold the same clients side by side (each simulated player has one connection to each),
+// and their rounds alternate: bangtin, bare, bangtin, bare... So each pair of rounds runs on the same
+// client processes in the same state, and neither side always comes second.
+const bare = forkWorker('scripts/bench/bare-server.ts', { BENCH_PROFILE_ME: '1' });
+const { url: bareUrl } = await nextMessage<{ url: string }>(bare, 'listening');
+const connected = await connectAll('ours', controller.url);
 if (connected !== players) throw new Error(`only ${connected} of ${players} connected`);
 const rssBefore = controller.rssMb();
+if ((await connectAll('bare', bareUrl)) !== players) throw new Error('the bare server did not get every client');
+
 const oursRounds: { p50: number; p99: number; max: number }[] = [];
+const baseRounds: { p50: number; p99: number; max: number }[] = [];
 let sample: unknown = null;
 for (let r = 0; r < rounds; r++) {
-  const ours = await measure(async () => {
+  // bangtin: a schedule on the province group reaches every player (a new bundle for every device).
+  const ours = await measure('ours', async () => {
     await api('POST', '/schedules', { playlistId: pl.id, target: { groupIds: [groupId] }, priority: 20 + r });
   });
   sample = ours.sample;
   oursRounds.push(summary(`bangtin round ${r + 1}`, ours.latencies));
   // Acks are processed after the last receive; give them a moment before the next round.
-  await new Promise((res) => setTimeout(res, 1000));
-}
-const rssAfter = controller.rssMb();
-await controller.stop();
-
-// 2. Baseline: a bare socket.io server broadcasting the same bundle to the same number of clients.
-const bare = forkWorker('scripts/bench/bare-server.ts', { BENCH_PROFILE_ME: '1' });
-const { url: bareUrl } = await nextMessage<{ url: string }>(bare, 'listening');
-await connectAll(bareUrl);
-const baseRounds: { p50: number; p99: number; max: number }[] = [];
-for (let r = 0; r < rounds; r++) {
-  const base = await measure(async () => {
+  await pause();
+  // Baseline: the bare server broadcasts the same bundle to the same clients.
+  const base = await measure('bare', async () => {
     bare.send({ type: 'broadcast', payload: sample });
   });
   baseRounds.push(summary(`bare socket.io ${r + 1}`, base.latencies));
-  await new Promise((res) => setTimeout(res, 1000));
+  await pause();
 }
+const rssAfter = controller.rssMb();
 const bareRss = rssMb(bare.pid!);
-
 for (const w of workers) w.send({ type: 'close' });
 bare.send({ type: 'close' });
+await controller.stop();
 
+// The median round of each side; a 2-core machine's noise moves single rounds.
 const oursP99 = median(oursRounds.map((x) => x.p99));
 const baseP99 = median(baseRounds.map((x) => x.p99));
 const bytes = Buffer.byteLength(JSON.stringify(sample));
