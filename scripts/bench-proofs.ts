@@ -4,7 +4,7 @@
  * number of rows (UUID v7 keys, 1,000-row transactions) into the controller's own schema.
  * Each round measures both, side by side, on fresh databases; the median round is reported (on 2 cores
  * the players share the machine with the controller, and single runs moved between 0.56× and 0.79×).
- *   node --import tsx scripts/bench-proofs.ts [--proofs 300000] [--players 50] [--batch 500] [--rounds 3] [--smoke]
+ *   node --import tsx scripts/bench-proofs.ts [--proofs 300000] [--players 50] [--batch 500] [--rounds 5] [--smoke]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -126,7 +126,7 @@ async function oursRound(): Promise<{ rate: number; controllerCpu: number; rss: 
   return { rate, controllerCpu, rss };
 }
 
-const rounds = SMOKE ? 1 : arg('rounds', 3);
+const rounds = SMOKE ? 1 : arg('rounds', 5);
 const results: { raw: number; ours: number; ratio: number; cpu: number; rss: number }[] = [];
 for (let r = 0; r < rounds; r++) {
   const rawRate = rawRound();
