@@ -313,7 +313,7 @@ export class DeviceStore {
   }
 
   /** Writes many heartbeats in one transaction: 10,000 players must not mean 10,000 commits. */
-  writeHealth(updates: Map<string, DeviceHealth>): void {
+  writeHealth(updates: Iterable<readonly [string, DeviceHealth]>): void {
     const tx = this.db.transaction(() => {
       for (const [id, h] of updates) {
         this.healthStmt.run({
