@@ -35,6 +35,7 @@ import { type BundleBody, compileAll, toBundle } from '../bundles';
 import { DeviceLive } from './device-live';
 import { BundleHistory } from './bundle-history';
 import { DeviceLog } from './device-log';
+import { HeldHealth } from './held-health';
 import { DEFAULT_PROOF_BUDGET, ProofBudget, type ProofBudgetOptions } from './proof-budget';
 import { PLAYER_MESSAGE_BYTES, PREAUTH_MESSAGE_BYTES, raiseMessageLimit } from './message-limits';
 import { chainHash } from '../store/proof-chain';
@@ -44,7 +45,7 @@ type HubServer = Server<PlayerToControllerEvents, ControllerToPlayerEvents, Inte
 export type HubSocket = Socket<PlayerToControllerEvents, ControllerToPlayerEvents, InterServerEvents, SocketData>;
 
 const HEALTH_FLUSH_MS = 2000;
-/** Held heartbeats written per transaction (see `flushHealthNow`). */
+/** Held heartbeats written per transaction (see held-health.ts). */
 const HEALTH_CHUNK = 500;
 /** Small device writes held in memory while the disk is full; past this the oldest are dropped. */
 const MAX_HELD_WRITES = 50_000;
@@ -144,7 +145,6 @@ export function createHub(opts: {
 
   const sockets = new Map<string, HubSocket>();
   const current = new Map<string, { version: number; body: BundleBody }>();
-  const pendingHealth = new Map<string, DeviceHealth>();
   // Fresher than the database (written every HEALTH_FLUSH_MS): the device list reads it first.
   const outputStatus = new Map<string, OutputStatus[]>();
   const live = new DeviceLive();
@@ -230,34 +230,14 @@ export function createHub(opts: {
   aliveTimer.unref();
   let stopping = false;
 
-  /**
-   * Writes up to `count` held heartbeats, oldest first, `HEALTH_CHUNK` a transaction with a turn of the
-   * event loop between (at 10,000 players one write of 3,000 rows held the loop for 40-90 ms). An
-   * entry stays held, and so still read first by the device list, until it is written.
-   */
-  function flushHealthNow(count = Infinity, chunk = Infinity): void {
-    if (healthDrain) clearImmediate(healthDrain);
-    healthDrain = null;
-    if (pendingHealth.size === 0 || leftOpenPending || diskFull()) return;
-    const batch: [string, DeviceHealth][] = [];
-    for (const e of pendingHealth) {
-      if (batch.length >= Math.min(count, chunk)) break;
-      batch.push(e);
-    }
-    try {
-      store.devices.writeHealth(batch);
-    } catch (err) {
-      // Nothing was written (one transaction): the batch is still held, and tried at the next flush.
-      if (storageFailure(err)) return;
-      log.error({ err }, 'writing device health failed');
-    }
-    // What was updated meanwhile is newer than what was written: it stays held.
-    for (const [id, h] of batch) if (pendingHealth.get(id) === h) pendingHealth.delete(id);
-    const left = count - batch.length;
-    if (left > 0 && pendingHealth.size > 0) healthDrain = setImmediate(() => flushHealthNow(left, chunk));
-  }
-  let healthDrain: NodeJS.Immediate | null = null;
-  const flushHealth = setInterval(() => flushHealthNow(pendingHealth.size, HEALTH_CHUNK), HEALTH_FLUSH_MS);
+  const heldHealth = new HeldHealth({
+    write: (batch) => store.devices.writeHealth(batch),
+    storageFailure,
+    canWrite: () => !leftOpenPending && !diskFull(),
+    onError: (err) => log.error({ err }, 'writing device health failed'),
+  });
+  const flushHealthNow = () => heldHealth.flush();
+  const flushHealth = setInterval(() => heldHealth.flush(heldHealth.size, HEALTH_CHUNK), HEALTH_FLUSH_MS);
   flushHealth.unref();
 
   // Small writes that arrive in storms (10,000 players acking one change, or reconnecting at once)
@@ -293,8 +273,7 @@ export function createHub(opts: {
   }
 
   function noteHealth(deviceId: string, h: Partial<DeviceHealth>): void {
-    const prev = pendingHealth.get(deviceId);
-    pendingHealth.set(deviceId, { ...prev, ...h, lastSeenAt: Date.now() });
+    heldHealth.note(deviceId, h);
   }
 
   function refresh(): string[] {
