@@ -696,6 +696,8 @@ export function createHub(opts: {
   }
   function finishUpload(u: PendingUpload): void {
     const { deviceId, toStore, rejected, stored, ack } = u;
+    // Nothing of a failed upload was stored: it costs no budget (the player sends it again).
+    if (u.failed) budget.refund(deviceId, toStore.length);
     if (u.failed === 'storage') {
       return ack(
         apiError('store-failed', `the controller could not store proofs (${storage!.message()}); retry later`),

@@ -30,24 +30,35 @@ function proof(scheduleId: string, at: number): Proof {
   };
 }
 
+/** An enrolled device with its own schedule, connected, its first bundle received. */
+async function device(h: Harness, name: string) {
+  const dev = (await h.call(h.admin, 'POST', '/devices', { name, kind: 'led' })).body as {
+    id: string;
+    token: string;
+  };
+  const content = await h.call(h.admin, 'POST', '/content', { type: 'slogan', text: `Khẩu hiệu ${name}` });
+  const playlist = await h.call(h.admin, 'POST', '/playlists', {
+    name: `DS ${name}`,
+    items: [{ contentId: content.body.id, durationMs: 1000 }],
+  });
+  const schedule = await h.call(h.admin, 'POST', '/schedules', {
+    playlistId: playlist.body.id,
+    target: { deviceIds: [dev.id] },
+  });
+  const socket = h.player(dev.token);
+  await new Promise((r) => socket.once('bundle', r));
+
+  return { dev, schedule, socket };
+}
+
+const upload = (socket: ReturnType<Harness['player']>, proofs: Proof[]) =>
+  socket.timeout(5000).emitWithAck('proofs:upload', { columns: encodeProofColumns(proofs) } as never) as Promise<
+    ProofUploadResult | ApiError
+  >;
+
 describe('proof uploads stored as a group', () => {
   it('stores uploads that arrive together in one transaction, and one bad upload does not refuse the others', async () => {
-    const dev = (await h.call(h.admin, 'POST', '/devices', { name: 'Bảng LED sảnh', kind: 'led' })).body as {
-      id: string;
-      token: string;
-    };
-    const content = await h.call(h.admin, 'POST', '/content', { type: 'slogan', text: 'Khẩu hiệu nhóm' });
-    const playlist = await h.call(h.admin, 'POST', '/playlists', {
-      name: 'DS nhóm',
-      items: [{ contentId: content.body.id, durationMs: 1000 }],
-    });
-    const schedule = await h.call(h.admin, 'POST', '/schedules', {
-      playlistId: playlist.body.id,
-      target: { deviceIds: [dev.id] },
-    });
-    const socket = h.player(dev.token);
-    await new Promise((r) => socket.once('bundle', r));
-
+    const { dev, schedule, socket } = await device(h, 'Bảng LED sảnh');
     const now = Date.now();
     const batches = [0, 1, 2].map((b) =>
       Array.from({ length: b === 1 ? 1 : 60 }, (_, i) => proof(schedule.body.id as string, now + b * 1000 + i)),
@@ -65,14 +76,7 @@ describe('proof uploads stored as a group', () => {
     try {
       const before = proofs.count();
       // Sent in one go, as three uploads: they reach the controller within the group window.
-      const results = await Promise.all(
-        batches.map(
-          (b) =>
-            socket.timeout(5000).emitWithAck('proofs:upload', { columns: encodeProofColumns(b) } as never) as Promise<
-              ProofUploadResult | ApiError
-            >,
-        ),
-      );
+      const results = await Promise.all(batches.map((b) => upload(socket, b)));
       expect(results[0]).toEqual({ acked: batches[0]!.map((p) => p.id), rejected: [] });
       expect(results[1]).toMatchObject({ error: { code: 'store-failed' } });
       expect(results[2]).toEqual({ acked: batches[2]!.map((p) => p.id), rejected: [] });
@@ -87,11 +91,32 @@ describe('proof uploads stored as a group', () => {
     }
 
     // A replay of a stored batch in a later group is acked again and stored once.
-    const again = await socket
-      .timeout(5000)
-      .emitWithAck('proofs:upload', { columns: encodeProofColumns(batches[0]!) } as never);
+    const again = await upload(socket, batches[0]!);
     expect(again).toEqual({ acked: batches[0]!.map((p) => p.id), rejected: [] });
     const listed = await h.call(h.admin, 'GET', `/proofs?deviceId=${dev.id}&limit=1000`);
     expect(listed.body).toHaveLength(120);
+  });
+
+  it('charges no ingest budget for an upload the store failed to take', async () => {
+    const small = await harness.start({ jobs: false, proofBudget: { perMinute: 5, perDay: 1000, minuteMs: 60_000 } });
+    const { schedule, socket } = await device(small, 'Bảng LED ngân sách');
+    const batch = Array.from({ length: 5 }, (_, i) => proof(schedule.body.id as string, Date.now() + i));
+    const proofs = small.c.store.proofs;
+    const insertBatch = proofs.insertBatch.bind(proofs);
+    proofs.insertBatch = () => {
+      throw new Error('a bug in the store');
+    };
+    try {
+      // Refused twice: without the refund the second would already be over the budget of 5 a minute.
+      expect(await upload(socket, batch)).toMatchObject({ error: { code: 'store-failed' } });
+      expect(await upload(socket, batch)).toMatchObject({ error: { code: 'store-failed' } });
+    } finally {
+      proofs.insertBatch = insertBatch;
+    }
+    expect(await upload(socket, batch)).toEqual({ acked: batch.map((p) => p.id), rejected: [] });
+    // The budget still holds: these five used it up.
+    expect(await upload(socket, [proof(schedule.body.id as string, Date.now() + 10)])).toMatchObject({
+      error: { code: 'proof-budget-exceeded' },
+    });
   });
 });
