@@ -4,13 +4,16 @@
  * number of rows (UUID v7 keys, 1,000-row transactions) into the controller's own schema.
  * Each round measures both, side by side, on fresh databases; the median round is reported (on 2 cores
  * the players share the machine with the controller, and single runs moved between 0.56× and 0.79×).
- *   node --import tsx scripts/bench-proofs.ts [--proofs 300000] [--players 50] [--batch 500] [--rounds 5] [--smoke]
+ * With --chained the proofs are numbered and hash-linked as this release's players send them (the
+ * controller then recomputes each hash and follows each chain), and the raw rows carry the same columns.
+ *   node --import tsx scripts/bench-proofs.ts [--proofs 300000] [--players 50] [--batch 500] [--rounds 5] [--chained] [--smoke]
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { openStore } from '@bangtin/controller';
-import { newId } from '@bangtin/shared';
+import { CHAIN_GENESIS, newId, proofCanonicalForm } from '@bangtin/shared';
 import {
   arg,
   cpuSeconds,
@@ -26,10 +29,13 @@ const total = SMOKE ? 4000 : arg('proofs', 300_000);
 const playersN = SMOKE ? 4 : arg('players', 50);
 const batch = SMOKE ? 500 : arg('batch', 500);
 const workersN = 2;
+const chained = process.argv.includes('--chained');
 const perClient = Math.ceil(total / playersN);
 const password = 'bench-mat-khau';
 
-console.log(`bench:proofs — ${perClient * playersN} proofs from ${playersN} players, batches of ${batch}, 2 cores`);
+console.log(
+  `bench:proofs — ${perClient * playersN} ${chained ? 'chained ' : ''}proofs from ${playersN} players, batches of ${batch}, 2 cores`,
+);
 
 // 1. Baseline: raw better-sqlite3 inserts of the same shape into the same schema.
 function rawRound(): number {
@@ -40,17 +46,20 @@ function rawRound(): number {
   raw.pragma('synchronous = NORMAL');
   const ins = raw.prepare(
     `INSERT OR IGNORE INTO proofs (id, device_id, content_id, playlist_id, schedule_id, started_at, ended_at, received_at,
-     device_started_at, clock_offset_ms, end_reason, output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     device_started_at, clock_offset_ms, end_reason, output${chained ? ', seq, prev_hash, hash' : ''})
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${chained ? ', ?, ?, ?' : ''})`,
   );
   // Same shape as the players send: one device per client, time-ordered ids and start times.
   const rows: (string | number)[][] = [];
   for (let d = 0; d < playersN; d++) {
     const [deviceId, contentId, playlistId, scheduleId] = [newId(), newId(), newId(), newId()];
     const base = Date.now() - 7 * 24 * 3600 * 1000;
+    let prevHash = CHAIN_GENESIS;
     for (let i = 0; i < perClient; i++) {
       const startedAt = base + i * 10_000;
-      rows.push([
-        newId(),
+      const id = newId();
+      const row: (string | number)[] = [
+        id,
         deviceId,
         contentId,
         playlistId,
@@ -62,7 +71,25 @@ function rawRound(): number {
         3,
         'completed',
         'main',
-      ]);
+      ];
+      if (chained) {
+        const seq = i + 1;
+        const form = proofCanonicalForm({
+          ...{ id, contentId, playlistId, scheduleId, startedAt, endedAt: startedAt + 10_000 },
+          ...{
+            deviceStartedAt: startedAt - 3,
+            clockOffsetMs: 3,
+            endReason: 'completed',
+            output: 'main',
+            seq,
+            prevHash,
+          },
+        });
+        const hash = crypto.createHash('sha256').update(form, 'utf8').digest('hex');
+        row.push(seq, prevHash, hash);
+        prevHash = hash;
+      }
+      rows.push(row);
     }
   }
   const t0 = performance.now();
@@ -91,6 +118,7 @@ async function oursRound(): Promise<{ rate: number; controllerCpu: number; rss: 
       BENCH_TOKENS_FILE: file,
       BENCH_PER_CLIENT: String(perClient),
       BENCH_BATCH: String(batch),
+      BENCH_CHAINED: chained ? '1' : '0',
     });
   });
   await Promise.all(

@@ -4,20 +4,31 @@
  */
 import fs from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
-import { encodeProofColumns, newId, type Proof, type ProofColumns } from '@bangtin/shared';
+import crypto from 'node:crypto';
+import {
+  CHAIN_GENESIS,
+  encodeProofColumns,
+  newId,
+  proofCanonicalForm,
+  type Proof,
+  type ProofColumns,
+} from '@bangtin/shared';
 
 const tokens = JSON.parse(fs.readFileSync(process.env.BENCH_TOKENS_FILE!, 'utf8')) as string[];
 const perClient = Number(process.env.BENCH_PER_CLIENT);
 const batch = Number(process.env.BENCH_BATCH);
+// As players of this release send them: numbered and hash-linked (seq, prevHash; see proof-chain.ts).
+const chained = process.env.BENCH_CHAINED === '1';
 const send = (m: unknown) => process.send!(m);
 
 function makeProofs(n: number, base: number): Proof[] {
   const contentId = newId();
   const playlistId = newId();
   const scheduleId = newId();
+  let prevHash = CHAIN_GENESIS;
   return Array.from({ length: n }, (_, i) => {
     const startedAt = base + i * 10_000;
-    return {
+    const p: Proof = {
       id: newId(),
       contentId,
       playlistId,
@@ -29,6 +40,10 @@ function makeProofs(n: number, base: number): Proof[] {
       endReason: 'completed' as const,
       output: 'main',
     };
+    if (!chained) return p;
+    const linked = { ...p, seq: i + 1, prevHash };
+    prevHash = crypto.createHash('sha256').update(proofCanonicalForm(linked), 'utf8').digest('hex');
+    return linked;
   });
 }
 
