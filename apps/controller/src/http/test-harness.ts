@@ -53,6 +53,28 @@ export interface Harness {
   player(token: string): Socket<ControllerToPlayerEvents, PlayerToControllerEvents>;
 }
 
+/**
+ * An enrolled LED device with its own schedule, connected over Socket.IO, its first bundle (holding
+ * that schedule) received.
+ */
+export async function scheduledDevice(h: Harness, name: string) {
+  const dev = (await h.call(h.admin, 'POST', '/devices', { name, kind: 'led' })).body as { id: string; token: string };
+  const content = await h.call(h.admin, 'POST', '/content', { type: 'slogan', text: `Khẩu hiệu ${name}` });
+  const playlist = await h.call(h.admin, 'POST', '/playlists', {
+    name: `DS ${name}`,
+    items: [{ contentId: content.body.id, durationMs: 1000 }],
+  });
+  const schedule = await h.call(h.admin, 'POST', '/schedules', {
+    playlistId: playlist.body.id,
+    target: { deviceIds: [dev.id] },
+  });
+  if (schedule.status !== 201) throw new Error(`schedule not created: ${JSON.stringify(schedule.body)}`);
+  const socket = h.player(dev.token);
+  const bundle = await new Promise<{ schedules: { id: string }[] }>((r) => socket.once('bundle', r));
+  if (!bundle.schedules.some((s) => s.id === schedule.body.id)) throw new Error('the first bundle lacks the schedule');
+  return { id: dev.id, scheduleId: schedule.body.id as string, socket };
+}
+
 export function createHarness(prefix: string) {
   const cleanups: (() => Promise<void> | void)[] = [];
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiError, encodeProofColumns, newId, type Proof, type ProofUploadResult } from '@bangtin/shared';
-import { createHarness, type Harness } from '../http/test-harness';
+import { createHarness, type Harness, scheduledDevice } from '../http/test-harness';
 
 const harness = createHarness('device-scope');
 // One controller for the cases that need nothing special (each makes its own devices); the budget case
@@ -37,32 +37,13 @@ function proof(scheduleId: string, over: Partial<Proof> = {}): Proof {
   };
 }
 
-/** An enrolled device with its own schedule, connected, its first bundle received. */
-async function device(h: Harness, name: string) {
-  const dev = (await h.call(h.admin, 'POST', '/devices', { name, kind: 'led' })).body as { id: string; token: string };
-  const content = await h.call(h.admin, 'POST', '/content', { type: 'slogan', text: `Khẩu hiệu ${name}` });
-  const playlist = await h.call(h.admin, 'POST', '/playlists', {
-    name: `DS ${name}`,
-    items: [{ contentId: content.body.id, durationMs: 1000 }],
-  });
-  const schedule = await h.call(h.admin, 'POST', '/schedules', {
-    playlistId: playlist.body.id,
-    target: { deviceIds: [dev.id] },
-  });
-  expect(schedule.status).toBe(201);
-  const socket = h.player(dev.token);
-  const bundle = new Promise<{ schedules: { id: string }[] }>((r) => socket.once('bundle', r));
-  expect((await bundle).schedules.map((s) => s.id)).toContain(schedule.body.id);
-  return { id: dev.id, scheduleId: schedule.body.id as string, socket };
-}
-
 const upload = (s: Player, batch: { proofs: unknown[] } | { columns: unknown }) =>
   s.timeout(5000).emitWithAck('proofs:upload', batch as never) as Promise<ProofUploadResult | ApiError>;
 
 describe('device uploads over Socket.IO (issue 14)', () => {
   it('refuses the poisoned proof naming startedAt and stores the good proofs of its batch', async () => {
     const h = shared;
-    const a = await device(h, 'Bảng LED cổng');
+    const a = await scheduledDevice(h, 'Bảng LED cổng');
     const good = [proof(a.scheduleId), proof(a.scheduleId)];
     const poisoned = proof(a.scheduleId, { startedAt: 9e15, endedAt: 9e15 });
     // Objects: each bad proof is rejected by id with the field, the rest acked (the player drops what is rejected).
@@ -87,8 +68,8 @@ describe('device uploads over Socket.IO (issue 14)', () => {
 
   it("refuses proofs naming another device's schedule, in both batch forms, and keeps the device's own", async () => {
     const h = shared;
-    const a = await device(h, 'Bảng LED Hội An');
-    const b = await device(h, 'Bảng LED Tam Kỳ');
+    const a = await scheduledDevice(h, 'Bảng LED Hội An');
+    const b = await scheduledDevice(h, 'Bảng LED Tam Kỳ');
     const own = proof(a.scheduleId);
     const foreign = proof(b.scheduleId);
     const res = await upload(a.socket, { proofs: [own, foreign] });
@@ -128,8 +109,8 @@ describe('device uploads over Socket.IO (issue 14)', () => {
 
   it('refuses an urgent-message ack from a device the message was never sent to', async () => {
     const h = shared;
-    const a = await device(h, 'Màn hình sảnh');
-    const b = await device(h, 'Màn hình quầy');
+    const a = await scheduledDevice(h, 'Màn hình sảnh');
+    const b = await scheduledDevice(h, 'Màn hình quầy');
     const bBundle = new Promise<{ interrupts?: { id: string }[] }>((r) => b.socket.once('bundle', r));
     const msg = await h.call(h.admin, 'POST', '/interrupts', {
       text: 'Hệ thống tạm dừng 15 phút',
@@ -156,8 +137,8 @@ describe('device uploads over Socket.IO (issue 14)', () => {
 
   it('holds each device to its ingest budget, leaving the excess unanswered, and others unaffected', async () => {
     const h = await harness.start({ jobs: false, proofBudget: { perMinute: 5, perDay: 1000, minuteMs: 1500 } });
-    const a = await device(h, 'Bảng LED 1');
-    const b = await device(h, 'Bảng LED 2');
+    const a = await scheduledDevice(h, 'Bảng LED 1');
+    const b = await scheduledDevice(h, 'Bảng LED 2');
     const batch = Array.from({ length: 8 }, () => proof(a.scheduleId));
     // Five fit: those are acked; the other three are neither acked nor rejected (they stay in the outbox).
     expect(await upload(a.socket, { columns: encodeProofColumns(batch) })).toEqual({

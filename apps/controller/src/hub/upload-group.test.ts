@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiError, encodeProofColumns, newId, type Proof, type ProofUploadResult } from '@bangtin/shared';
-import { createHarness, type Harness } from '../http/test-harness';
+import { createHarness, type Harness, scheduledDevice } from '../http/test-harness';
 
 const harness = createHarness('upload-group');
 let h: Harness;
@@ -30,27 +30,6 @@ function proof(scheduleId: string, at: number): Proof {
   };
 }
 
-/** An enrolled device with its own schedule, connected, its first bundle received. */
-async function device(h: Harness, name: string) {
-  const dev = (await h.call(h.admin, 'POST', '/devices', { name, kind: 'led' })).body as {
-    id: string;
-    token: string;
-  };
-  const content = await h.call(h.admin, 'POST', '/content', { type: 'slogan', text: `Khẩu hiệu ${name}` });
-  const playlist = await h.call(h.admin, 'POST', '/playlists', {
-    name: `DS ${name}`,
-    items: [{ contentId: content.body.id, durationMs: 1000 }],
-  });
-  const schedule = await h.call(h.admin, 'POST', '/schedules', {
-    playlistId: playlist.body.id,
-    target: { deviceIds: [dev.id] },
-  });
-  const socket = h.player(dev.token);
-  await new Promise((r) => socket.once('bundle', r));
-
-  return { dev, schedule, socket };
-}
-
 const upload = (socket: ReturnType<Harness['player']>, proofs: Proof[]) =>
   socket.timeout(5000).emitWithAck('proofs:upload', { columns: encodeProofColumns(proofs) } as never) as Promise<
     ProofUploadResult | ApiError
@@ -58,10 +37,10 @@ const upload = (socket: ReturnType<Harness['player']>, proofs: Proof[]) =>
 
 describe('proof uploads stored as a group', () => {
   it('stores uploads that arrive together in one transaction, and one bad upload does not refuse the others', async () => {
-    const { dev, schedule, socket } = await device(h, 'Bảng LED sảnh');
+    const { id: deviceId, scheduleId, socket } = await scheduledDevice(h, 'Bảng LED sảnh');
     const now = Date.now();
     const batches = [0, 1, 2].map((b) =>
-      Array.from({ length: b === 1 ? 1 : 60 }, (_, i) => proof(schedule.body.id as string, now + b * 1000 + i)),
+      Array.from({ length: b === 1 ? 1 : 60 }, (_, i) => proof(scheduleId, now + b * 1000 + i)),
     );
     const poison = batches[1]![0]!.id;
     // The second upload fails inside SQLite's transaction with an error that is not the disk's.
@@ -93,14 +72,14 @@ describe('proof uploads stored as a group', () => {
     // A replay of a stored batch in a later group is acked again and stored once.
     const again = await upload(socket, batches[0]!);
     expect(again).toEqual({ acked: batches[0]!.map((p) => p.id), rejected: [] });
-    const listed = await h.call(h.admin, 'GET', `/proofs?deviceId=${dev.id}&limit=1000`);
+    const listed = await h.call(h.admin, 'GET', `/proofs?deviceId=${deviceId}&limit=1000`);
     expect(listed.body).toHaveLength(120);
   });
 
   it('charges no ingest budget for an upload the store failed to take', async () => {
     const small = await harness.start({ jobs: false, proofBudget: { perMinute: 5, perDay: 1000, minuteMs: 60_000 } });
-    const { schedule, socket } = await device(small, 'Bảng LED ngân sách');
-    const batch = Array.from({ length: 5 }, (_, i) => proof(schedule.body.id as string, Date.now() + i));
+    const { scheduleId, socket } = await scheduledDevice(small, 'Bảng LED ngân sách');
+    const batch = Array.from({ length: 5 }, (_, i) => proof(scheduleId, Date.now() + i));
     const proofs = small.c.store.proofs;
     const insertBatch = proofs.insertBatch.bind(proofs);
     proofs.insertBatch = () => {
@@ -115,7 +94,7 @@ describe('proof uploads stored as a group', () => {
     }
     expect(await upload(socket, batch)).toEqual({ acked: batch.map((p) => p.id), rejected: [] });
     // The budget still holds: these five used it up.
-    expect(await upload(socket, [proof(schedule.body.id as string, Date.now() + 10)])).toMatchObject({
+    expect(await upload(socket, [proof(scheduleId, Date.now() + 10)])).toMatchObject({
       error: { code: 'proof-budget-exceeded' },
     });
   });
