@@ -10,10 +10,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { openStore } from '@bangtin/controller';
-import { CHAIN_GENESIS, newId, proofCanonicalForm } from '@bangtin/shared';
+import { newId } from '@bangtin/shared';
 import {
   arg,
   cpuSeconds,
@@ -24,6 +23,7 @@ import {
   startControllerProcess,
   tmpDir,
 } from './bench/common';
+import { benchProofs } from './bench/proof-data';
 
 const total = SMOKE ? 4000 : arg('proofs', 300_000);
 const playersN = SMOKE ? 4 : arg('players', 50);
@@ -52,45 +52,26 @@ function rawRound(): number {
   // Same shape as the players send: one device per client, time-ordered ids and start times.
   const rows: (string | number)[][] = [];
   for (let d = 0; d < playersN; d++) {
-    const [deviceId, contentId, playlistId, scheduleId] = [newId(), newId(), newId(), newId()];
-    const base = Date.now() - 7 * 24 * 3600 * 1000;
-    let prevHash = CHAIN_GENESIS;
-    for (let i = 0; i < perClient; i++) {
-      const startedAt = base + i * 10_000;
-      const id = newId();
+    const deviceId = newId();
+    const { proofs, hashes } = benchProofs(perClient, Date.now() - 7 * 24 * 3600 * 1000, chained);
+    proofs.forEach((p, i) => {
       const row: (string | number)[] = [
-        id,
+        p.id,
         deviceId,
-        contentId,
-        playlistId,
-        scheduleId,
-        startedAt,
-        startedAt + 10_000,
+        p.contentId,
+        p.playlistId,
+        p.scheduleId,
+        p.startedAt,
+        p.endedAt,
         Date.now(),
-        startedAt - 3,
-        3,
-        'completed',
-        'main',
+        p.deviceStartedAt,
+        p.clockOffsetMs,
+        p.endReason,
+        p.output,
       ];
-      if (chained) {
-        const seq = i + 1;
-        const form = proofCanonicalForm({
-          ...{ id, contentId, playlistId, scheduleId, startedAt, endedAt: startedAt + 10_000 },
-          ...{
-            deviceStartedAt: startedAt - 3,
-            clockOffsetMs: 3,
-            endReason: 'completed',
-            output: 'main',
-            seq,
-            prevHash,
-          },
-        });
-        const hash = crypto.createHash('sha256').update(form, 'utf8').digest('hex');
-        row.push(seq, prevHash, hash);
-        prevHash = hash;
-      }
+      if (chained) row.push(p.seq!, p.prevHash!, hashes[i]!);
       rows.push(row);
-    }
+    });
   }
   const t0 = performance.now();
   for (let i = 0; i < rows.length; i += 1000) {

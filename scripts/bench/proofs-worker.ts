@@ -4,15 +4,8 @@
  */
 import fs from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
-import crypto from 'node:crypto';
-import {
-  CHAIN_GENESIS,
-  encodeProofColumns,
-  newId,
-  proofCanonicalForm,
-  type Proof,
-  type ProofColumns,
-} from '@bangtin/shared';
+import { encodeProofColumns, type ProofColumns } from '@bangtin/shared';
+import { benchProofs } from './proof-data';
 
 const tokens = JSON.parse(fs.readFileSync(process.env.BENCH_TOKENS_FILE!, 'utf8')) as string[];
 const perClient = Number(process.env.BENCH_PER_CLIENT);
@@ -20,32 +13,6 @@ const batch = Number(process.env.BENCH_BATCH);
 // As players of this release send them: numbered and hash-linked (seq, prevHash; see proof-chain.ts).
 const chained = process.env.BENCH_CHAINED === '1';
 const send = (m: unknown) => process.send!(m);
-
-function makeProofs(n: number, base: number): Proof[] {
-  const contentId = newId();
-  const playlistId = newId();
-  const scheduleId = newId();
-  let prevHash = CHAIN_GENESIS;
-  return Array.from({ length: n }, (_, i) => {
-    const startedAt = base + i * 10_000;
-    const p: Proof = {
-      id: newId(),
-      contentId,
-      playlistId,
-      scheduleId,
-      startedAt,
-      endedAt: startedAt + 10_000,
-      deviceStartedAt: startedAt - 3,
-      clockOffsetMs: 3,
-      endReason: 'completed' as const,
-      output: 'main',
-    };
-    if (!chained) return p;
-    const linked = { ...p, seq: i + 1, prevHash };
-    prevHash = crypto.createHash('sha256').update(proofCanonicalForm(linked), 'utf8').digest('hex');
-    return linked;
-  });
-}
 
 // Each client's batches are encoded before 'go': on 2 cores the simulated players share the machine
 // with the controller, and their own work inside the measured window only slows it down.
@@ -65,7 +32,7 @@ process.on('message', (m: { type: string; url?: string }) => {
           s.once('connect', () => resolve());
           s.once('connect_error', reject);
         });
-        const proofs = makeProofs(perClient, base);
+        const { proofs } = benchProofs(perClient, base, chained);
         const batches: { columns: ProofColumns }[] = [];
         // As the real player does: the column-wise form (see packages/shared/src/proof-columns.ts).
         for (let i = 0; i < proofs.length; i += batch)

@@ -95,6 +95,9 @@ export class ProofChainStore {
   private readonly headStmt;
   private readonly hashOfStmt;
   private readonly conflictStmt;
+  // Made once: better-sqlite3 builds a transaction's wrappers on every `transaction()` call, and this runs
+  // for every upload of a player that chains its proofs (see ProofStore.insertBatch).
+  private readonly noteTx;
 
   constructor(private readonly db: Database.Database) {
     this.headStmt = db.prepare(
@@ -108,6 +111,7 @@ export class ProofChainStore {
       `INSERT INTO proof_chain_conflicts (device_id, output, seq, proof_id, hash, started_at, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.noteTx = db.transaction(this.noteRows.bind(this));
   }
 
   /**
@@ -122,43 +126,51 @@ export class ProofChainStore {
     maybeExisting: readonly string[],
     receivedAt: number,
   ): { conflicts: number; unlinked: number } {
+    return this.noteTx(deviceId, proofs, hashes, maybeExisting, receivedAt);
+  }
+
+  private noteRows(
+    deviceId: string,
+    proofs: readonly Proof[],
+    hashes: readonly (string | null)[],
+    maybeExisting: readonly string[],
+    receivedAt: number,
+  ): { conflicts: number; unlinked: number } {
     const heads = new Map<string, number>();
     const byId = new Map<string, number>();
     proofs.forEach((p, i) => byId.set(p.id, i));
     let conflicts = 0;
     let unlinked = 0;
-    this.db.transaction(() => {
-      for (const id of maybeExisting) {
-        const i = byId.get(id);
-        if (i === undefined) continue;
-        const p = proofs[i]!;
-        const h = hashes[i];
-        if (!h || !isChained(p)) continue;
-        const stored = this.hashOfStmt.get(id) as { hash: string | null; device_id: string } | undefined;
-        if (stored && stored.device_id === deviceId && stored.hash !== h) {
-          this.conflictStmt.run(deviceId, p.output, p.seq, id, h, p.startedAt, receivedAt);
-          conflicts++;
-        }
+    for (const id of maybeExisting) {
+      const i = byId.get(id);
+      if (i === undefined) continue;
+      const p = proofs[i]!;
+      const h = hashes[i];
+      if (!h || !isChained(p)) continue;
+      const stored = this.hashOfStmt.get(id) as { hash: string | null; device_id: string } | undefined;
+      if (stored && stored.device_id === deviceId && stored.hash !== h) {
+        this.conflictStmt.run(deviceId, p.output, p.seq, id, h, p.startedAt, receivedAt);
+        conflicts++;
       }
-      const hashBySeq = new Map<string, string>();
-      proofs.forEach((p, i) => {
-        if (!isChained(p)) return;
-        heads.set(p.output, Math.max(heads.get(p.output) ?? 0, p.seq));
-        hashBySeq.set(`${p.output}|${p.seq}`, hashes[i]!);
-      });
-      const prevStmt = this.db.prepare('SELECT hash FROM proofs WHERE device_id = ? AND output = ? AND seq = ?');
-      for (const p of proofs) {
-        if (!isChained(p) || p.seq === 1) continue;
-        let prev = hashBySeq.get(`${p.output}|${p.seq - 1}`);
-        if (prev === undefined) {
-          const rows = prevStmt.all(deviceId, p.output, p.seq - 1) as { hash: string | null }[];
-          if (rows.length === 0) continue; // not here yet: verify waits for it
-          prev = rows[0]!.hash ?? '';
-        }
-        if (prev !== p.prevHash) unlinked++;
+    }
+    const hashBySeq = new Map<string, string>();
+    proofs.forEach((p, i) => {
+      if (!isChained(p)) return;
+      heads.set(p.output, Math.max(heads.get(p.output) ?? 0, p.seq));
+      hashBySeq.set(`${p.output}|${p.seq}`, hashes[i]!);
+    });
+    const prevStmt = this.db.prepare('SELECT hash FROM proofs WHERE device_id = ? AND output = ? AND seq = ?');
+    for (const p of proofs) {
+      if (!isChained(p) || p.seq === 1) continue;
+      let prev = hashBySeq.get(`${p.output}|${p.seq - 1}`);
+      if (prev === undefined) {
+        const rows = prevStmt.all(deviceId, p.output, p.seq - 1) as { hash: string | null }[];
+        if (rows.length === 0) continue; // not here yet: verify waits for it
+        prev = rows[0]!.hash ?? '';
       }
-      for (const [output, seq] of heads) this.headStmt.run(deviceId, output, seq, receivedAt);
-    })();
+      if (prev !== p.prevHash) unlinked++;
+    }
+    for (const [output, seq] of heads) this.headStmt.run(deviceId, output, seq, receivedAt);
     return { conflicts, unlinked };
   }
 

@@ -40,7 +40,7 @@ export class ProofStore {
 
   constructor(private readonly db: Database.Database) {
     // The id is the key: a proof uploaded twice (lost ack, replayed outbox) is stored once.
-    // COLUMNS values a row, in this order (see `put` in insertBatch).
+    // COLUMNS values a row, in this order (see `put` in insertRows).
     const sql = (rows: number) =>
       `INSERT OR IGNORE INTO proofs (id, device_id, content_id, playlist_id, schedule_id, started_at, ended_at,
          received_at, device_started_at, clock_offset_ms, end_reason, output, seq, prev_hash, hash)
@@ -50,58 +50,60 @@ export class ProofStore {
     this.insertMany = db.prepare(sql(ROWS_PER_INSERT));
     // Made once: better-sqlite3 builds a transaction's wrappers each time `transaction()` is called,
     // a tenth of the controller's time at 1,000 one-proof uploads a second (bench:steady profile).
-    this.insertTx = db.transaction(
-      (
-        deviceId: string,
-        proofs: Proof[],
-        receivedAt: number,
-        hashes: readonly (string | null)[] | undefined,
-        maybeExisting: string[],
-      ): number => {
-        let inserted = 0;
-        // Filled in place, never emptied: `length = 0` and pushes let go of the array's storage and grew
-        // it again for every statement, 400 bytes of garbage a proof (heap sampling, 300,000 proofs).
-        const one: (string | number | null)[] = new Array(COLUMNS).fill(null);
-        const put = (args: (string | number | null)[], at: number, k: number) => {
-          const p = proofs[k]!;
-          args[at] = p.id;
-          args[at + 1] = deviceId;
-          args[at + 2] = p.contentId;
-          args[at + 3] = p.playlistId;
-          args[at + 4] = p.scheduleId;
-          args[at + 5] = p.startedAt;
-          args[at + 6] = p.endedAt;
-          args[at + 7] = receivedAt;
-          args[at + 8] = p.deviceStartedAt;
-          args[at + 9] = p.clockOffsetMs;
-          args[at + 10] = p.endReason;
-          args[at + 11] = p.output;
-          args[at + 12] = p.seq ?? null;
-          args[at + 13] = p.prevHash ?? null;
-          args[at + 14] = hashes?.[k] ?? null;
-        };
-        let i = 0;
-        if (proofs.length >= ROWS_PER_INSERT) {
-          const many: (string | number | null)[] = new Array(COLUMNS * ROWS_PER_INSERT).fill(null);
-          for (; i + ROWS_PER_INSERT <= proofs.length; i += ROWS_PER_INSERT) {
-            for (let k = 0; k < ROWS_PER_INSERT; k++) put(many, k * COLUMNS, i + k);
-            const changes = this.insertMany.run(many).changes;
-            inserted += changes;
-            if (changes < ROWS_PER_INSERT) {
-              for (let k = i; k < i + ROWS_PER_INSERT; k++) maybeExisting.push(proofs[k]!.id);
-            }
-          }
-        }
-        for (; i < proofs.length; i++) {
-          put(one, 0, i);
-          const changes = this.insertOne.run(one).changes;
-          inserted += changes;
-          if (changes === 0) maybeExisting.push(proofs[i]!.id);
-        }
-        return inserted;
-      },
-    );
+    this.insertTx = db.transaction(this.insertRows.bind(this));
   }
+
+  /** insertBatch's work, run in its transaction: how many rows were new; `maybeExisting` gets the rest. */
+  private insertRows(
+    deviceId: string,
+    proofs: Proof[],
+    receivedAt: number,
+    hashes: readonly (string | null)[] | undefined,
+    maybeExisting: string[],
+  ): number {
+    let inserted = 0;
+    // Filled in place, never emptied: `length = 0` and pushes let go of the array's storage and grew
+    // it again for every statement, 400 bytes of garbage a proof (heap sampling, 300,000 proofs).
+    const one: (string | number | null)[] = new Array(COLUMNS).fill(null);
+    const put = (args: (string | number | null)[], at: number, k: number) => {
+      const p = proofs[k]!;
+      args[at] = p.id;
+      args[at + 1] = deviceId;
+      args[at + 2] = p.contentId;
+      args[at + 3] = p.playlistId;
+      args[at + 4] = p.scheduleId;
+      args[at + 5] = p.startedAt;
+      args[at + 6] = p.endedAt;
+      args[at + 7] = receivedAt;
+      args[at + 8] = p.deviceStartedAt;
+      args[at + 9] = p.clockOffsetMs;
+      args[at + 10] = p.endReason;
+      args[at + 11] = p.output;
+      args[at + 12] = p.seq ?? null;
+      args[at + 13] = p.prevHash ?? null;
+      args[at + 14] = hashes?.[k] ?? null;
+    };
+    let i = 0;
+    if (proofs.length >= ROWS_PER_INSERT) {
+      const many: (string | number | null)[] = new Array(COLUMNS * ROWS_PER_INSERT).fill(null);
+      for (; i + ROWS_PER_INSERT <= proofs.length; i += ROWS_PER_INSERT) {
+        for (let k = 0; k < ROWS_PER_INSERT; k++) put(many, k * COLUMNS, i + k);
+        const changes = this.insertMany.run(many).changes;
+        inserted += changes;
+        if (changes < ROWS_PER_INSERT) {
+          for (let k = i; k < i + ROWS_PER_INSERT; k++) maybeExisting.push(proofs[k]!.id);
+        }
+      }
+    }
+    for (; i < proofs.length; i++) {
+      put(one, 0, i);
+      const changes = this.insertOne.run(one).changes;
+      inserted += changes;
+      if (changes === 0) maybeExisting.push(proofs[i]!.id);
+    }
+    return inserted;
+  }
+
   /** Start (ms UTC) of the latest proof stored for a device, or null when none (see Hello.proofsThrough). */
   latestStartOf(deviceId: string): number | null {
     // Bounded: a stored row from before the bounds (9e15) must not become the player's resend point.
